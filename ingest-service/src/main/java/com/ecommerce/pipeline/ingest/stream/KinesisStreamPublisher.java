@@ -1,0 +1,222 @@
+package com.ecommerce.pipeline.ingest.stream;
+
+import com.ecommerce.pipeline.schema.HashKeyRange;
+import com.ecommerce.pipeline.schema.PackedRecord;
+import com.ecommerce.pipeline.schema.PackingLimits;
+import com.ecommerce.pipeline.schema.RecordPacker;
+import com.ecommerce.pipeline.schema.ShardMap;
+import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.support.aws.KinesisProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
+import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+
+/**
+ * Packs events into few Kinesis records (many rows per record, routed by InvoiceNo like the KPL)
+ * and puts them with PutRecords. Only the entries that failed are retried, with exponential
+ * backoff, until the request's deadline; then the request is answered 503.
+ */
+@Component
+class KinesisStreamPublisher implements StreamPublisher {
+
+    private static final Logger log = LoggerFactory.getLogger(KinesisStreamPublisher.class);
+    /** PutRecords limits: 500 entries and 5 MiB per call. */
+    static final int MAX_ENTRIES_PER_CALL = 500;
+
+    static final long MAX_BYTES_PER_CALL = 5L * 1024 * 1024;
+
+    private static final Duration SHARD_MAP_TTL = Duration.ofSeconds(60);
+
+    private final KinesisAsyncClient kinesis;
+    private final String stream;
+    private final Duration retryAfter;
+    private final PackingLimits limits = PackingLimits.defaults();
+    private final BackoffStrategy backoff =
+            BackoffStrategy.exponentialDelay(Duration.ofMillis(50), Duration.ofSeconds(2));
+    private final Counter recordsPut;
+    private final Counter entriesRetried;
+    private final Counter unavailable;
+
+    private volatile ShardMap shardMap;
+    private volatile long shardMapLoadedAt;
+
+    KinesisStreamPublisher(
+            KinesisAsyncClient kinesis,
+            KinesisProperties properties,
+            @Value("${pipeline.ingest.retry-after:5s}") Duration retryAfter,
+            MeterRegistry registry) {
+        this.kinesis = kinesis;
+        this.stream = properties.stream();
+        this.retryAfter = retryAfter;
+        this.recordsPut = registry.counter("ingest.kinesis.records.put");
+        this.entriesRetried = registry.counter("ingest.kinesis.entries.retried");
+        this.unavailable = registry.counter("ingest.kinesis.unavailable");
+    }
+
+    @Override
+    public void publish(List<TransactionEvent> events, Duration timeout, String idempotencyKey) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception lastError = null;
+        try {
+            List<PackedRecord> pending = RecordPacker.pack(events, shardMap(deadline), limits);
+            for (int attempt = 1; !pending.isEmpty(); attempt++) {
+                if (attempt > 1) {
+                    entriesRetried.increment(pending.size());
+                    sleepUntilRetry(attempt - 1, deadline);
+                }
+                List<PackedRecord> failed = new ArrayList<>();
+                for (List<PackedRecord> call : calls(pending)) {
+                    try {
+                        failed.addAll(put(call, deadline));
+                    } catch (ExecutionException | TimeoutException e) {
+                        lastError = e;
+                        failed.addAll(call);
+                    }
+                }
+                pending = failed;
+            }
+        } catch (DeadlineException | ExecutionException | TimeoutException e) {
+            unavailable.increment();
+            throw new StreamUnavailableException(
+                    "stream " + stream + " did not take " + events.size() + " events within " + timeout,
+                    idempotencyKey,
+                    retryAfter,
+                    lastError != null ? lastError : e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StreamUnavailableException("interrupted", idempotencyKey, retryAfter, e);
+        }
+    }
+
+    /** Puts one PutRecords call and returns the records whose entries failed. */
+    private List<PackedRecord> put(List<PackedRecord> call, long deadline)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        List<PutRecordsRequestEntry> entries = call.stream()
+                .map(r -> PutRecordsRequestEntry.builder()
+                        .partitionKey(r.partitionKey())
+                        .explicitHashKey(r.explicitHashKey())
+                        .data(SdkBytes.fromByteArrayUnsafe(r.data()))
+                        .build())
+                .toList();
+        PutRecordsResponse response = kinesis.putRecords(PutRecordsRequest.builder()
+                        .streamName(stream)
+                        .records(entries)
+                        .build())
+                .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+        List<PackedRecord> failed = new ArrayList<>();
+        ShardMap map = shardMap;
+        for (int i = 0; i < call.size(); i++) {
+            PutRecordsResultEntry result = response.records().get(i);
+            if (result.errorCode() != null) {
+                failed.add(call.get(i));
+            } else {
+                recordsPut.increment();
+                if (map != null
+                        && !result.shardId().equals(map.shardFor(call.get(i).partitionKey()))) {
+                    // The shard map is stale (resharding): reload it before the next request.
+                    log.info(
+                            "Record landed on {} instead of the predicted shard; reloading the shard map",
+                            result.shardId());
+                    shardMapLoadedAt = 0;
+                }
+            }
+        }
+        return failed;
+    }
+
+    /** Splits records into PutRecords calls within the per-call limits. */
+    static List<List<PackedRecord>> calls(List<PackedRecord> records) {
+        List<List<PackedRecord>> calls = new ArrayList<>();
+        List<PackedRecord> current = new ArrayList<>();
+        long bytes = 0;
+        for (PackedRecord r : records) {
+            long size = r.data().length + r.partitionKey().length();
+            if (!current.isEmpty() && (current.size() == MAX_ENTRIES_PER_CALL || bytes + size > MAX_BYTES_PER_CALL)) {
+                calls.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(r);
+            bytes += size;
+        }
+        if (!current.isEmpty()) {
+            calls.add(current);
+        }
+        return calls;
+    }
+
+    private ShardMap shardMap(long deadline) throws ExecutionException, TimeoutException, InterruptedException {
+        ShardMap map = shardMap;
+        if (map == null || System.nanoTime() - shardMapLoadedAt > SHARD_MAP_TTL.toNanos()) {
+            map = loadShardMap(deadline);
+            shardMap = map;
+            shardMapLoadedAt = System.nanoTime();
+        }
+        return map;
+    }
+
+    /** The open shards' hash-key ranges (closed parents of a reshard take no writes). */
+    private ShardMap loadShardMap(long deadline) throws ExecutionException, TimeoutException, InterruptedException {
+        List<HashKeyRange> open = new ArrayList<>();
+        String next = null;
+        do {
+            ListShardsRequest request = next == null
+                    ? ListShardsRequest.builder().streamName(stream).build()
+                    : ListShardsRequest.builder().nextToken(next).build();
+            ListShardsResponse response =
+                    kinesis.listShards(request).get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+            for (Shard shard : response.shards()) {
+                if (shard.sequenceNumberRange().endingSequenceNumber() == null) {
+                    open.add(new HashKeyRange(
+                            shard.shardId(),
+                            new BigInteger(shard.hashKeyRange().startingHashKey()),
+                            new BigInteger(shard.hashKeyRange().endingHashKey())));
+                }
+            }
+            next = response.nextToken();
+        } while (next != null);
+        return new ShardMap(open);
+    }
+
+    private void sleepUntilRetry(int retry, long deadline) throws InterruptedException, DeadlineException {
+        long delay = backoff.computeDelay(retry).toMillis();
+        if (remainingMillis(deadline) <= delay) {
+            throw new DeadlineException();
+        }
+        Thread.sleep(delay);
+    }
+
+    private static long remainingMillis(long deadline) throws DeadlineException {
+        long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (remaining <= 0) {
+            throw new DeadlineException();
+        }
+        return remaining;
+    }
+
+    private static final class DeadlineException extends Exception {
+        DeadlineException() {
+            super("deadline passed", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package com.ecommerce.pipeline.support.security;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * One filter chain for the HTTP services. Each service says which role a path needs through
+ * {@link AccessRules} beans; health, info and the API docs stay open; everything else needs a valid
+ * token. With {@code pipeline.security.enabled=false} the rules are not applied (local demo only).
+ */
+@AutoConfiguration
+@ConditionalOnClass({SecurityFilterChain.class, org.springframework.security.oauth2.jwt.Jwt.class})
+@EnableConfigurationProperties(SecurityProperties.class)
+public class SecurityAutoConfiguration {
+
+    @Bean
+    SecurityFilterChain pipelineSecurityFilterChain(
+            HttpSecurity http, SecurityProperties properties, java.util.List<AccessRules> rules) throws Exception {
+        http.csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+        if (!properties.enabled()) {
+            http.authorizeHttpRequests(a -> a.anyRequest().permitAll());
+            return http.build();
+        }
+        http.authorizeHttpRequests(a -> {
+                    a.requestMatchers(
+                                    "/actuator/health",
+                                    "/actuator/health/**",
+                                    "/actuator/info",
+                                    "/error",
+                                    "/v3/api-docs/**",
+                                    "/swagger-ui/**",
+                                    "/swagger-ui.html")
+                            .permitAll();
+                    rules.forEach(r -> r.apply(a));
+                    a.anyRequest().authenticated();
+                })
+                .oauth2ResourceServer(
+                        o -> o.jwt(j -> j.jwtAuthenticationConverter(new JwtRoles(properties.rolesClaim()))));
+        return http.build();
+    }
+}
