@@ -110,7 +110,7 @@ class KinesisStreamPublisher implements StreamPublisher {
 
     /** Puts one PutRecords call and returns the records whose entries failed. */
     private List<PackedRecord> put(List<PackedRecord> call, long deadline)
-            throws ExecutionException, TimeoutException, InterruptedException {
+            throws ExecutionException, TimeoutException, InterruptedException, DeadlineException {
         List<PutRecordsRequestEntry> entries = call.stream()
                 .map(r -> PutRecordsRequestEntry.builder()
                         .partitionKey(r.partitionKey())
@@ -165,7 +165,8 @@ class KinesisStreamPublisher implements StreamPublisher {
         return calls;
     }
 
-    private ShardMap shardMap(long deadline) throws ExecutionException, TimeoutException, InterruptedException {
+    private ShardMap shardMap(long deadline)
+            throws ExecutionException, TimeoutException, InterruptedException, DeadlineException {
         ShardMap map = shardMap;
         if (map == null || System.nanoTime() - shardMapLoadedAt > SHARD_MAP_TTL.toNanos()) {
             map = loadShardMap(deadline);
@@ -176,7 +177,8 @@ class KinesisStreamPublisher implements StreamPublisher {
     }
 
     /** The open shards' hash-key ranges (closed parents of a reshard take no writes). */
-    private ShardMap loadShardMap(long deadline) throws ExecutionException, TimeoutException, InterruptedException {
+    private ShardMap loadShardMap(long deadline)
+            throws ExecutionException, TimeoutException, InterruptedException, DeadlineException {
         List<HashKeyRange> open = new ArrayList<>();
         String next = null;
         do {

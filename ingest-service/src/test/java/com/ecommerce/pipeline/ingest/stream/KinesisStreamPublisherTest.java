@@ -142,7 +142,7 @@ class KinesisStreamPublisherTest {
         public CompletableFuture<ListShardsResponse> listShards(ListShardsRequest request) {
             List<Shard> shards = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                var range = FOUR.ranges().get(i);
+                var range = FOUR.shards().get(i);
                 shards.add(Shard.builder()
                         .shardId(range.shardId())
                         .hashKeyRange(HashKeyRange.builder()
