@@ -16,4 +16,14 @@ public interface Sink {
      * nothing is checkpointed.
      */
     void write(List<TransactionEvent> batch) throws Exception;
+
+    /**
+     * What the machinery calls: the batch together with where it sits on the stream (shard, first and
+     * last record). By default the position is dropped and {@link #write(List)} is called; a sink that
+     * names what it writes after the stream position (so that a redelivered batch overwrites instead of
+     * adding, like the S3 archive) overrides this one. Same contract as {@link #write(List)}.
+     */
+    default void write(Batch batch) throws Exception {
+        write(batch.events());
+    }
 }

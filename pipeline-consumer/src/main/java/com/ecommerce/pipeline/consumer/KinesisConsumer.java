@@ -1,0 +1,190 @@
+package com.ecommerce.pipeline.consumer;
+
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.kinesis.common.ConfigsBuilder;
+import software.amazon.kinesis.common.InitialPositionInStream;
+import software.amazon.kinesis.common.InitialPositionInStreamExtended;
+import software.amazon.kinesis.coordinator.Scheduler;
+import software.amazon.kinesis.leases.Lease;
+import software.amazon.kinesis.metrics.MetricsLevel;
+import software.amazon.kinesis.metrics.NullMetricsFactory;
+import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
+import software.amazon.kinesis.processor.SingleStreamTracker;
+import software.amazon.kinesis.retrieval.polling.PollingConfig;
+
+/**
+ * The KCL worker of a consumer service, as a Spring lifecycle: {@link #start()} runs the KCL {@link
+ * Scheduler} in its own thread (polling mode, from TRIM_HORIZON of a new lease table, KCL metrics off);
+ * {@link #stop()} shuts it down gracefully, so every shard processor flushes and checkpoints what is
+ * durable. The DynamoDB and CloudWatch clients given to it are closed with it.
+ */
+public class KinesisConsumer implements SmartLifecycle, DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(KinesisConsumer.class);
+
+    private final ConsumerProperties properties;
+    private final String stream;
+    private final KinesisAsyncClient kinesis;
+    private final DynamoDbAsyncClient dynamo;
+    private final CloudWatchAsyncClient cloudWatch;
+    private final ShardRecordProcessorFactory processors;
+    private final ShutdownSignal shutdown;
+
+    private volatile Scheduler scheduler;
+    private volatile Thread thread;
+    private volatile boolean running;
+
+    public KinesisConsumer(
+            ConsumerProperties properties,
+            String stream,
+            KinesisAsyncClient kinesis,
+            DynamoDbAsyncClient dynamo,
+            CloudWatchAsyncClient cloudWatch,
+            ShardRecordProcessorFactory processors,
+            ShutdownSignal shutdown) {
+        this.properties = properties;
+        this.stream = stream;
+        this.kinesis = kinesis;
+        this.dynamo = dynamo;
+        this.cloudWatch = cloudWatch;
+        this.processors = processors;
+        this.shutdown = shutdown;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        var configs = new ConfigsBuilder(
+                new SingleStreamTracker(
+                        stream,
+                        InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON)),
+                properties.applicationName(),
+                kinesis,
+                dynamo,
+                cloudWatch, // required by KCL, never called: metrics are off
+                properties.workerId(),
+                processors);
+        var polling = new PollingConfig(stream, kinesis)
+                .idleTimeBetweenReadsInMillis(properties.idleTimeBetweenReads().toMillis())
+                .maxRecords(properties.maxRecords());
+        Scheduler created = new Scheduler(
+                configs.checkpointConfig(),
+                configs.coordinatorConfig(),
+                configs.leaseManagementConfig(),
+                configs.lifecycleConfig(),
+                configs.metricsConfig().metricsLevel(MetricsLevel.NONE).metricsFactory(new NullMetricsFactory()),
+                // Empty polls reach the processors too, so a time-based flush happens on an idle shard.
+                configs.processorConfig().callProcessRecordsEvenForEmptyRecordList(true),
+                configs.retrievalConfig().retrievalSpecificConfig(polling));
+        Thread worker = new Thread(() -> run(created), "kcl-" + properties.applicationName());
+        scheduler = created;
+        thread = worker;
+        running = true;
+        worker.start();
+        log.info(
+                "KCL consumer {} started as worker {} on stream {}",
+                properties.applicationName(),
+                properties.workerId(),
+                stream);
+    }
+
+    private void run(Scheduler s) {
+        try {
+            s.run();
+        } catch (RuntimeException e) {
+            log.error("KCL scheduler of {} failed", properties.applicationName(), e);
+        } finally {
+            if (!shutdown.raised()) {
+                log.error("KCL scheduler of {} stopped although nobody asked it to", properties.applicationName());
+            }
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        shutdown.raise(); // shards that are retrying a failing write give up instead of holding us up
+        long start = System.nanoTime();
+        long timeoutMillis = properties.shutdownTimeout().toMillis();
+        try {
+            Boolean done = scheduler.startGracefulShutdown().get(timeoutMillis, TimeUnit.MILLISECONDS);
+            log.info(
+                    "KCL consumer {} shut down gracefully ({}) in {} ms",
+                    properties.applicationName(),
+                    Boolean.TRUE.equals(done) ? "all shards checkpointed" : "not all shards confirmed",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        } catch (TimeoutException | ExecutionException e) {
+            log.warn(
+                    "KCL consumer {}: graceful shutdown did not complete ({}); stopping it",
+                    properties.applicationName(),
+                    e.toString());
+            scheduler.shutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            scheduler.shutdown();
+        } finally {
+            try {
+                thread.join(Math.max(1000, timeoutMillis / 4));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            running = false;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public void destroy() {
+        dynamo.close();
+        cloudWatch.close();
+    }
+
+    /** True while the KCL scheduler's thread runs (false before start, after stop, or if it died). */
+    public boolean schedulerAlive() {
+        Thread t = thread;
+        return t != null && t.isAlive();
+    }
+
+    /** Whether a stop was requested. */
+    public boolean stopping() {
+        return shutdown.raised();
+    }
+
+    /** The shards whose leases this worker holds, sorted. */
+    public List<String> leases() {
+        Scheduler s = scheduler;
+        if (s == null || s.leaseCoordinator() == null) {
+            return List.of();
+        }
+        return s.leaseCoordinator().getAssignments().stream()
+                .map(Lease::leaseKey)
+                .sorted()
+                .toList();
+    }
+
+    public ConsumerProperties properties() {
+        return properties;
+    }
+
+    public String stream() {
+        return stream;
+    }
+}

@@ -1,0 +1,489 @@
+package com.ecommerce.pipeline.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.ecommerce.pipeline.schema.IngestMetadata;
+import com.ecommerce.pipeline.schema.RecordCodec;
+import com.ecommerce.pipeline.schema.Transaction;
+import com.ecommerce.pipeline.schema.TransactionEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.kinesis.lifecycle.events.InitializationInput;
+import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
+import software.amazon.kinesis.lifecycle.events.ProcessRecordsInput;
+import software.amazon.kinesis.lifecycle.events.ShardEndedInput;
+import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
+import software.amazon.kinesis.processor.Checkpointer;
+import software.amazon.kinesis.processor.PreparedCheckpointer;
+import software.amazon.kinesis.processor.RecordProcessorCheckpointer;
+import software.amazon.kinesis.retrieval.KinesisClientRecord;
+import software.amazon.kinesis.retrieval.kpl.ExtendedSequenceNumber;
+
+/**
+ * The processor's ordering rules with a fake sink, dead-letter store and checkpointer that all write to
+ * one journal: nothing is checkpointed before it is durable, retries do not checkpoint, undecodable
+ * records and poison events are dead-lettered before a checkpoint passes them.
+ */
+class BatchingRecordProcessorTest {
+
+    private static final String SHARD = "shardId-000000000001";
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    /** Everything the fakes did, in order: "write r1..r3 (6)", "dead r2", "checkpoint r3", "checkpoint END". */
+    private final List<String> journal = new CopyOnWriteArrayList<>();
+
+    private final MutableClock clock = new MutableClock();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final ConsumerMetrics metrics = new ConsumerMetrics(registry, "test-app");
+    private final ConsumerState state = new ConsumerState(metrics);
+    private final ShutdownSignal shutdown = new ShutdownSignal();
+    private final FakeSink sink = new FakeSink();
+    private final FakeDeadLetters deadLetters = new FakeDeadLetters();
+    private final FakeCheckpointer checkpointer = new FakeCheckpointer();
+    private int nextRow;
+
+    private BatchingRecordProcessor processor;
+
+    @BeforeEach
+    void start() {
+        processor = processor(5, 1_000_000, Duration.ofSeconds(10));
+    }
+
+    private BatchingRecordProcessor processor(int maxRows, long maxBytes, Duration maxAge) {
+        var p = new BatchingRecordProcessor(
+                sink,
+                deadLetters,
+                new BatchingRecordProcessor.FlushPolicy(maxRows, maxBytes, maxAge),
+                new Retrier(Duration.ofMillis(1), Duration.ofMillis(4), shutdown, metrics),
+                metrics,
+                state,
+                shutdown,
+                clock);
+        p.initialize(InitializationInput.builder()
+                .shardId(SHARD)
+                .extendedSequenceNumber(ExtendedSequenceNumber.TRIM_HORIZON)
+                .build());
+        return p;
+    }
+
+    @Test
+    void flushesWhenTheRowThresholdIsReachedAndCheckpointsAtTheLastRecordOfTheBatch() {
+        process(good("r1", 2), good("r2", 2), good("r3", 2), good("r4", 1));
+
+        assertThat(journal).containsExactly("write r1..r3 (6)", "checkpoint r3");
+        assertThat(sink.batches.get(0).events()).hasSize(6);
+        assertThat(metrics.rows()).isEqualTo(6);
+        assertThat(metrics.batches()).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchNeverSplitsARecordAndKeepsStreamOrder() {
+        KinesisClientRecord big = good("r1", 12);
+        process(big);
+
+        Batch batch = sink.batches.get(0);
+        assertThat(batch.first().id()).isEqualTo("r1");
+        assertThat(batch.last().id()).isEqualTo("r1");
+        assertThat(batch.events()).extracting(e -> e.ingest().row()).isSorted().hasSize(12);
+        assertThat(journal).containsExactly("write r1..r1 (12)", "checkpoint r1");
+    }
+
+    @Test
+    void flushesWhenTheByteThresholdIsReached() {
+        processor = processor(1_000, 1, Duration.ofHours(1));
+
+        process(good("r1", 1));
+
+        assertThat(journal).containsExactly("write r1..r1 (1)", "checkpoint r1");
+    }
+
+    @Test
+    void flushesByAgeOnAnEmptyPollOfAnIdleShard() {
+        process(good("r1", 1));
+        clock.advance(Duration.ofSeconds(9));
+        process();
+        assertThat(journal).isEmpty();
+
+        clock.advance(Duration.ofSeconds(1));
+        process();
+
+        assertThat(journal).containsExactly("write r1..r1 (1)", "checkpoint r1");
+    }
+
+    @Test
+    void aFailingSinkIsRetriedWithoutCheckpointingAndTheShardWaitsUntilItSucceeds() {
+        sink.failuresBeforeSuccess.set(3);
+
+        process(good("r1", 3), good("r2", 3), good("r3", 1));
+
+        assertThat(journal)
+                .containsExactly(
+                        "failed write r1..r2 (6)",
+                        "failed write r1..r2 (6)",
+                        "failed write r1..r2 (6)",
+                        "write r1..r2 (6)",
+                        "checkpoint r2");
+        assertThat(metrics.retries()).isEqualTo(3);
+        // r3 arrived after the flush point and is still buffered, not checkpointed.
+        assertThat(checkpointer.checkpoints).containsExactly("r2");
+    }
+
+    @Test
+    void anUndecodableRecordGoesToTheDeadLettersAndTheGoodRecordsAroundItAreWritten() {
+        process(good("r1", 2), garbage("r2"), good("r3", 3));
+
+        assertThat(journal).containsExactly("dead r2", "write r1..r3 (5)", "checkpoint r3");
+        DeadLetter letter = deadLetters.letters.get(0);
+        assertThat(letter.shardId()).isEqualTo(SHARD);
+        assertThat(letter.position().sequenceNumber()).isEqualTo("r2");
+        assertThat(letter.partitionKey()).isEqualTo("pk-r2");
+        assertThat(letter.arrivalTime()).isEqualTo(T0);
+        assertThat(letter.eventId()).isNull();
+        assertThat(letter.reason()).contains("not a transaction-event record");
+        assertThat(new String(letter.data(), StandardCharsets.UTF_8)).isEqualTo("not a packed record: r2");
+        assertThat(metrics.deadLetters()).isEqualTo(1);
+    }
+
+    @Test
+    void undecodableRecordsAloneAreCheckpointedOnceTheyAreDeadLettered() {
+        process(garbage("r1"), garbage("r2"));
+
+        assertThat(journal).containsExactly("dead r1", "dead r2", "checkpoint r2");
+        assertThat(sink.batches).isEmpty();
+    }
+
+    @Test
+    void aDeadLetterThatCannotBeWrittenIsRetriedBeforeAnythingIsCheckpointed() {
+        deadLetters.failuresBeforeSuccess.set(2);
+
+        process(garbage("r1"));
+
+        assertThat(journal).containsExactly("failed dead r1", "failed dead r1", "dead r1", "checkpoint r1");
+    }
+
+    @Test
+    void aCheckpointNeverPassesABufferedRecordThatFollowsADeadLetter() {
+        process(good("r1", 1), garbage("r2"), good("r3", 1));
+
+        assertThat(journal).containsExactly("dead r2");
+        assertThat(checkpointer.checkpoints).isEmpty();
+    }
+
+    @Test
+    void poisonEventsGoToTheDeadLettersAndTheBatchIsCheckpointed() {
+        KinesisClientRecord r1 = good("r1", 3);
+        KinesisClientRecord r2 = good("r2", 3);
+        TransactionEvent poison = decode(r2).get(1);
+        sink.poison = Map.of(poison, "unit price out of range");
+
+        process(r1, r2);
+
+        assertThat(journal)
+                .containsExactly("poisoned write r1..r2 (6)", "dead r2-" + poison.eventId(), "checkpoint r2");
+        DeadLetter letter = deadLetters.letters.get(0);
+        assertThat(letter.reason()).isEqualTo("unit price out of range");
+        assertThat(letter.eventId()).isEqualTo(poison.eventId());
+        assertThat(letter.partitionKey()).isEqualTo("pk-r2");
+        assertThat(new String(letter.data(), StandardCharsets.UTF_8)).contains(poison.eventId());
+        assertThat(metrics.rows()).isEqualTo(5);
+    }
+
+    @Test
+    void aLostLeaseDropsTheBufferWithoutWritingOrCheckpointing() {
+        process(good("r1", 2));
+
+        processor.leaseLost(LeaseLostInput.builder().build());
+        process(good("r2", 5));
+
+        assertThat(journal).isEmpty();
+    }
+
+    @Test
+    void aShutdownRequestFlushesAndCheckpoints() {
+        process(good("r1", 2), good("r2", 1));
+
+        processor.shutdownRequested(
+                ShutdownRequestedInput.builder().checkpointer(checkpointer).build());
+
+        assertThat(journal).containsExactly("write r1..r2 (3)", "checkpoint r2");
+    }
+
+    @Test
+    void theEndOfAShardFlushesThenCheckpointsTheShardEnd() {
+        process(good("r1", 2));
+
+        processor.shardEnded(
+                ShardEndedInput.builder().checkpointer(checkpointer).build());
+
+        assertThat(journal).containsExactly("write r1..r1 (2)", "checkpoint r1", "checkpoint END");
+    }
+
+    @Test
+    void stoppingWhileTheSinkKeepsFailingGivesUpWithoutCheckpointing() throws Exception {
+        sink.failuresBeforeSuccess.set(Integer.MAX_VALUE);
+        processor = processor(1, 1_000_000, Duration.ofHours(1));
+        Thread polling = new Thread(() -> process(good("r1", 1)));
+        polling.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> metrics.retries() >= 3);
+
+        shutdown.raise();
+        polling.join(5_000);
+        processor.shutdownRequested(
+                ShutdownRequestedInput.builder().checkpointer(checkpointer).build());
+
+        assertThat(polling.isAlive()).isFalse();
+        assertThat(checkpointer.checkpoints).isEmpty();
+        assertThat(journal).allMatch(line -> line.startsWith("failed write"));
+        assertThat(state.stalledShards()).isEmpty();
+    }
+
+    @Test
+    void anUnexpectedErrorStallsTheShardAndNothingIsCheckpointedAfterIt() {
+        sink.error = new AssertionError("bug in the sink");
+
+        assertThatThrownBy(() -> process(good("r1", 5))).isInstanceOf(AssertionError.class);
+        sink.error = null;
+        process(good("r2", 5));
+
+        assertThat(checkpointer.checkpoints).isEmpty();
+        assertThat(state.stalledShards()).containsExactly(SHARD);
+    }
+
+    @Test
+    void reportsEachShardsLagForTheHealthIndicator() {
+        processor.processRecords(ProcessRecordsInput.builder()
+                .records(List.of())
+                .checkpointer(checkpointer)
+                .millisBehindLatest(1234L)
+                .build());
+
+        assertThat(state.lagByShard()).containsExactly(Map.entry(SHARD, 1234L));
+        assertThat(registry.get("pipeline.consumer.millis.behind.latest")
+                        .tag("shard", SHARD)
+                        .gauge()
+                        .value())
+                .isEqualTo(1234.0);
+
+        processor.leaseLost(LeaseLostInput.builder().build());
+        assertThat(state.lagByShard()).isEmpty();
+    }
+
+    // --- helpers
+
+    private void process(KinesisClientRecord... records) {
+        processor.processRecords(ProcessRecordsInput.builder()
+                .records(Arrays.asList(records))
+                .checkpointer(checkpointer)
+                .millisBehindLatest(0L)
+                .build());
+    }
+
+    private KinesisClientRecord good(String sequenceNumber, int events) {
+        List<TransactionEvent> list = IntStream.range(0, events)
+                .mapToObj(i -> event(sequenceNumber, nextRow++))
+                .toList();
+        return record(sequenceNumber, RecordCodec.encode(list));
+    }
+
+    private static KinesisClientRecord garbage(String sequenceNumber) {
+        return record(sequenceNumber, ("not a packed record: " + sequenceNumber).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static KinesisClientRecord record(String sequenceNumber, byte[] data) {
+        return KinesisClientRecord.builder()
+                .sequenceNumber(sequenceNumber)
+                .subSequenceNumber(0)
+                .partitionKey("pk-" + sequenceNumber)
+                .approximateArrivalTimestamp(T0)
+                .data(ByteBuffer.wrap(data))
+                .build();
+    }
+
+    private static List<TransactionEvent> decode(KinesisClientRecord record) {
+        byte[] bytes = new byte[record.data().remaining()];
+        record.data().duplicate().get(bytes);
+        try {
+            return RecordCodec.decode(bytes);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static TransactionEvent event(String invoice, int row) {
+        return TransactionEvent.of(
+                new Transaction(
+                        "5" + Math.abs(invoice.hashCode() % 100000),
+                        "85123A",
+                        "WHITE HANGING HEART T-LIGHT HOLDER",
+                        6,
+                        LocalDateTime.of(2010, 12, 1, 8, 26),
+                        new BigDecimal("2.55"),
+                        "17850",
+                        "United Kingdom"),
+                new IngestMetadata("unit-test", row, T0, "test"));
+    }
+
+    private static String range(Batch batch) {
+        return batch.first().id() + ".." + batch.last().id() + " (" + batch.size() + ")";
+    }
+
+    private final class FakeSink implements Sink {
+        final List<Batch> batches = new ArrayList<>();
+        final AtomicInteger failuresBeforeSuccess = new AtomicInteger();
+        Map<TransactionEvent, String> poison;
+        Error error;
+
+        @Override
+        public void write(List<TransactionEvent> batch) {
+            throw new AssertionError("the machinery calls write(Batch)");
+        }
+
+        @Override
+        public void write(Batch batch) throws Exception {
+            if (error != null) {
+                throw error;
+            }
+            if (failuresBeforeSuccess.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                journal.add("failed write " + range(batch));
+                throw new java.io.IOException("sink unavailable");
+            }
+            if (poison != null) {
+                journal.add("poisoned write " + range(batch));
+                batches.add(batch);
+                throw new PoisonEventsException(poison);
+            }
+            journal.add("write " + range(batch));
+            batches.add(batch);
+        }
+    }
+
+    private final class FakeDeadLetters implements DeadLetters {
+        final List<DeadLetter> letters = new ArrayList<>();
+        final AtomicInteger failuresBeforeSuccess = new AtomicInteger();
+
+        @Override
+        public void write(DeadLetter letter) throws Exception {
+            String name = letter.position().id() + (letter.eventId() == null ? "" : "-" + letter.eventId());
+            if (failuresBeforeSuccess.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                journal.add("failed dead " + name);
+                throw new java.io.IOException("bucket unavailable");
+            }
+            journal.add("dead " + name);
+            letters.add(letter);
+        }
+    }
+
+    private final class FakeCheckpointer implements RecordProcessorCheckpointer {
+        final List<String> checkpoints = new ArrayList<>();
+
+        @Override
+        public void checkpoint() {
+            journal.add("checkpoint END");
+            checkpoints.add("END");
+        }
+
+        @Override
+        public void checkpoint(String sequenceNumber, long subSequenceNumber) {
+            journal.add("checkpoint " + sequenceNumber);
+            checkpoints.add(sequenceNumber);
+        }
+
+        @Override
+        public void checkpoint(String sequenceNumber) {
+            checkpoint(sequenceNumber, 0);
+        }
+
+        @Override
+        public void checkpoint(Record record) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public PreparedCheckpointer prepareCheckpoint() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public PreparedCheckpointer prepareCheckpoint(byte[] applicationState) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public PreparedCheckpointer prepareCheckpoint(Record record) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public PreparedCheckpointer prepareCheckpoint(Record record, byte[] applicationState) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public PreparedCheckpointer prepareCheckpoint(String sequenceNumber) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public PreparedCheckpointer prepareCheckpoint(String sequenceNumber, byte[] applicationState) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public PreparedCheckpointer prepareCheckpoint(String sequenceNumber, long subSequenceNumber) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public PreparedCheckpointer prepareCheckpoint(
+                String sequenceNumber, long subSequenceNumber, byte[] applicationState) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Checkpointer checkpointer() {
+            return null;
+        }
+    }
+
+    private static final class MutableClock extends Clock {
+        private Instant now = T0;
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
