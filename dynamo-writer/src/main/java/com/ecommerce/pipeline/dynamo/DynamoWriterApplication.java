@@ -4,7 +4,10 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** Kinesis consumer: DynamoDB customers and invoices (the consumer itself arrives with the consumers issue). */
+/**
+ * Kinesis consumer writing DynamoDB: the shared machinery (pipeline-consumer) reads the stream and
+ * calls this service's only contribution, {@link com.ecommerce.pipeline.dynamo.sink.DynamoSink}.
+ */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class DynamoWriterApplication {

@@ -1,0 +1,216 @@
+package com.ecommerce.pipeline.dynamo.sink;
+
+import static com.ecommerce.pipeline.dynamo.sink.InvoiceLines.n;
+import static com.ecommerce.pipeline.dynamo.sink.InvoiceLines.s;
+
+import io.micrometer.core.instrument.Counter;
+import java.math.BigDecimal;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+
+/**
+ * The {@code customers} table: one summary item per (customer, invoice). Key {@code customerId} (S,
+ * partition) + {@code invoiceKey} (S, sort) = {@code <invoiceDate ISO>#<invoiceNo>}, so a Query with
+ * ScanIndexForward=false pages through a customer's invoices newest first.
+ *
+ * <p>Summaries are never incremented. After an invoice's lines are durable in {@code invoices}, the
+ * summary is recomputed from all of them (strongly consistent Query) and put whole, so redelivery,
+ * replays and invoices split over several batches all converge on the exact totals.
+ */
+public final class CustomerInvoices {
+
+    public static final String CUSTOMER_ID = "customerId";
+    public static final String INVOICE_KEY = "invoiceKey";
+    public static final String INVOICE_NO = "invoiceNo";
+    /** The earliest line's date (a few invoices span two minutes). */
+    public static final String INVOICE_DATE = "invoiceDate";
+
+    public static final String COUNTRY = "country";
+    public static final String LINE_COUNT = "lineCount";
+    public static final String TOTAL_QUANTITY = "totalQuantity";
+    /** Exact sum of the lines' lineTotal (not rounded). */
+    public static final String TOTAL_VALUE = "totalValue";
+
+    public static final String CANCELLED = "cancelled";
+
+    /** The sort key: date first so the customer's items sort by time, invoice number to make it unique. */
+    public static String invoiceKey(String isoInvoiceDate, String invoiceNo) {
+        return isoInvoiceDate + "#" + invoiceNo;
+    }
+
+    /** An invoice of a customer whose summary must be recomputed. */
+    record Ref(String customerId, String invoiceNo) {}
+
+    /** A customer's part of an invoice, computed from its lines. */
+    record Summary(
+            String customerId,
+            String invoiceNo,
+            String invoiceDate,
+            String country,
+            int lineCount,
+            long totalQuantity,
+            BigDecimal totalValue,
+            boolean cancelled,
+            Set<String> laterDates) {
+
+        String invoiceKey() {
+            return CustomerInvoices.invoiceKey(invoiceDate, invoiceNo);
+        }
+
+        Map<String, AttributeValue> item() {
+            Map<String, AttributeValue> item = new LinkedHashMap<>();
+            item.put(CUSTOMER_ID, s(customerId));
+            item.put(INVOICE_KEY, s(invoiceKey()));
+            item.put(INVOICE_NO, s(invoiceNo));
+            item.put(INVOICE_DATE, s(invoiceDate));
+            item.put(COUNTRY, s(country));
+            item.put(LINE_COUNT, n(Integer.toString(lineCount)));
+            item.put(TOTAL_QUANTITY, n(Long.toString(totalQuantity)));
+            item.put(TOTAL_VALUE, n(totalValue.toPlainString()));
+            item.put(CANCELLED, AttributeValue.fromBool(cancelled));
+            return item;
+        }
+
+        /**
+         * From the customer's lines of one invoice (as stored in {@code invoices}). Every value is
+         * independent of the order the lines arrived in.
+         */
+        static Summary of(String customerId, String invoiceNo, List<Map<String, AttributeValue>> lines) {
+            TreeSet<String> dates =
+                    new TreeSet<>((a, b) -> LocalDateTime.parse(a).compareTo(LocalDateTime.parse(b)));
+            String country = null;
+            long quantity = 0;
+            BigDecimal value = BigDecimal.ZERO;
+            boolean cancelled = false;
+            for (Map<String, AttributeValue> line : lines) {
+                dates.add(line.get(InvoiceLines.INVOICE_DATE).s());
+                String c = line.get(InvoiceLines.COUNTRY).s();
+                // All lines of an invoice share one country in the dataset; if not, pick deterministically.
+                if (!c.isEmpty() && (country == null || c.compareTo(country) < 0)) {
+                    country = c;
+                }
+                quantity += Long.parseLong(line.get(InvoiceLines.QUANTITY).n());
+                value = value.add(
+                        new BigDecimal(line.get(InvoiceLines.LINE_TOTAL).n()));
+                cancelled |= line.get(InvoiceLines.CANCELLED).bool();
+            }
+            String first = dates.first();
+            return new Summary(
+                    customerId,
+                    invoiceNo,
+                    first,
+                    country == null ? "" : country,
+                    lines.size(),
+                    quantity,
+                    value,
+                    cancelled,
+                    Set.copyOf(dates.tailSet(first, false)));
+        }
+    }
+
+    private static final String LINE_ATTRIBUTES = String.join(
+            ",",
+            InvoiceLines.CUSTOMER_ID,
+            InvoiceLines.INVOICE_DATE,
+            InvoiceLines.COUNTRY,
+            InvoiceLines.QUANTITY,
+            InvoiceLines.LINE_TOTAL,
+            InvoiceLines.CANCELLED);
+
+    private final DynamoDbClient dynamo;
+    private final String invoicesTable;
+    private final String customersTable;
+    private final Counter written;
+    private final Counter superseded;
+
+    CustomerInvoices(
+            DynamoDbClient dynamo, String invoicesTable, String customersTable, Counter written, Counter superseded) {
+        this.dynamo = dynamo;
+        this.invoicesTable = invoicesTable;
+        this.customersTable = customersTable;
+        this.written = written;
+        this.superseded = superseded;
+    }
+
+    /** Recomputes and puts the summaries of these (customer, invoice) pairs; one Query per invoice. */
+    void refresh(Collection<Ref> refs) {
+        Map<String, Set<String>> customersByInvoice = new LinkedHashMap<>();
+        for (Ref ref : refs) {
+            customersByInvoice
+                    .computeIfAbsent(ref.invoiceNo(), k -> new TreeSet<>())
+                    .add(ref.customerId());
+        }
+        customersByInvoice.forEach((invoiceNo, customers) -> {
+            Map<String, List<Map<String, AttributeValue>>> linesByCustomer = linesByCustomer(invoiceNo);
+            for (String customerId : customers) {
+                List<Map<String, AttributeValue>> lines = linesByCustomer.get(customerId);
+                if (lines != null) {
+                    put(Summary.of(customerId, invoiceNo, lines));
+                }
+            }
+        });
+    }
+
+    /** The invoice's lines, grouped by customer (lines without one are not in any summary). */
+    private Map<String, List<Map<String, AttributeValue>>> linesByCustomer(String invoiceNo) {
+        QueryRequest query = QueryRequest.builder()
+                .tableName(invoicesTable)
+                .keyConditionExpression("#invoiceNo = :invoiceNo")
+                .expressionAttributeNames(Map.of("#invoiceNo", InvoiceLines.INVOICE_NO))
+                .expressionAttributeValues(Map.of(":invoiceNo", s(invoiceNo)))
+                .projectionExpression(LINE_ATTRIBUTES)
+                // Strongly consistent: must see the lines this batch has just written.
+                .consistentRead(true)
+                .build();
+        Map<String, List<Map<String, AttributeValue>>> byCustomer = new LinkedHashMap<>();
+        // The paginator follows LastEvaluatedKey: large invoices span several 1 MB pages.
+        for (Map<String, AttributeValue> line : dynamo.queryPaginator(query).items()) {
+            AttributeValue customer = line.get(InvoiceLines.CUSTOMER_ID);
+            if (customer != null) {
+                byCustomer.computeIfAbsent(customer.s(), k -> new ArrayList<>()).add(line);
+            }
+        }
+        return byCustomer;
+    }
+
+    /**
+     * Puts the summary unless the table already holds one computed from more lines: during a lease
+     * move two workers can briefly process the same shard, and the one that read fewer lines must not
+     * overwrite the other (lines are only ever added, so more lines = newer).
+     *
+     * @return false when a newer summary was already there
+     */
+    boolean put(Summary summary) {
+        try {
+            dynamo.putItem(r -> r.tableName(customersTable)
+                    .item(summary.item())
+                    .conditionExpression("attribute_not_exists(#lineCount) OR #lineCount <= :lineCount")
+                    .expressionAttributeNames(Map.of("#lineCount", LINE_COUNT))
+                    .expressionAttributeValues(Map.of(":lineCount", n(Integer.toString(summary.lineCount())))));
+        } catch (ConditionalCheckFailedException newerSummaryExists) {
+            superseded.increment();
+            return false;
+        }
+        written.increment();
+        // An invoice whose lines span several minutes is keyed by its earliest date; if later-dated lines
+        // arrived first, a summary was put under a later key: remove it (after the put, so readers never
+        // see the invoice missing).
+        for (String laterDate : summary.laterDates()) {
+            dynamo.deleteItem(r -> r.tableName(customersTable)
+                    .key(Map.of(
+                            CUSTOMER_ID, s(summary.customerId()),
+                            INVOICE_KEY, s(invoiceKey(laterDate, summary.invoiceNo())))));
+        }
+        return true;
+    }
+}
