@@ -177,7 +177,7 @@ public final class TransactionJson {
         String squashed = name.replaceAll("[^A-Za-z]", "").toLowerCase(Locale.ROOT);
         for (String column : TransactionCsv.HEADER) {
             if (column.toLowerCase(Locale.ROOT).equals(squashed)) {
-                return " (did you mean '" + column + "'? names are case-sensitive)";
+                return " (did you mean '" + column + "'? field names must match exactly)";
             }
         }
         return "";
