@@ -1,0 +1,57 @@
+package com.ecommerce.pipeline.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RetryPolicyTest {
+
+    private static final Instant NOW = Instant.parse("2026-01-15T10:00:00Z");
+
+    private static RetryPolicy policy(double random) {
+        return new RetryPolicy(10, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofMinutes(2), () -> random);
+    }
+
+    @Test
+    void retryAfterInSecondsOrAsAnHttpDate() {
+        assertThat(RetryPolicy.parseRetryAfter("1", NOW)).contains(Duration.ofSeconds(1));
+        assertThat(RetryPolicy.parseRetryAfter(" 120 ", NOW)).contains(Duration.ofSeconds(120));
+        assertThat(RetryPolicy.parseRetryAfter("Thu, 15 Jan 2026 10:00:07 GMT", NOW))
+                .contains(Duration.ofSeconds(7));
+        assertThat(RetryPolicy.parseRetryAfter("Thu, 15 Jan 2026 09:00:00 GMT", NOW))
+                .contains(Duration.ZERO);
+        assertThat(RetryPolicy.parseRetryAfter("soon", NOW)).isEmpty();
+        assertThat(RetryPolicy.parseRetryAfter("", NOW)).isEmpty();
+        assertThat(RetryPolicy.parseRetryAfter(null, NOW)).isEmpty();
+        assertThat(RetryPolicy.parseRetryAfter("99999999999999999999999", NOW)).isEmpty();
+    }
+
+    @Test
+    void theServersRetryAfterIsHonouredUpToACap() {
+        RetryPolicy p = policy(0.5);
+        assertThat(p.delay(1, Optional.of(Duration.ofSeconds(3)))).isEqualTo(Duration.ofSeconds(3));
+        assertThat(p.delay(7, Optional.of(Duration.ofSeconds(1)))).isEqualTo(Duration.ofSeconds(1));
+        assertThat(p.delay(1, Optional.of(Duration.ofHours(1)))).isEqualTo(Duration.ofMinutes(2));
+        assertThat(p.delay(1, Optional.of(Duration.ZERO))).isZero();
+    }
+
+    @Test
+    void withoutRetryAfterTheBackoffDoublesUpToTheCap() {
+        RetryPolicy mid = policy(0.5); // jitter factor exactly 1.0
+        assertThat(mid.delay(1, Optional.empty())).isEqualTo(Duration.ofMillis(500));
+        assertThat(mid.delay(2, Optional.empty())).isEqualTo(Duration.ofSeconds(1));
+        assertThat(mid.delay(4, Optional.empty())).isEqualTo(Duration.ofSeconds(4));
+        assertThat(mid.delay(7, Optional.empty())).isEqualTo(Duration.ofSeconds(30));
+        assertThat(mid.delay(60, Optional.empty())).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void jitterStaysWithinTwentyPercent() {
+        assertThat(policy(0.0).delay(3, Optional.empty())).isEqualTo(Duration.ofMillis(1600));
+        assertThat(policy(0.999999).delay(3, Optional.empty()))
+                .isBetween(Duration.ofMillis(2399), Duration.ofMillis(2400));
+    }
+}
