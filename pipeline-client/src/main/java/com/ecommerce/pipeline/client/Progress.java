@@ -60,14 +60,33 @@ public interface Progress extends AutoCloseable {
         if (resolved == Mode.BAR) {
             builder.setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
                     .setUpdateIntervalMillis(250)
-                    .setConsumer(new ConsoleProgressBarConsumer(stderr()));
+                    .setConsumer(new ConsoleProgressBarConsumer(stderr()) {
+                        private String last;
+
+                        @Override
+                        public void accept(String rendered) {
+                            if (!rendered.equals(last)) { // the library renders the final state twice
+                                last = rendered;
+                                super.accept(rendered);
+                            }
+                        }
+                    });
         } else {
             builder.setStyle(ProgressBarStyle.ASCII)
                     .setUpdateIntervalMillis(lineIntervalSeconds * 1000)
                     .setConsumer(new DelegatingProgressBarConsumer(
-                            line -> {
-                                err.println(line.stripTrailing());
-                                err.flush();
+                            new java.util.function.Consumer<>() {
+                                private String last;
+
+                                @Override
+                                public void accept(String rendered) {
+                                    String line = rendered.stripTrailing();
+                                    if (!line.equals(last)) {
+                                        last = line;
+                                        err.println(line);
+                                        err.flush();
+                                    }
+                                }
                             },
                             120));
         }
