@@ -1,0 +1,193 @@
+package com.ecommerce.pipeline.localcloud;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+
+/**
+ * The local cloud as a program, for {@code ./pipeline up}: contract ports, data persisted under {@code --data-dir}.
+ *
+ * <pre>
+ * java -jar local-cloud/target/local-cloud-0.1.0-SNAPSHOT-exec.jar [--data-dir DIR] [--kinesis-port N]
+ *      [--kinesis-tls-port N] [--dynamodb-port N] [--s3-port N] [--s3-https-port N] [--postgres-port N]
+ * java -jar local-cloud/target/local-cloud-0.1.0-SNAPSHOT-exec.jar --purge [--data-dir DIR]
+ * </pre>
+ *
+ * <p>Prints {@code LOCAL-CLOUD READY kinesis=... dynamodb=... s3=... postgres=...} on stdout once everything is
+ * provisioned, writes the child process ids to {@code <data-dir>/../local-cloud.pids} (one per line; removed after a
+ * clean stop), then runs until SIGTERM/SIGINT, which stop every child. Logs go to stderr. Exit codes: 2 a port is in
+ * use, 64 bad arguments, 1 any other failure to start.
+ */
+public final class LocalCloudMain {
+
+    public static final String DEFAULT_DATA_DIR = ".pipeline/data";
+    public static final String PIDS_FILE = "local-cloud.pids";
+
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_PORT_IN_USE = 2;
+    static final int EXIT_USAGE = 64;
+
+    private static final String USAGE = "usage: LocalCloudMain [--data-dir DIR] [--kinesis-port N]"
+            + " [--kinesis-tls-port N] [--dynamodb-port N] [--s3-port N] [--s3-https-port N] [--postgres-port N]"
+            + " | --purge [--data-dir DIR]";
+
+    private LocalCloudMain() {}
+
+    /** stdout as it was: only the READY/STOPPED/ERROR lines go there (DynamoDB Local prints to System.out). */
+    private static final PrintStream OUT = System.out;
+
+    public static void main(String[] args) throws InterruptedException {
+        System.setOut(System.err);
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "local-cloud-logback.xml");
+        }
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            fail(EXIT_USAGE, e.getMessage() + " — " + USAGE);
+            return;
+        }
+        if (options.help) {
+            OUT.println(USAGE);
+            return;
+        }
+        if (options.purge) {
+            try {
+                LocalCloud.purge(options.dataDir);
+            } catch (RuntimeException e) {
+                fail(EXIT_FAILURE, "cannot purge " + options.dataDir + ": " + e.getMessage());
+            }
+            OUT.println("LOCAL-CLOUD PURGED " + options.dataDir.toAbsolutePath().normalize());
+            return;
+        }
+        LocalCloud cloud;
+        try {
+            cloud = LocalCloud.start(options.config());
+        } catch (PortInUseException e) {
+            fail(EXIT_PORT_IN_USE, e.getMessage() + " (--" + e.component() + "-port)");
+            return;
+        } catch (RuntimeException e) {
+            fail(EXIT_FAILURE, e.getMessage() == null ? e.toString() : e.getMessage());
+            return;
+        }
+        Path pids = pidsFile(options.dataDir);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            cloud.close();
+                            try {
+                                Files.deleteIfExists(pids);
+                            } catch (IOException ignored) {
+                                // best effort
+                            }
+                            OUT.println("LOCAL-CLOUD STOPPED");
+                            OUT.flush();
+                        },
+                        "local-cloud-main-shutdown"));
+        try {
+            writePids(pids, cloud);
+        } catch (IOException e) {
+            fail(EXIT_FAILURE, "cannot write " + pids + ": " + e.getMessage());
+            return;
+        }
+        Endpoints e = cloud.endpoints();
+        OUT.println("LOCAL-CLOUD READY kinesis=" + e.kinesis() + " dynamodb=" + e.dynamodb() + " s3=" + e.s3()
+                + " postgres=" + e.jdbcUrl());
+        OUT.flush();
+        new CountDownLatch(1).await(); // until SIGTERM/SIGINT: the shutdown hooks stop everything
+    }
+
+    static Path pidsFile(Path dataDir) {
+        Path dir = dataDir.toAbsolutePath().normalize();
+        Path parent = dir.getParent() == null ? dir : dir.getParent();
+        return parent.resolve(PIDS_FILE);
+    }
+
+    private static void writePids(Path file, LocalCloud cloud) throws IOException {
+        Files.createDirectories(file.getParent());
+        String content = cloud.childPids().stream().map(String::valueOf).collect(Collectors.joining("\n", "", "\n"));
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, content);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void fail(int code, String message) {
+        OUT.println("LOCAL-CLOUD ERROR " + message);
+        OUT.flush();
+        System.exit(code);
+    }
+
+    /** Parsed command line. */
+    static final class Options {
+        Path dataDir = Path.of(DEFAULT_DATA_DIR);
+        boolean purge;
+        boolean help;
+        final Map<String, Integer> ports = new LinkedHashMap<>();
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                String value = null;
+                int eq = arg.indexOf('=');
+                if (arg.startsWith("--") && eq > 0) {
+                    value = arg.substring(eq + 1);
+                    arg = arg.substring(0, eq);
+                }
+                switch (arg) {
+                    case "--purge" -> o.purge = true;
+                    case "--help", "-h" -> o.help = true;
+                    case "--data-dir" -> {
+                        if (value == null) {
+                            value = next(args, ++i, arg);
+                        }
+                        o.dataDir = Path.of(value);
+                    }
+                    case "--kinesis-port",
+                            "--kinesis-tls-port",
+                            "--dynamodb-port",
+                            "--s3-port",
+                            "--s3-https-port",
+                            "--postgres-port" -> {
+                        if (value == null) {
+                            value = next(args, ++i, arg);
+                        }
+                        try {
+                            o.ports.put(arg, Integer.parseInt(value));
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException(arg + " needs a port number, got " + value);
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("unknown argument " + arg);
+                }
+            }
+            return o;
+        }
+
+        private static String next(String[] args, int i, String option) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args[i];
+        }
+
+        LocalCloudConfig config() {
+            LocalCloudConfig d = LocalCloudConfig.contractDefaults(dataDir);
+            return new LocalCloudConfig(
+                    ports.getOrDefault("--kinesis-port", d.kinesisPort()),
+                    ports.getOrDefault("--kinesis-tls-port", d.kinesisTlsPort()),
+                    ports.getOrDefault("--dynamodb-port", d.dynamoPort()),
+                    ports.getOrDefault("--s3-port", d.s3Port()),
+                    ports.getOrDefault("--s3-https-port", d.s3HttpsPort()),
+                    ports.getOrDefault("--postgres-port", d.postgresPort()),
+                    dataDir);
+        }
+    }
+}
