@@ -136,10 +136,12 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
 
     @Override
     public void leaseLost(LeaseLostInput input) {
-        log.info(
-                "{}: lease lost; dropping {} buffered rows unwritten (the new owner reads them again from the last checkpoint)",
-                shardId,
-                bufferedRows);
+        if (!stopped) {
+            log.info(
+                    "{}: lease lost; dropping {} buffered rows unwritten (the next owner reads them again from the last checkpoint)",
+                    shardId,
+                    bufferedRows);
+        }
         clearBuffer();
         stopped = true;
         state.released(shardId);

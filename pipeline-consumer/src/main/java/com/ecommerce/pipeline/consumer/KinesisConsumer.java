@@ -31,6 +31,7 @@ import software.amazon.kinesis.retrieval.polling.PollingConfig;
 public class KinesisConsumer implements SmartLifecycle, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(KinesisConsumer.class);
+    private static final long SHARD_SYNC_IDLE_MILLIS = 1_000;
 
     private final ConsumerProperties properties;
     private final String stream;
@@ -82,7 +83,10 @@ public class KinesisConsumer implements SmartLifecycle, DisposableBean {
         Scheduler created = new Scheduler(
                 configs.checkpointConfig(),
                 configs.coordinatorConfig(),
-                configs.leaseManagementConfig(),
+                // KCL sleeps this long after every shard sync, including the one that creates the leases
+                // of a new lease table before the worker starts: the 60 s default made a cold start take
+                // 100 s. Between syncs it only spaces out ListShards calls (limit: 100/s per stream).
+                configs.leaseManagementConfig().shardSyncIntervalMillis(SHARD_SYNC_IDLE_MILLIS),
                 configs.lifecycleConfig(),
                 configs.metricsConfig().metricsLevel(MetricsLevel.NONE).metricsFactory(new NullMetricsFactory()),
                 // Empty polls reach the processors too, so a time-based flush happens on an idle shard.
@@ -118,6 +122,10 @@ public class KinesisConsumer implements SmartLifecycle, DisposableBean {
             return;
         }
         shutdown.raise(); // shards that are retrying a failing write give up instead of holding us up
+        if (!schedulerAlive()) {
+            running = false; // it died earlier: nothing to shut down gracefully
+            return;
+        }
         long start = System.nanoTime();
         long timeoutMillis = properties.shutdownTimeout().toMillis();
         try {

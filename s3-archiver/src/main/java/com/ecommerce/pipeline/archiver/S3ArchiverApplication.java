@@ -4,7 +4,10 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** Kinesis consumer: raw archive in S3 (the consumer itself arrives with the consumers issue). */
+/**
+ * Kinesis consumer: the raw archive in S3. It contributes only its sink ({@code archive/}); the KCL
+ * machinery is pipeline-consumer's auto-configuration.
+ */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class S3ArchiverApplication {

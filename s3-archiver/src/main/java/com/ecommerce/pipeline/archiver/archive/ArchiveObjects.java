@@ -1,0 +1,63 @@
+package com.ecommerce.pipeline.archiver.archive;
+
+import com.ecommerce.pipeline.consumer.Batch;
+import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.TransactionJson;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * How a batch becomes archive objects: one object per InvoiceDate day of its rows, at {@code
+ * <prefix>year=YYYY/month=MM/day=DD/<shardId>_<firstSequenceNumber>_<lastSequenceNumber>.json.gz},
+ * holding those rows as gzip-compressed newline-delimited event JSON in stream order. The name depends
+ * only on the batch's place on the stream and the content only on its events, so writing the same
+ * batch again produces the same objects, byte for byte.
+ */
+final class ArchiveObjects {
+
+    /** One object to put. */
+    record ArchiveObject(String key, LocalDate day, int rows, byte[] gzippedNdjson) {}
+
+    private ArchiveObjects() {}
+
+    static List<ArchiveObject> of(Batch batch, String prefix) {
+        Map<LocalDate, List<TransactionEvent>> byDay = new TreeMap<>();
+        for (TransactionEvent e : batch.events()) {
+            byDay.computeIfAbsent(e.transaction().invoiceDate().toLocalDate(), d -> new ArrayList<>())
+                    .add(e);
+        }
+        List<ArchiveObject> objects = new ArrayList<>(byDay.size());
+        byDay.forEach((day, events) ->
+                objects.add(new ArchiveObject(key(prefix, day, batch), day, events.size(), gzippedNdjson(events))));
+        return objects;
+    }
+
+    static String key(String prefix, LocalDate day, Batch batch) {
+        return prefix
+                + String.format(
+                        "year=%04d/month=%02d/day=%02d/", day.getYear(), day.getMonthValue(), day.getDayOfMonth())
+                + batch.shardId() + "_" + batch.first().id() + "_"
+                + batch.last().id() + ".json.gz";
+    }
+
+    static byte[] gzippedNdjson(List<TransactionEvent> events) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(events.size() * 80 + 64);
+        // java.util.zip writes no timestamp or file name into the gzip header: same events, same bytes.
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out, 1 << 16)) {
+            for (TransactionEvent e : events) {
+                gzip.write(TransactionJson.writeEvent(e));
+                gzip.write('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // writing to memory
+        }
+        return out.toByteArray();
+    }
+}
