@@ -1,0 +1,221 @@
+package com.ecommerce.pipeline.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ecommerce.pipeline.ingest.IngestApplication;
+import com.ecommerce.pipeline.localcloud.LocalCloud;
+import com.ecommerce.pipeline.schema.CsvRowReader;
+import com.ecommerce.pipeline.schema.RecordCodec;
+import com.ecommerce.pipeline.schema.RowResult;
+import com.ecommerce.pipeline.schema.Transaction;
+import com.ecommerce.pipeline.schema.TransactionCsv;
+import com.ecommerce.pipeline.schema.TransactionEvent;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+
+/**
+ * The client against the real thing: ingest-service started in this JVM on the local cloud (kinesis-local),
+ * the first 1,000 rows of the sample replayed twice, and the stream read back with the AWS SDK. Both runs
+ * must put the same 1,000 event ids on the stream (the sinks keep one copy of each), every row as in the
+ * file, and every invoice on one shard in file order although batches go in parallel.
+ */
+@SpringBootTest(classes = IngestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ReplayIT {
+
+    private static final String STREAM = "APIData";
+    private static final int ROWS = 1000;
+
+    @DynamicPropertySource
+    static void localCloud(DynamicPropertyRegistry registry) {
+        LocalCloud.shared().endpoints().springProperties().forEach((k, v) -> registry.add(k, () -> v));
+    }
+
+    @LocalServerPort
+    int port;
+
+    @TempDir
+    Path dir;
+
+    /** One row as found on the stream, with where it was (shard, record, position in the record). */
+    record Streamed(String shardId, BigInteger sequenceNumber, int position, TransactionEvent event) {
+        String key() {
+            return event.ingest().idempotencyKey();
+        }
+
+        String where() {
+            return shardId + "/" + sequenceNumber + "/" + position;
+        }
+    }
+
+    @Test
+    void replayingTheSameThousandRowsTwicePutsTheSameThousandEventIdsOnTheStream() throws Exception {
+        String sha =
+                FileFingerprint.scan(TestFiles.SAMPLE, StandardCharsets.UTF_8).sha256();
+        String prefix = IdempotencyKeys.filePrefix(sha) + ":";
+        KinesisClient kinesis = LocalCloud.shared().kinesisClient();
+
+        replay("first");
+        List<Streamed> afterFirst = ofThisFile(readStream(kinesis), prefix);
+        replay("second");
+        List<Streamed> afterSecond = ofThisFile(readStream(kinesis), prefix);
+
+        // The first run: 1,000 distinct event ids, each row as in the file.
+        assertThat(afterFirst).hasSize(ROWS);
+        Set<String> firstIds = ids(afterFirst);
+        assertThat(firstIds).hasSize(ROWS);
+        assertRowsAreTheFilesFirstThousand(afterFirst);
+        assertEachInvoiceOnOneShardInFileOrder(afterFirst);
+
+        // The second run added 1,000 more records' rows, with exactly the same event ids.
+        Set<String> firstPlaces = afterFirst.stream().map(Streamed::where).collect(Collectors.toSet());
+        List<Streamed> second = afterSecond.stream()
+                .filter(s -> !firstPlaces.contains(s.where()))
+                .toList();
+        assertThat(second).hasSize(ROWS);
+        assertThat(ids(second)).isEqualTo(firstIds);
+        assertThat(ids(afterSecond)).isEqualTo(firstIds);
+        // and each id stands for the same row both times
+        Map<String, Transaction> firstById = afterFirst.stream()
+                .collect(Collectors.toMap(
+                        s -> s.event().eventId(), s -> s.event().transaction()));
+        second.forEach(s -> assertThat(s.event().transaction())
+                .isEqualTo(firstById.get(s.event().eventId())));
+
+        List<String> records = Files.readAllLines(dir.resolve("replays.jsonl"));
+        assertThat(records).hasSize(2).allSatisfy(line -> assertThat(line)
+                .contains("\"status\":\"completed\"", "\"sha256\":\"" + sha + "\"", "\"rowsAccepted\":1000"));
+    }
+
+    private void replay(String run) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        long start = System.nanoTime();
+        int code = ReplayCommand.execute(
+                new PrintWriter(out),
+                new PrintWriter(err),
+                TestFiles.SAMPLE.toString(),
+                "--limit",
+                Integer.toString(ROWS),
+                "--batch",
+                "100", // ten batches, so that several are in flight at once and invoices span boundaries
+                "--url",
+                "http://localhost:" + port,
+                "--progress",
+                "none",
+                "--record",
+                dir.resolve("replays.jsonl").toString());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("replay (%s run): %,d rows in %.3f s = %,.0f rows/s%n", run, ROWS, seconds, ROWS / seconds);
+        System.out.print(out);
+        assertThat(code).as(out + "\n" + err).isZero();
+        assertThat(out.toString()).contains("accepted            1,000", "rejected                0");
+    }
+
+    private static Set<String> ids(List<Streamed> events) {
+        return events.stream().map(s -> s.event().eventId()).collect(Collectors.toSet());
+    }
+
+    private static List<Streamed> ofThisFile(List<Streamed> all, String keyPrefix) {
+        return all.stream().filter(s -> s.key().startsWith(keyPrefix)).toList();
+    }
+
+    /** Key "sha:first-last" and position i in the request = file row first + i (the sample has no bad row). */
+    private static void assertRowsAreTheFilesFirstThousand(List<Streamed> events) throws Exception {
+        List<Transaction> file = new ArrayList<>();
+        try (CsvRowReader reader = TransactionCsv.open(TestFiles.SAMPLE, StandardCharsets.UTF_8)) {
+            for (RowResult r = reader.read(); r != null && file.size() < ROWS; r = reader.read()) {
+                file.add(((RowResult.Valid) r).transaction());
+            }
+        }
+        Set<Integer> seen = new HashSet<>();
+        for (Streamed s : events) {
+            int row = fileRow(s);
+            assertThat(seen.add(row)).as("row " + row + " once").isTrue();
+            assertThat(s.event().transaction()).as("row " + row).isEqualTo(file.get(row));
+        }
+        assertThat(seen).hasSize(ROWS);
+    }
+
+    private static int fileRow(Streamed s) {
+        String key = s.key();
+        int first = Integer.parseInt(key.substring(key.indexOf(':') + 1, key.indexOf('-')));
+        return first + s.event().ingest().row();
+    }
+
+    private static void assertEachInvoiceOnOneShardInFileOrder(List<Streamed> events) {
+        Map<String, List<Streamed>> byInvoice = events.stream()
+                .collect(Collectors.groupingBy(s -> s.event().transaction().invoiceNo()));
+        assertThat(byInvoice.size()).isGreaterThan(50);
+        assertThat(events.stream().map(Streamed::shardId).distinct().count()).isGreaterThan(1);
+        int spanning = 0;
+        for (Map.Entry<String, List<Streamed>> e : byInvoice.entrySet()) {
+            List<Streamed> rows = e.getValue();
+            assertThat(rows.stream().map(Streamed::shardId).distinct())
+                    .as("shards of invoice " + e.getKey())
+                    .hasSize(1);
+            List<Integer> inStreamOrder = rows.stream()
+                    .sorted(Comparator.comparing(Streamed::sequenceNumber).thenComparingInt(Streamed::position))
+                    .map(ReplayIT::fileRow)
+                    .toList();
+            assertThat(inStreamOrder)
+                    .as("stream order of invoice " + e.getKey())
+                    .isSorted();
+            if (rows.stream().map(Streamed::key).distinct().count() > 1) {
+                spanning++;
+            }
+        }
+        assertThat(spanning).as("invoices whose rows span two batches").isGreaterThan(0);
+    }
+
+    /** Everything on every shard, straight from Kinesis (as ingest-service's own tests read it). */
+    private static List<Streamed> readStream(KinesisClient kinesis) throws Exception {
+        List<Streamed> events = new ArrayList<>();
+        for (Shard shard : kinesis.listShards(r -> r.streamName(STREAM)).shards()) {
+            String iterator = kinesis.getShardIterator(r -> r.streamName(STREAM)
+                            .shardId(shard.shardId())
+                            .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                    .shardIterator();
+            int emptyReads = 0;
+            while (iterator != null && emptyReads < 2) {
+                String it = iterator;
+                GetRecordsResponse response =
+                        kinesis.getRecords(r -> r.shardIterator(it).limit(10_000));
+                if (response.records().isEmpty()) {
+                    emptyReads++;
+                }
+                for (Record record : response.records()) {
+                    List<TransactionEvent> decoded =
+                            RecordCodec.decode(record.data().asByteArray());
+                    for (int i = 0; i < decoded.size(); i++) {
+                        events.add(new Streamed(
+                                shard.shardId(), new BigInteger(record.sequenceNumber()), i, decoded.get(i)));
+                    }
+                }
+                iterator = response.nextShardIterator();
+            }
+        }
+        return events;
+    }
+}
