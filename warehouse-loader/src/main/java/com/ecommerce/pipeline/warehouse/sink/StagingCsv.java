@@ -6,6 +6,11 @@ import com.ecommerce.pipeline.schema.TransactionEvent;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.SignStyle;
+import java.time.temporal.ChronoField;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 
 /**
  * One event as a line of PostgreSQL {@code COPY ... (FORMAT csv)} input for the staging table.
@@ -21,18 +26,31 @@ final class StagingCsv {
             + " unit_price, customer_id, country, ingest_idempotency_key, ingest_row, ingest_received_at,"
             + " ingest_source";
 
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ISO_LOCAL_DATE_TIME;
+    /** ISO local date-time, but with a plain year (ISO puts a '+' before years beyond 9999). */
+    private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
+            .appendValue(ChronoField.YEAR, 4, 10, SignStyle.NORMAL)
+            .appendLiteral('-')
+            .appendValue(ChronoField.MONTH_OF_YEAR, 2)
+            .appendLiteral('-')
+            .appendValue(ChronoField.DAY_OF_MONTH, 2)
+            .appendLiteral('T')
+            .append(DateTimeFormatter.ISO_LOCAL_TIME)
+            .toFormatter(Locale.ROOT);
 
     private StagingCsv() {}
 
     /**
-     * Why PostgreSQL cannot store this event's text exactly, or null if it can: text columns cannot hold
-     * the NUL character, and a lone UTF-16 surrogate has no UTF-8 encoding (it would silently become
-     * "?", changing the row).
+     * Why PostgreSQL cannot store this event exactly, or null if it can: text columns cannot hold the
+     * NUL character, a lone UTF-16 surrogate has no UTF-8 encoding (it would silently become "?"), and
+     * timestamps keep microseconds (a finer InvoiceDate would be rounded). Values PostgreSQL itself
+     * refuses (out of range) are found by the database.
      */
-    static String unstorableText(TransactionEvent event) {
+    static String unstorable(TransactionEvent event) {
         Transaction t = event.transaction();
         IngestMetadata m = event.ingest();
+        if (t.invoiceDate().getNano() % 1_000 != 0) {
+            return "InvoiceDate " + t.invoiceDate() + " is finer than the microseconds PostgreSQL keeps";
+        }
         String[][] fields = {
             {"eventId", event.eventId()},
             {"InvoiceNo", t.invoiceNo()},
@@ -74,7 +92,7 @@ final class StagingCsv {
         return null;
     }
 
-    /** The CSV line (with its newline) of an event whose text passed {@link #unstorableText}. */
+    /** The CSV line (with its newline) of an event that passed {@link #unstorable}. */
     static byte[] line(int seq, TransactionEvent event) {
         Transaction t = event.transaction();
         IngestMetadata m = event.ingest();
@@ -94,7 +112,8 @@ final class StagingCsv {
         quoted(b, t.country()).append(',');
         quoted(b, m.idempotencyKey()).append(',');
         b.append(m.row()).append(',');
-        b.append(m.receivedAt()).append(','); // ISO-8601 instant with Z: timestamptz input
+        // ISO-8601 instant with Z; pipeline metadata, not data: kept to the microsecond like any timestamptz.
+        b.append(m.receivedAt().truncatedTo(ChronoUnit.MICROS)).append(',');
         quoted(b, m.source()).append('\n');
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }

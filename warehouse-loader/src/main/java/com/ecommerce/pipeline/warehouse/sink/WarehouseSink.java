@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Failures: an error caused by a row's values (SQLSTATE 22/23/54) makes the sink retry the batch
  * in halves, each under a savepoint, until the refused rows are isolated; the rest is committed and
- * the refused rows are reported in a {@link PoisonEventsException} with PostgreSQL's reason. Text
- * PostgreSQL cannot store (NUL, lone surrogates) is refused before sending. Any other error (the
+ * the refused rows are reported in a {@link PoisonEventsException} with PostgreSQL's reason. Values
+ * PostgreSQL would store inexactly or not at all (NUL, lone surrogates, sub-microsecond times) are
+ * refused before sending. Any other error (the
  * database down or restarting, a deadlock, a pool timeout) propagates as transient: nothing of the
  * batch was committed and the machinery retries it.
  */
@@ -112,7 +113,7 @@ public class WarehouseSink implements Sink {
         Map<TransactionEvent, String> poison = new LinkedHashMap<>();
         List<Staged> rows = new ArrayList<>(batch.size());
         for (TransactionEvent event : batch) {
-            String problem = StagingCsv.unstorableText(event);
+            String problem = StagingCsv.unstorable(event);
             if (problem != null) {
                 poison.put(event, problem);
             } else {
