@@ -1,0 +1,170 @@
+package com.ecommerce.pipeline.dynamo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.ecommerce.pipeline.consumer.ConsumerMetrics;
+import com.ecommerce.pipeline.consumer.Sink;
+import com.ecommerce.pipeline.dynamo.sink.CustomerInvoices;
+import com.ecommerce.pipeline.dynamo.sink.DynamoSink;
+import com.ecommerce.pipeline.localcloud.LocalCloud;
+import com.ecommerce.pipeline.schema.IngestMetadata;
+import com.ecommerce.pipeline.schema.RecordCodec;
+import com.ecommerce.pipeline.schema.Transaction;
+import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.support.aws.KinesisProperties;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.env.Environment;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The service as it runs: the app on the local cloud, the shared KCL machinery calling {@link
+ * DynamoSink}; records put on the real stream end up in the real tables, and health is UP.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext // stops this context's KCL worker when the class is done
+class DynamoWriterApplicationIT {
+
+    @DynamicPropertySource
+    static void localCloud(DynamicPropertyRegistry registry) {
+        LocalCloud.shared().endpoints().springProperties().forEach((k, v) -> registry.add(k, () -> v));
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Sink sink;
+
+    @Autowired
+    KinesisAsyncClient kinesis;
+
+    @Autowired
+    KinesisProperties stream;
+
+    @Autowired
+    DynamoDbClient dynamo;
+
+    @Autowired
+    ConsumerMetrics metrics;
+
+    @Autowired
+    Environment environment;
+
+    @Test
+    void recordsOnTheStreamReachBothTablesOnceAndHealthIsUp() throws Exception {
+        assertThat(sink).isInstanceOf(DynamoSink.class);
+        assertThat(environment.getProperty("pipeline.consumer.application-name"))
+                .isEqualTo("dynamo-writer");
+
+        // Two rows of one customer's invoice (a unique number, so earlier runs cannot interfere), as the
+        // ingest service packs them: one Kinesis record, partition key = InvoiceNo.
+        String invoiceNo = "IT" + UUID.randomUUID().toString().substring(0, 8);
+        String key = "smoke-" + invoiceNo;
+        LocalDateTime date = LocalDateTime.of(2011, 12, 9, 12, 50);
+        List<TransactionEvent> events = List.of(
+                TransactionEvent.of(
+                        new Transaction(
+                                invoiceNo,
+                                "22138",
+                                "BAKING SET 9 PIECE RETROSPOT",
+                                3,
+                                date,
+                                new BigDecimal("4.95"),
+                                "12680",
+                                "France"),
+                        new IngestMetadata(key, 0, Instant.now(), "test")),
+                TransactionEvent.of(
+                        new Transaction(invoiceNo, "POST", "POSTAGE", 1, date, new BigDecimal("18"), "12680", "France"),
+                        new IngestMetadata(key, 1, Instant.now(), "test")));
+        double rowsBefore = metrics.rows();
+        put(invoiceNo, events);
+
+        // KCL needs ~40 s to hand out the first leases of a new lease table.
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(summary("12680", invoiceNo)).isNotNull());
+        Map<String, AttributeValue> summary = summary("12680", invoiceNo);
+        assertThat(summary.get(CustomerInvoices.LINE_COUNT).n()).isEqualTo("2");
+        assertThat(new BigDecimal(summary.get(CustomerInvoices.TOTAL_VALUE).n()))
+                .isEqualByComparingTo("32.85");
+        assertThat(lines(invoiceNo)).hasSize(2);
+
+        // The same record again (a producer retry): counted by the machinery, changes nothing here.
+        await().atMost(Duration.ofSeconds(30)).until(() -> metrics.rows() >= rowsBefore + 2);
+        put(invoiceNo, events);
+        await().atMost(Duration.ofSeconds(60)).until(() -> metrics.rows() >= rowsBefore + 4);
+        assertThat(lines(invoiceNo)).hasSize(2);
+        assertThat(summary("12680", invoiceNo)).isEqualTo(summary);
+
+        JsonNode health = health("/actuator/health");
+        assertThat(health.path("status").asString()).isEqualTo("UP");
+        assertThat(health.path("components").path("dynamoTables").path("status").asString())
+                .isEqualTo("UP");
+        assertThat(health.path("components")
+                        .path("kinesisConsumer")
+                        .path("status")
+                        .asString())
+                .isEqualTo("UP");
+        assertThat(health("/actuator/health/readiness").path("status").asString())
+                .isEqualTo("UP");
+    }
+
+    private void put(String invoiceNo, List<TransactionEvent> events) throws Exception {
+        kinesis.putRecord(r -> r.streamName(stream.stream())
+                        .partitionKey(invoiceNo)
+                        .data(SdkBytes.fromByteArray(RecordCodec.encode(events))))
+                .get();
+    }
+
+    private Map<String, AttributeValue> summary(String customerId, String invoiceNo) {
+        return dynamo
+                .query(r -> r.tableName("customers")
+                        .keyConditionExpression("customerId = :c")
+                        .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(customerId))))
+                .items()
+                .stream()
+                .filter(i -> i.get(CustomerInvoices.INVOICE_NO).s().equals(invoiceNo))
+                .findFirst()
+                .orElse(null);
+    }
+
+    private List<Map<String, AttributeValue>> lines(String invoiceNo) {
+        return dynamo.query(r -> r.tableName("invoices")
+                        .keyConditionExpression("invoiceNo = :i")
+                        .expressionAttributeValues(Map.of(":i", AttributeValue.fromS(invoiceNo)))
+                        .consistentRead(true))
+                .items();
+    }
+
+    private JsonNode health(String path) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        return JsonMapper.builder().build().readTree(response.body());
+    }
+}
