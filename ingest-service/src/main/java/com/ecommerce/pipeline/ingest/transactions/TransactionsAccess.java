@@ -12,7 +12,7 @@ class TransactionsAccess {
 
     @Bean
     AccessRules transactionsAccessRules() {
-        return registry -> registry.requestMatchers(HttpMethod.POST, "/transactions")
-                .hasAnyRole(JwtRoles.INGEST, JwtRoles.ADMIN);
+        return registry ->
+                registry.requestMatchers(HttpMethod.POST, "/transactions").hasAnyRole(JwtRoles.INGEST, JwtRoles.ADMIN);
     }
 }

@@ -53,7 +53,8 @@ class IngestSecurityIT {
         Files.writeString(
                 pem,
                 "-----BEGIN PUBLIC KEY-----\n"
-                        + Base64.getMimeEncoder().encodeToString(TRUSTED.getPublic().getEncoded())
+                        + Base64.getMimeEncoder()
+                                .encodeToString(TRUSTED.getPublic().getEncoded())
                         + "\n-----END PUBLIC KEY-----\n");
         registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location", () -> "file:" + pem);
     }
@@ -65,27 +66,32 @@ class IngestSecurityIT {
 
     @Test
     void tokenSignedByAnotherKeyIs401() throws Exception {
-        assertThat(post(token(OTHER, List.of("ingest"), Instant.now().plusSeconds(300))).statusCode())
+        assertThat(post(token(OTHER, List.of("ingest"), Instant.now().plusSeconds(300)))
+                        .statusCode())
                 .isEqualTo(401);
     }
 
     @Test
     void expiredTokenIs401() throws Exception {
-        assertThat(post(token(TRUSTED, List.of("ingest"), Instant.now().minusSeconds(600))).statusCode())
+        assertThat(post(token(TRUSTED, List.of("ingest"), Instant.now().minusSeconds(600)))
+                        .statusCode())
                 .isEqualTo(401);
     }
 
     @Test
     void tokenWithoutTheIngestRoleIs403() throws Exception {
-        assertThat(post(token(TRUSTED, List.of("analyst"), Instant.now().plusSeconds(300))).statusCode())
+        assertThat(post(token(TRUSTED, List.of("analyst"), Instant.now().plusSeconds(300)))
+                        .statusCode())
                 .isEqualTo(403);
     }
 
     @Test
     void ingestAndAdminTokensArePosted() throws Exception {
-        assertThat(post(token(TRUSTED, List.of("ingest"), Instant.now().plusSeconds(300))).statusCode())
+        assertThat(post(token(TRUSTED, List.of("ingest"), Instant.now().plusSeconds(300)))
+                        .statusCode())
                 .isEqualTo(202);
-        assertThat(post(token(TRUSTED, List.of("admin"), Instant.now().plusSeconds(300))).statusCode())
+        assertThat(post(token(TRUSTED, List.of("admin"), Instant.now().plusSeconds(300)))
+                        .statusCode())
                 .isEqualTo(202);
     }
 
@@ -107,7 +113,8 @@ class IngestSecurityIT {
 
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
