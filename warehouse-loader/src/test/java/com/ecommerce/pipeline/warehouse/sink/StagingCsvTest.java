@@ -1,0 +1,87 @@
+package com.ecommerce.pipeline.warehouse.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ecommerce.pipeline.schema.IngestMetadata;
+import com.ecommerce.pipeline.schema.Transaction;
+import com.ecommerce.pipeline.schema.TransactionEvent;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import org.junit.jupiter.api.Test;
+
+class StagingCsvTest {
+
+    private static final LocalDateTime DATE = LocalDateTime.of(2010, 12, 1, 8, 26);
+    private static final Instant RECEIVED = Instant.parse("2026-01-02T03:04:05.123456789Z");
+
+    @Test
+    void quotesEveryTextValueAndDoublesItsQuotes() {
+        TransactionEvent event = event(new Transaction(
+                "C536379",
+                "D",
+                "Discount, \"10%\" £5.00",
+                -1,
+                DATE,
+                new BigDecimal("27.50"),
+                "14527",
+                "United Kingdom"));
+
+        assertThat(line(event))
+                .isEqualTo("3,\"" + event.eventId() + "\",\"C536379\",\"D\",\"Discount, \"\"10%\"\" £5.00\",-1,"
+                        + "2010-12-01T08:26:00,27.50,\"14527\",\"United Kingdom\",\"key\",3,"
+                        + "2026-01-02T03:04:05.123456Z,\"test\"\n");
+    }
+
+    @Test
+    void anEmptyStringIsQuotedAndOnlyAMissingCustomerIsNull() {
+        TransactionEvent event = event(new Transaction("536414", "22139", "", 56, DATE, new BigDecimal("0"), null, ""));
+
+        assertThat(line(event)).contains(",\"22139\",\"\",56,").contains(",0,,\"\",\"key\",");
+    }
+
+    @Test
+    void keepsThePriceAsWrittenAndWritesFarYearsWithoutASign() {
+        TransactionEvent event = event(new Transaction(
+                "A563186",
+                "B",
+                "Adjust bad debt",
+                1,
+                LocalDateTime.of(12_345, 8, 12, 14, 51),
+                new BigDecimal("-11062.060"),
+                null,
+                "United Kingdom"));
+
+        assertThat(line(event)).contains(",12345-08-12T14:51:00,-11062.060,,");
+    }
+
+    @Test
+    void findsWhatPostgresCannotStoreExactly() {
+        assertThat(StagingCsv.unstorable(event(new Transaction(
+                        "536365", "85123A", "ok £", 6, DATE, BigDecimal.ONE, "17850", "United Kingdom"))))
+                .isNull();
+        assertThat(StagingCsv.unstorable(event(new Transaction(
+                        "536365", "85123A", "a\u0000b", 6, DATE, BigDecimal.ONE, "17850", "United Kingdom"))))
+                .contains("Description")
+                .contains("NUL");
+        assertThat(StagingCsv.unstorable(event(new Transaction(
+                        "536365", "85123A", "x", 6, DATE, BigDecimal.ONE, "17850", "United \uD800Kingdom"))))
+                .contains("Country")
+                .contains("surrogate");
+        assertThat(StagingCsv.unstorable(event(new Transaction(
+                        "536365", "85123A", "\uD83D\uDE00 pair", 6, DATE, BigDecimal.ONE, "17850", "UK"))))
+                .isNull();
+        assertThat(StagingCsv.unstorable(event(
+                        new Transaction("536365", "85123A", "x", 6, DATE.withNano(1), BigDecimal.ONE, "17850", "UK"))))
+                .contains("InvoiceDate");
+    }
+
+    private static TransactionEvent event(Transaction transaction) {
+        return TransactionEvent.of(transaction, new IngestMetadata("key", 3, RECEIVED, "test"));
+    }
+
+    private static String line(TransactionEvent event) {
+        return new String(StagingCsv.line(3, event), StandardCharsets.UTF_8);
+    }
+}
