@@ -7,12 +7,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Cuts the file's rows into batches whose boundaries depend only on {@code --batch} and {@code
- * --limit}: batch k holds data rows {@code k*size .. min((k+1)*size, limit)-1}, invalid rows included in
- * the count (and skipped from what is posted). So the same file always yields the same batches, and the
- * same idempotency keys.
+ * Cuts the file's rows into batches: each takes {@code size} rows, then goes on while the following rows
+ * belong to the invoice of its last row (up to {@code maxRows}), and stops at {@code limit}. The
+ * boundaries depend only on the file's content, {@code size}, {@code maxRows} and {@code limit}, so the
+ * same file always yields the same batches, and so the same idempotency keys.
+ *
+ * <p>Finishing the invoice in progress means that consecutive batches share no invoice (unless an
+ * invoice is longer than {@code maxRows}, or its rows are not contiguous in the file), so they can be in
+ * flight at once without reordering an invoice's rows (see {@link Replayer}).
+ *
+ * <p>Invalid rows count in the row numbering and the sizes (they are rows of the file) and are kept
+ * apart to be skipped.
  */
-public final class BatchReader {
+public final class BatchReader implements BatchSource {
 
     /** Where rows come from: {@code CsvRowReader::read} (null at the end). */
     @FunctionalInterface
@@ -22,61 +29,84 @@ public final class BatchReader {
 
     private final RowSource source;
     private final int size;
+    private final int maxRows;
     private final long limit;
+    private RowResult pending; // read ahead, not yet in a batch
+    private boolean ended;
     private long nextRow;
     private int nextIndex;
-    private boolean ended;
 
     /**
-     * @param size rows per batch (at least 1)
+     * @param size rows per batch before finishing the invoice in progress (at least 1)
+     * @param maxRows rows per batch at most, invoice or not (at least {@code size})
      * @param limit read at most this many data rows; {@code Long.MAX_VALUE} for all
      */
-    public BatchReader(RowSource source, int size, long limit) {
+    public BatchReader(RowSource source, int size, int maxRows, long limit) {
         if (size < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, was " + size);
+        }
+        if (maxRows < size) {
+            throw new IllegalArgumentException("maxRows " + maxRows + " is below the batch size " + size);
         }
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be >= 0, was " + limit);
         }
         this.source = source;
         this.size = size;
+        this.maxRows = maxRows;
         this.limit = limit;
     }
 
     /** The next batch, or null when the file (or the limit) is done. */
+    @Override
     public Batch next() throws IOException {
-        if (ended || nextRow >= limit) {
+        if (nextRow >= limit || peek() == null) {
             return null;
         }
         long first = nextRow;
-        long end = Math.min(first + size, limit); // exclusive
         List<Transaction> transactions = new ArrayList<>(size);
         List<Long> fileRows = new ArrayList<>(size);
         List<RowResult.Invalid> invalid = new ArrayList<>();
-        while (nextRow < end) {
-            RowResult r = source.read();
+        String invoice = null; // of the last valid row taken
+        while (nextRow < limit && nextRow - first < maxRows) {
+            RowResult r = peek();
             if (r == null) {
-                ended = true;
                 break;
             }
+            if (nextRow - first >= size && !continues(r, invoice)) {
+                break;
+            }
+            pending = null;
             if (r.row() != nextRow) {
                 throw new IllegalStateException("rows out of sequence: expected " + nextRow + ", got " + r.row());
             }
             if (r instanceof RowResult.Valid v) {
                 transactions.add(v.transaction());
                 fileRows.add(nextRow);
+                invoice = v.transaction().invoiceNo();
             } else {
                 invalid.add((RowResult.Invalid) r);
             }
             nextRow++;
         }
-        if (nextRow == first) {
-            return null;
-        }
         return new Batch(nextIndex++, first, nextRow - 1, transactions, fileRows, invalid);
     }
 
-    /** Data rows read so far. */
+    private static boolean continues(RowResult r, String invoice) {
+        return invoice != null
+                && r instanceof RowResult.Valid v
+                && v.transaction().invoiceNo().equals(invoice);
+    }
+
+    private RowResult peek() throws IOException {
+        if (pending == null && !ended) {
+            pending = source.read();
+            ended = pending == null;
+        }
+        return pending;
+    }
+
+    /** Data rows put in batches so far. */
     public long rowsRead() {
         return nextRow;
     }

@@ -95,7 +95,8 @@ public final class ReplayCommand implements Callable<Integer> {
             paramLabel = "N",
             defaultValue = "500",
             showDefaultValue = Visibility.ALWAYS,
-            description = "rows per request (1-" + MAX_BATCH + "); the keys depend on it, so keep it when re-running")
+            description = "rows per request (1-" + MAX_BATCH + "), then the rest of the invoice in progress (at most "
+                    + MAX_BATCH + " in all); the keys depend on it, so keep it when re-running")
     int batch;
 
     @Option(
@@ -247,7 +248,7 @@ public final class ReplayCommand implements Callable<Integer> {
         Thread hook = new Thread(() -> outcome.finish("interrupted", "stopped before the end (Ctrl-C?)"));
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            replayer.run(new BatchReader(reader::read, batch, max));
+            replayer.run(new BatchReader(reader::read, batch, MAX_BATCH, max));
         } catch (ReplayAbortedException e) {
             outcome.finish("aborted", e.getMessage());
             return fail(INCOMPLETE, e.getMessage());

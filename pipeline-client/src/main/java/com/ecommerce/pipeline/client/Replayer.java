@@ -17,10 +17,11 @@ import java.util.concurrent.TimeUnit;
  * Reads batches from the file and posts them, up to {@code concurrency} at a time, at the pace asked.
  *
  * <p><b>Order per invoice.</b> The service keeps the rows of one invoice in posting order on one shard,
- * but two requests in flight at once may be published in either order. Rows of one invoice can span two
- * batches (the dataset is in invoice order, so it happens at most at a boundary), so a batch is held
- * back until every in-flight batch sharing an InvoiceNo with it has been answered; batches that share
- * none go in parallel.
+ * but two requests in flight at once may be published in either order. {@link BatchReader} finishes the
+ * invoice in progress before it ends a batch, so consecutive batches normally share no invoice; where
+ * they still do (an invoice longer than a batch may be, or one whose rows are not contiguous), a batch is
+ * held back until every in-flight batch sharing an InvoiceNo with it has been answered. Batches that
+ * share none go in parallel.
  */
 public final class Replayer {
 
@@ -66,7 +67,7 @@ public final class Replayer {
      * @throws IOException if the file cannot be read further (broken CSV quoting half-way, say)
      * @throws ReplayAbortedException if a batch could not be delivered (see {@link IngestClient#post})
      */
-    public void run(BatchReader batches) throws IOException, ReplayAbortedException, InterruptedException {
+    public void run(BatchSource batches) throws IOException, ReplayAbortedException, InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(config.concurrency(), r -> {
             Thread t = new Thread(r, "replay-sender");
             t.setDaemon(true);

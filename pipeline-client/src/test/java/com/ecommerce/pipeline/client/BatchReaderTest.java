@@ -3,6 +3,7 @@ package com.ecommerce.pipeline.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ecommerce.pipeline.schema.CsvRowReader;
+import com.ecommerce.pipeline.schema.RowResult;
 import com.ecommerce.pipeline.schema.Transaction;
 import com.ecommerce.pipeline.schema.TransactionCsv;
 import java.io.IOException;
@@ -19,8 +20,12 @@ class BatchReaderTest {
     Path dir;
 
     private static List<Batch> all(Path file, int size, long limit) throws IOException {
+        return all(file, size, ReplayCommand.MAX_BATCH, limit);
+    }
+
+    private static List<Batch> all(Path file, int size, int maxRows, long limit) throws IOException {
         try (CsvRowReader reader = TransactionCsv.open(file, StandardCharsets.UTF_8)) {
-            BatchReader batches = new BatchReader(reader::read, size, limit);
+            BatchReader batches = new BatchReader(reader::read, size, maxRows, limit);
             List<Batch> out = new ArrayList<>();
             for (Batch b = batches.next(); b != null; b = batches.next()) {
                 out.add(b);
@@ -34,17 +39,47 @@ class BatchReaderTest {
     }
 
     @Test
-    void boundariesDependOnlyOnBatchSizeAndLimit() throws Exception {
+    void aBatchTakesItsSizeThenFinishesTheInvoiceInProgress() throws Exception {
         Path file = TestFiles.sampleHead(dir, 1234);
 
-        assertThat(ranges(all(file, 500, Long.MAX_VALUE))).containsExactly("0-499", "500-999", "1000-1233");
-        assertThat(ranges(all(file, 500, 1000))).containsExactly("0-499", "500-999");
-        assertThat(ranges(all(file, 500, 1001))).containsExactly("0-499", "500-999", "1000-1000");
-        assertThat(ranges(all(file, 300, 700))).containsExactly("0-299", "300-599", "600-699");
+        // rows 500..540 are the rest of invoice 536409, which started at row 468
+        assertThat(ranges(all(file, 500, Long.MAX_VALUE))).containsExactly("0-540", "541-1070", "1071-1233");
+        assertThat(ranges(all(file, 300, 700))).containsExactly("0-314", "315-621", "622-699");
         assertThat(ranges(all(file, 5000, Long.MAX_VALUE))).containsExactly("0-1233");
+        // never more than maxRows, even inside an invoice
+        assertThat(ranges(all(file, 500, 510, Long.MAX_VALUE))).containsExactly("0-509", "510-1015", "1016-1233");
+    }
+
+    @Test
+    void theLimitCutsWhereverItFalls() throws Exception {
+        Path file = TestFiles.sampleHead(dir, 1234);
+
+        assertThat(ranges(all(file, 500, 1000))).containsExactly("0-540", "541-999");
+        assertThat(ranges(all(file, 500, 1001))).containsExactly("0-540", "541-1000");
+        assertThat(ranges(all(file, 500, 520))).containsExactly("0-519");
         assertThat(all(file, 500, 0)).isEmpty();
-        // the same call twice: the same batches, row for row
+    }
+
+    @Test
+    void theSameFileAlwaysGivesTheSameBatches() throws Exception {
+        Path file = TestFiles.sampleHead(dir, 1234);
+        Path gz = TestFiles.gzip(file, dir.resolve("copy.csv.gz"));
+
         assertThat(all(file, 500, 1000)).isEqualTo(all(file, 500, 1000));
+        assertThat(all(gz, 37, Long.MAX_VALUE)).isEqualTo(all(file, 37, Long.MAX_VALUE));
+    }
+
+    @Test
+    void consecutiveBatchesShareNoInvoice() throws Exception {
+        for (int size : new int[] {1, 7, 50, 500}) {
+            List<Batch> batches = all(TestFiles.SAMPLE, size, Long.MAX_VALUE);
+            assertThat(batches.stream().mapToLong(Batch::rows).sum()).isEqualTo(5000);
+            for (int i = 1; i < batches.size(); i++) {
+                assertThat(batches.get(i).invoices())
+                        .as("size %d: batches %d and %d", size, i - 1, i)
+                        .doesNotContainAnyElementsOf(batches.get(i - 1).invoices());
+            }
+        }
     }
 
     @Test
@@ -52,16 +87,17 @@ class BatchReaderTest {
         Path file = TestFiles.sampleHead(dir, 1000);
         List<Transaction> expected = new ArrayList<>();
         try (CsvRowReader reader = TransactionCsv.open(file, StandardCharsets.UTF_8)) {
-            reader.forEach(r -> expected.add(((com.ecommerce.pipeline.schema.RowResult.Valid) r).transaction()));
+            reader.forEach(r -> expected.add(((RowResult.Valid) r).transaction()));
         }
 
         List<Batch> batches = all(file, 300, Long.MAX_VALUE);
 
+        assertThat(ranges(batches)).containsExactly("0-314", "315-621", "622-931", "932-999");
         assertThat(batches).extracting(Batch::index).containsExactly(0, 1, 2, 3);
         assertThat(batches.stream().flatMap(b -> b.transactions().stream()).toList())
                 .isEqualTo(expected);
-        assertThat(batches.get(1).fileRows()).first().isEqualTo(300L);
-        assertThat(batches.get(3).rows()).isEqualTo(100);
+        assertThat(batches.get(1).fileRows()).first().isEqualTo(315L);
+        assertThat(batches.get(3).rows()).isEqualTo(68);
         assertThat(batches.get(0).transactions().get(0).invoiceNo()).isEqualTo("536365");
     }
 
@@ -76,18 +112,18 @@ class BatchReaderTest {
 
         List<Batch> batches = all(file, 4, Long.MAX_VALUE);
 
-        assertThat(ranges(batches)).containsExactly("0-3", "4-7", "8-9");
-        assertThat(batches.get(0).fileRows()).containsExactly(0L, 1L, 3L);
+        // rows 0-6 are invoice 536365: the first batch finishes it; the invalid row 7 ends it there
+        assertThat(ranges(batches)).containsExactly("0-6", "7-9");
+        assertThat(batches.get(0).fileRows()).containsExactly(0L, 1L, 3L, 4L, 5L, 6L);
         assertThat(batches.get(0).invalid()).singleElement().satisfies(i -> {
             assertThat(i.row()).isEqualTo(2);
             assertThat(i.errors().get(0).field()).isEqualTo("Quantity");
         });
-        assertThat(batches.get(1).fileRows()).containsExactly(4L, 5L, 6L);
+        assertThat(batches.get(1).fileRows()).containsExactly(8L, 9L);
         assertThat(batches.get(1).invalid())
                 .singleElement()
-                .extracting(i -> i.row())
+                .extracting(RowResult::row)
                 .isEqualTo(7);
-        assertThat(batches.get(2).invalid()).isEmpty();
         assertThat(batches.stream().mapToLong(b -> b.transactions().size()).sum())
                 .isEqualTo(8);
     }
