@@ -75,7 +75,14 @@ final class ChildProcess {
         if (process.isAlive()) {
             process.destroy();
             try {
-                if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                long patience = Math.min(3000, grace.toMillis());
+                if (!process.waitFor(patience, TimeUnit.MILLISECONDS)) {
+                    log.info(
+                            "waiting up to {} s for {} to exit (it finishes open client connections first)",
+                            grace.toSeconds(),
+                            name);
+                }
+                if (!process.waitFor(grace.toMillis() - patience, TimeUnit.MILLISECONDS)) {
                     log.warn("{} did not stop within {} s after SIGTERM: killing it", name, grace.toSeconds());
                     process.destroyForcibly();
                     process.waitFor(10, TimeUnit.SECONDS);
@@ -89,6 +96,16 @@ final class ChildProcess {
             if (child.isAlive()) {
                 child.destroyForcibly();
             }
+        }
+    }
+
+    /** SIGKILL, and wait until the process is gone. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -22,7 +23,9 @@ public record CloudResources(String region, Kinesis kinesis, DynamoDb dynamodb, 
     /** Classpath location of the definition. */
     public static final String RESOURCE = "/cloud-resources.json";
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
 
     public CloudResources {
         requireText(region, "region");

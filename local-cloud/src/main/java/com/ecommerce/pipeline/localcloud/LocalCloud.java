@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -62,6 +62,7 @@ public final class LocalCloud implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalCloud.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+    private static final Duration KINESIS_PERSISTENT_STOP_GRACE = Duration.ofSeconds(45);
     private static final String LOCK_FILE = ".local-cloud.lock";
     private static final List<String> DATA_SUBDIRS = List.of("kinesis", "dynamodb", "s3", "postgres");
     /**
@@ -152,11 +153,12 @@ public final class LocalCloud implements AutoCloseable {
         LocalCloudHome home = LocalCloudHome.locate();
         Path kinesisMain = home.kinesisMain();
         Path s3mockJar = home.s3mockJar();
+        Path s3mockArchive = home.s3mockClassDataArchive().orElse(null);
         checkPortsFree(config);
         LocalCloud cloud = new LocalCloud(config, resources, isShared);
         Runtime.getRuntime().addShutdownHook(cloud.shutdownHook);
         try {
-            cloud.boot(kinesisMain, s3mockJar);
+            cloud.boot(kinesisMain, s3mockJar, s3mockArchive);
             return cloud;
         } catch (RuntimeException | Error e) {
             cloud.shutdown();
@@ -241,7 +243,7 @@ public final class LocalCloud implements AutoCloseable {
                 .endpointOverride(endpoints.kinesis())
                 .region(Region.of(endpoints.region()))
                 .credentialsProvider(credentials())
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .httpClientBuilder(ApacheHttpClient.builder())
                 .build();
     }
 
@@ -251,7 +253,7 @@ public final class LocalCloud implements AutoCloseable {
                 .endpointOverride(endpoints.dynamodb())
                 .region(Region.of(endpoints.region()))
                 .credentialsProvider(credentials())
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .httpClientBuilder(ApacheHttpClient.builder())
                 .build();
     }
 
@@ -262,7 +264,7 @@ public final class LocalCloud implements AutoCloseable {
                 .region(Region.of(endpoints.region()))
                 .credentialsProvider(credentials())
                 .forcePathStyle(true)
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .httpClientBuilder(ApacheHttpClient.builder())
                 .build();
     }
 
@@ -293,11 +295,11 @@ public final class LocalCloud implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------- start
 
-    private void boot(Path kinesisMain, Path s3mockJar) {
+    private void boot(Path kinesisMain, Path s3mockJar, Path s3mockArchive) {
         long t0 = System.nanoTime();
         Path storage = prepareStorage();
         kinesis = startKinesis(kinesisMain, storage.resolve("kinesis"));
-        s3mock = startS3Mock(s3mockJar, storage.resolve("s3"));
+        s3mock = startS3Mock(s3mockJar, s3mockArchive, storage.resolve("s3"));
         AtomicInteger threads = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "local-cloud-start-" + threads.incrementAndGet());
@@ -406,6 +408,11 @@ public final class LocalCloud implements AutoCloseable {
         env.put("LOG_LEVEL", "WARN");
         env.put("AWS_REGION", resources.region());
         if (config.persistent()) {
+            try {
+                KinesisDataFile.beforeStart(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot check the Kinesis data file in " + dir, e);
+            }
             env.put("SHOULD_PERSIST_DATA", "true");
             env.put("LOAD_DATA_IF_EXISTS", "true");
             env.put("PERSIST_PATH", dir.toString());
@@ -417,17 +424,21 @@ public final class LocalCloud implements AutoCloseable {
         return ChildProcess.start("kinesis", command, env, dir);
     }
 
-    private ChildProcess startS3Mock(Path jar, Path root) {
+    private ChildProcess startS3Mock(Path jar, Path classDataArchive, Path root) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String buckets = resources.s3().buckets().stream()
                 .map(CloudResources.Bucket::name)
                 .collect(Collectors.joining(","));
-        List<String> command = List.of(
-                java,
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-Xss512k",
-                "-Xmx512m",
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        // the same options as the build's class-data-sharing training run (pom.xml)
+        command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx512m"));
+        if (classDataArchive != null) {
+            // an archive made by another JDK is ignored (-Xshare:auto); do not log about it
+            command.addAll(
+                    List.of("-XX:SharedArchiveFile=" + classDataArchive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        }
+        command.addAll(List.of(
                 "-jar",
                 jar.toString(),
                 "--http.port=" + config.s3Port(),
@@ -438,7 +449,8 @@ public final class LocalCloud implements AutoCloseable {
                 "--com.adobe.testing.s3mock.store.region=" + resources.region(),
                 "--com.adobe.testing.s3mock.max-payload-size=256MB",
                 "--spring.main.banner-mode=off",
-                "--logging.level.root=WARN");
+                "--server.shutdown=immediate",
+                "--logging.level.root=WARN"));
         return ChildProcess.start("s3mock", command, Map.of(), root);
     }
 
@@ -545,18 +557,26 @@ public final class LocalCloud implements AutoCloseable {
             return;
         }
         long t0 = System.nanoTime();
+        Map<String, Long> stopMillis = new java.util.concurrent.ConcurrentSkipListMap<>();
         List<Thread> stoppers = new ArrayList<>();
-        stoppers.add(stopper("kinesis", () -> {
+        stoppers.add(stopper(stopMillis, "kinesis", () -> {
             if (kinesis != null) {
-                kinesis.stop(STOP_GRACE);
+                if (config.persistent()) {
+                    // kinesis-local writes its state when it exits after SIGTERM, but only once every client
+                    // connection has closed (up to ~30 s): wait for that rather than kill it in the middle of a write
+                    kinesis.stop(KINESIS_PERSISTENT_STOP_GRACE);
+                    KinesisDataFile.afterStop(config.dataDir().resolve("kinesis"));
+                } else {
+                    kinesis.kill(); // nothing to save
+                }
             }
         }));
-        stoppers.add(stopper("s3mock", () -> {
+        stoppers.add(stopper(stopMillis, "s3mock", () -> {
             if (s3mock != null) {
                 s3mock.stop(STOP_GRACE);
             }
         }));
-        stoppers.add(stopper("dynamodb", () -> {
+        stoppers.add(stopper(stopMillis, "dynamodb", () -> {
             if (dynamo != null) {
                 try {
                     dynamo.stop();
@@ -565,7 +585,7 @@ public final class LocalCloud implements AutoCloseable {
                 }
             }
         }));
-        stoppers.add(stopper("postgres", () -> {
+        stoppers.add(stopper(stopMillis, "postgres", () -> {
             if (postgres != null) {
                 try {
                     postgres.close();
@@ -573,13 +593,20 @@ public final class LocalCloud implements AutoCloseable {
                     throw new UncheckedIOException(e);
                 }
             }
-            if (postgresPid > 0) {
-                ProcessHandle.of(postgresPid).ifPresent(ProcessHandle::destroyForcibly);
+            // pg_ctl stop returns when the pid file is gone, a moment before the postmaster has exited
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (postgresPid > 0 && isRunning(postgresPid)) {
+                if (System.nanoTime() > deadline) {
+                    log.warn("the PostgreSQL postmaster {} did not exit: killing it", postgresPid);
+                    ProcessHandle.of(postgresPid).ifPresent(ProcessHandle::destroyForcibly);
+                    break;
+                }
+                Provisioner.sleep(50);
             }
         }));
         for (Thread t : stoppers) {
             try {
-                t.join(STOP_GRACE.toMillis() + 15_000);
+                t.join(KINESIS_PERSISTENT_STOP_GRACE.toMillis() + 15_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -594,17 +621,22 @@ public final class LocalCloud implements AutoCloseable {
             }
         }
         releaseLock();
-        log.info("local cloud stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
+        log.info(
+                "local cloud stopped in {} ms (stopped after, ms: {})",
+                (System.nanoTime() - t0) / 1_000_000,
+                stopMillis);
     }
 
-    private static Thread stopper(String name, Runnable body) {
+    private static Thread stopper(Map<String, Long> millis, String name, Runnable body) {
         Thread t = new Thread(
                 () -> {
+                    long t0 = System.nanoTime();
                     try {
                         body.run();
                     } catch (RuntimeException e) {
                         log.warn("stopping {}: {}", name, e.toString());
                     }
+                    millis.put(name, (System.nanoTime() - t0) / 1_000_000);
                 },
                 "local-cloud-stop-" + name);
         t.start();
@@ -647,6 +679,20 @@ public final class LocalCloud implements AutoCloseable {
                 throw new PortInUseException(port.getKey(), port.getValue());
             }
         }
+    }
+
+    /** True while the process exists and is not a zombie (an exited child its parent has not reaped yet). */
+    static boolean isRunning(long pid) {
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            try {
+                String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+                int afterName = stat.lastIndexOf(')');
+                return afterName < 0 || stat.length() < afterName + 3 || stat.charAt(afterName + 2) != 'Z';
+            } catch (IOException | RuntimeException e) {
+                return !Files.isDirectory(Path.of("/proc")); // gone, or not Linux (then trust isAlive)
+            }
+        }
+        return false;
     }
 
     /** True when nothing listens on the port, on any address. */

@@ -1,0 +1,96 @@
+package com.ecommerce.pipeline.localcloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalCloudMainTest {
+
+    @Test
+    void optionsDefaultToTheContractPortsAndPersistence() {
+        LocalCloudConfig config = LocalCloudMain.Options.parse(new String[0]).config();
+
+        assertThat(config).isEqualTo(LocalCloudConfig.contractDefaults(Path.of(".pipeline/data")));
+        assertThat(config.ports())
+                .containsValues(4568, 4567, 8000, 9090, 9191, 15432)
+                .hasSize(6);
+        assertThat(config.persistent()).isTrue();
+    }
+
+    @Test
+    void optionsOverridePortsAndDataDir() {
+        LocalCloudConfig config = LocalCloudMain.Options.parse(
+                        new String[] {"--data-dir", "/tmp/x/data", "--dynamodb-port=18000", "--s3-port", "19090"})
+                .config();
+
+        assertThat(config.dataDir()).isEqualTo(Path.of("/tmp/x/data"));
+        assertThat(config.dynamoPort()).isEqualTo(18000);
+        assertThat(config.s3Port()).isEqualTo(19090);
+        assertThat(config.kinesisPort()).isEqualTo(4568);
+        assertThat(LocalCloudMain.pidsFile(config.dataDir())).isEqualTo(Path.of("/tmp/x/local-cloud.pids"));
+    }
+
+    @Test
+    void badArgumentsAreRejected() {
+        assertThatThrownBy(() -> LocalCloudMain.Options.parse(new String[] {"--frobnicate"}))
+                .hasMessageContaining("unknown argument --frobnicate");
+        assertThatThrownBy(() -> LocalCloudMain.Options.parse(new String[] {"--s3-port", "http"}))
+                .hasMessageContaining("--s3-port needs a port number");
+    }
+
+    @Test
+    void aPortInUseIsOneLineAndExitCode2(@TempDir Path dir) throws Exception {
+        LocalCloudConfig free = LocalCloudConfig.freePorts();
+        try (ServerSocket taken = new ServerSocket(free.kinesisPort())) {
+            Process p = java(
+                    "--data-dir", dir.resolve("data").toString(),
+                    "--kinesis-port", String.valueOf(free.kinesisPort()),
+                    "--kinesis-tls-port", String.valueOf(free.kinesisTlsPort()),
+                    "--dynamodb-port", String.valueOf(free.dynamoPort()),
+                    "--s3-port", String.valueOf(free.s3Port()),
+                    "--s3-https-port", String.valueOf(free.s3HttpsPort()),
+                    "--postgres-port", String.valueOf(free.postgresPort()));
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(p.exitValue()).isEqualTo(2);
+            assertThat(out.lines().toList())
+                    .containsExactly("LOCAL-CLOUD ERROR port " + free.kinesisPort()
+                            + " (kinesis) is already in use: stop what listens there (ss -ltnp | grep :"
+                            + free.kinesisPort() + ") or choose another port (--kinesis-port)");
+        }
+    }
+
+    @Test
+    void purgeDeletesTheDataDirectory(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        Files.createDirectories(data.resolve("dynamodb"));
+        Files.writeString(data.resolve("dynamodb/shared-local-instance.db"), "x");
+
+        Process p = java("--purge", "--data-dir", data.toString());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(p.exitValue()).isZero();
+        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .startsWith("LOCAL-CLOUD PURGED " + data);
+        assertThat(data).doesNotExist();
+    }
+
+    private static Process java(String... args) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new java.util.ArrayList<>(
+                List.of(java, "-cp", System.getProperty("java.class.path"), LocalCloudMain.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+    }
+}

@@ -1,0 +1,137 @@
+package com.ecommerce.pipeline.localcloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** A local cloud with a data directory keeps what was written across a restart, and leaves nothing behind. */
+class LocalCloudPersistenceTest {
+
+    private static final Map<String, AttributeValue> KEY = Map.of(
+            "customerId", AttributeValue.fromS("12345"),
+            "invoiceKey", AttributeValue.fromS("2011-01-01#536365"));
+
+    @Test
+    void dataSurvivesARestartAndCloseLeavesNothingListening(@TempDir Path tmp) throws Exception {
+        Path dataDir = tmp.resolve("data");
+        LocalCloudConfig config = LocalCloudConfig.freePorts(dataDir);
+        String shardId;
+        List<Long> firstPids;
+
+        try (LocalCloud cloud = LocalCloud.start(config)) {
+            firstPids = cloud.childPids();
+            try (DynamoDbClient dynamo = cloud.dynamoClient();
+                    S3Client s3 = cloud.s3Client();
+                    KinesisClient kinesis = cloud.kinesisClient()) {
+                Map<String, AttributeValue> item = new java.util.HashMap<>(KEY);
+                item.put("note", AttributeValue.fromS("kept"));
+                dynamo.putItem(b -> b.tableName("customers").item(item));
+                s3.putObject(
+                        b -> b.bucket("ecommerce-raw").key("raw/2011/01/01/kept.json"),
+                        RequestBody.fromString("kept object"));
+                shardId = kinesis.putRecord(b -> b.streamName("APIData")
+                                .partitionKey("536365")
+                                .data(SdkBytes.fromUtf8String("kept record")))
+                        .shardId();
+            }
+            Endpoints e = cloud.endpoints();
+            try (Connection c = DriverManager.getConnection(e.jdbcUrl(), e.jdbcUser(), e.jdbcPassword());
+                    Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE kept (id int primary key, note text)");
+                s.execute("INSERT INTO kept VALUES (1, 'kept row')");
+            }
+            assertThatThrownBy(() -> LocalCloud.purge(dataDir)).hasMessageContaining("running");
+        }
+        assertNothingLeft(config, firstPids);
+
+        try (LocalCloud cloud = LocalCloud.start(config)) {
+            try (DynamoDbClient dynamo = cloud.dynamoClient();
+                    S3Client s3 = cloud.s3Client();
+                    KinesisClient kinesis = cloud.kinesisClient()) {
+                assertThat(dynamo.getItem(b -> b.tableName("customers").key(KEY))
+                                .item())
+                        .containsEntry("note", AttributeValue.fromS("kept"));
+                assertThat(s3.getObjectAsBytes(b -> b.bucket("ecommerce-raw").key("raw/2011/01/01/kept.json"))
+                                .asString(StandardCharsets.UTF_8))
+                        .isEqualTo("kept object");
+                assertThat(readShard(kinesis, shardId)).contains("kept record");
+                assertThat(kinesis.describeStreamSummary(b -> b.streamName("APIData"))
+                                .streamDescriptionSummary()
+                                .openShardCount())
+                        .isEqualTo(4);
+            }
+            Endpoints e = cloud.endpoints();
+            try (Connection c = DriverManager.getConnection(e.jdbcUrl(), e.jdbcUser(), e.jdbcPassword());
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT note FROM kept WHERE id = 1")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("kept row");
+            }
+            firstPids = cloud.childPids();
+        }
+        assertNothingLeft(config, firstPids);
+
+        LocalCloud.purge(dataDir);
+        assertThat(dataDir).doesNotExist();
+    }
+
+    @Test
+    void aPortInUseIsReportedBeforeAnythingStarts() throws Exception {
+        LocalCloudConfig config = LocalCloudConfig.freePorts();
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(config.dynamoPort())) {
+            assertThatThrownBy(() -> LocalCloud.start(config))
+                    .isInstanceOf(PortInUseException.class)
+                    .hasMessageContaining("port " + config.dynamoPort() + " (dynamodb) is already in use");
+        }
+        assertThat(config.ports().values()).noneMatch(LocalCloud::isListening);
+    }
+
+    private static List<String> readShard(KinesisClient kinesis, String shardId) {
+        String iterator = kinesis.getShardIterator(
+                        b -> b.streamName("APIData").shardId(shardId).shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                .shardIterator();
+        List<String> data = new ArrayList<>();
+        String[] next = {iterator};
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            GetRecordsResponse r = kinesis.getRecords(b -> b.shardIterator(next[0]));
+            r.records().forEach(rec -> data.add(rec.data().asUtf8String()));
+            next[0] = r.nextShardIterator();
+            return !data.isEmpty()
+                    || r.millisBehindLatest() == 0 && !r.records().isEmpty();
+        });
+        return data;
+    }
+
+    private static void assertNothingLeft(LocalCloudConfig config, List<Long> pids) {
+        assertThat(config.ports()).allSatisfy((name, port) -> assertThat(LocalCloud.isListening(port))
+                .as("%s port %d listening after close", name, port)
+                .isFalse());
+        assertThat(pids).hasSize(3).allSatisfy(pid -> assertThat(LocalCloud.isRunning(pid))
+                .as("child %d alive after close", pid)
+                .isFalse());
+        assertThat(Files.exists(config.dataDir().resolve("postgres/postmaster.pid")))
+                .isFalse();
+    }
+}

@@ -1,0 +1,152 @@
+package com.ecommerce.pipeline.localcloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** The shared local cloud of this JVM has everything cloud-resources.json defines. */
+class SharedLocalCloudTest {
+
+    private static LocalCloud cloud;
+
+    @BeforeAll
+    static void start() {
+        cloud = LocalCloud.shared();
+    }
+
+    @Test
+    void sharedIsOneInstanceOnFreePortsNotTheContractOnes() {
+        assertThat(LocalCloud.shared()).isSameAs(cloud);
+        assertThat(cloud.config().ports().values())
+                .doesNotContainAnyElementsOf(
+                        LocalCloudConfig.contractDefaults(null).ports().values());
+        assertThat(cloud.config().persistent()).isFalse();
+        assertThat(cloud.childPids()).hasSize(3).allSatisfy(pid -> assertThat(ProcessHandle.of(pid))
+                .hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue()));
+    }
+
+    @Test
+    void streamApiDataIsActiveWithFourOpenShards() {
+        try (KinesisClient kinesis = cloud.kinesisClient()) {
+            var summary =
+                    kinesis.describeStreamSummary(b -> b.streamName("APIData")).streamDescriptionSummary();
+            assertThat(summary.streamStatus()).isEqualTo(StreamStatus.ACTIVE);
+            assertThat(summary.openShardCount()).isEqualTo(4);
+            List<Shard> shards =
+                    kinesis.listShards(b -> b.streamName("APIData")).shards();
+            assertThat(shards)
+                    .filteredOn(s -> s.sequenceNumberRange().endingSequenceNumber() == null)
+                    .hasSize(cloud.resources().stream("APIData").shardCount());
+        }
+    }
+
+    @Test
+    void tablesHaveTheKeySchemaOfTheDefinition() {
+        try (DynamoDbClient dynamo = cloud.dynamoClient()) {
+            assertThat(dynamo.listTables().tableNames()).contains("customers", "invoices");
+            for (CloudResources.Table table : cloud.resources().dynamodb().tables()) {
+                TableDescription d =
+                        dynamo.describeTable(b -> b.tableName(table.name())).table();
+                Map<String, KeyType> keys =
+                        d.keySchema().stream().collect(Collectors.toMap(k -> k.attributeName(), k -> k.keyType()));
+                assertThat(keys)
+                        .containsExactlyInAnyOrderEntriesOf(Map.of(
+                                table.partitionKey().name(), KeyType.HASH,
+                                table.sortKey().name(), KeyType.RANGE));
+                assertThat(d.attributeDefinitions())
+                        .allSatisfy(a -> assertThat(a.attributeTypeAsString()).isEqualTo("S"));
+                assertThat(d.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
+            }
+        }
+        assertThat(cloud.resources().table("customers").partitionKey().name()).isEqualTo("customerId");
+        assertThat(cloud.resources().table("invoices").sortKey().name()).isEqualTo("eventId");
+    }
+
+    @Test
+    void bucketExistsAndObjectsRoundTripPathStyle() {
+        try (S3Client s3 = cloud.s3Client()) {
+            assertThat(s3.listBuckets().buckets())
+                    .anySatisfy(b -> assertThat(b.name()).isEqualTo("ecommerce-raw"));
+            s3.putObject(
+                    b -> b.bucket("ecommerce-raw").key("raw/test/shared.json"),
+                    RequestBody.fromString("{\"hello\":\"world\"}"));
+            String body = s3.getObjectAsBytes(b -> b.bucket("ecommerce-raw").key("raw/test/shared.json"))
+                    .asString(StandardCharsets.UTF_8);
+            assertThat(body).isEqualTo("{\"hello\":\"world\"}");
+        }
+        assertThat(cloud.endpoints().springProperties())
+                .containsEntry("spring.cloud.aws.s3.path-style-access-enabled", "true");
+    }
+
+    @Test
+    void jdbcConnectsToTheWarehouseAsPipeline() throws Exception {
+        Endpoints e = cloud.endpoints();
+        try (Connection c = DriverManager.getConnection(e.jdbcUrl(), e.jdbcUser(), e.jdbcPassword());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT current_database(), current_user")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("warehouse");
+            assertThat(rs.getString(2)).isEqualTo("pipeline");
+            // the pipeline role owns the database: it can create its tables
+            s.execute("CREATE TABLE IF NOT EXISTS shared_probe (id int)");
+            s.execute("DROP TABLE shared_probe");
+        }
+    }
+
+    @Test
+    void springPropertiesHaveExactlyTheServiceKeys() {
+        Endpoints e = cloud.endpoints();
+        assertThat(e.springProperties())
+                .containsOnlyKeys(
+                        "spring.cloud.aws.region.static",
+                        "spring.cloud.aws.credentials.access-key",
+                        "spring.cloud.aws.credentials.secret-key",
+                        "pipeline.kinesis.endpoint",
+                        "spring.cloud.aws.dynamodb.endpoint",
+                        "spring.cloud.aws.s3.endpoint",
+                        "spring.cloud.aws.s3.path-style-access-enabled",
+                        "spring.datasource.url",
+                        "spring.datasource.username",
+                        "spring.datasource.password")
+                .containsEntry("spring.cloud.aws.region.static", "us-east-1")
+                .containsEntry(
+                        "pipeline.kinesis.endpoint",
+                        "http://localhost:" + cloud.config().kinesisPort())
+                .containsEntry(
+                        "spring.cloud.aws.dynamodb.endpoint",
+                        "http://localhost:" + cloud.config().dynamoPort())
+                .containsEntry(
+                        "spring.cloud.aws.s3.endpoint",
+                        "http://localhost:" + cloud.config().s3Port())
+                .containsEntry(
+                        "spring.datasource.url",
+                        "jdbc:postgresql://localhost:" + cloud.config().postgresPort() + "/warehouse")
+                .containsEntry("spring.datasource.username", "pipeline")
+                .containsEntry("spring.datasource.password", "pipeline");
+    }
+
+    @Test
+    void closeOnTheSharedInstanceDoesNotStopIt() {
+        cloud.close();
+        assertThat(LocalCloud.isListening(cloud.config().dynamoPort())).isTrue();
+        assertThat(LocalCloud.shared()).isSameAs(cloud);
+    }
+}
