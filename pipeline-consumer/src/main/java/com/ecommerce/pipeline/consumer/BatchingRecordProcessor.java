@@ -5,6 +5,7 @@ import com.ecommerce.pipeline.schema.RecordCodec;
 import com.ecommerce.pipeline.schema.TransactionEvent;
 import com.ecommerce.pipeline.schema.TransactionJson;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.kinesis.exceptions.InvalidStateException;
 import software.amazon.kinesis.exceptions.KinesisClientLibDependencyException;
+import software.amazon.kinesis.exceptions.KinesisClientLibException;
 import software.amazon.kinesis.exceptions.ShutdownException;
 import software.amazon.kinesis.exceptions.ThrottlingException;
 import software.amazon.kinesis.lifecycle.events.InitializationInput;
@@ -29,22 +30,39 @@ import software.amazon.kinesis.retrieval.KinesisClientRecord;
 
 /**
  * One shard's processor: unpacks each Kinesis record into events, buffers whole records until a flush
- * threshold (rows, bytes or age, like a Firehose buffer), hands the buffer to the {@link Sink} until it is
- * durable, and only then checkpoints at the last record handled. Undecodable records go to the dead
- * letters (durably, before any checkpoint passes them) and never stop the shard.
+ * threshold (rows, bytes or age, like a Firehose buffer), then flushes in three steps:
  *
- * <p>The invariant: a checkpoint never passes a record whose events are not durably in the sink or in
- * the dead letters. KCL skips the records of a {@code processRecords} call that throws, so nothing
- * here lets an exception escape to it: an unexpected one stalls the shard on this worker instead
- * (no further processing, no further checkpoint; health goes DOWN) and the records are read again by
- * whoever takes the lease next.
+ * <ol>
+ *   <li>records the batch's extent in the lease as a KCL <em>pending</em> checkpoint ({@code
+ *       prepareCheckpoint}) at the last record handled;
+ *   <li>hands the batch to the {@link Sink}, retrying with backoff until it is durable;
+ *   <li>commits the checkpoint there.
+ * </ol>
+ *
+ * <p>Undecodable records go to the dead letters (durably, before any checkpoint passes them) and never
+ * stop the shard. The invariant: a checkpoint never passes a record whose events are not durably in the
+ * sink or in the dead letters.
+ *
+ * <p>Step 1 makes redelivery exact: if the worker dies (or loses the lease) between steps 1 and 3, whoever
+ * processes the shard next is initialised with that pending checkpoint and <em>re-forms the same
+ * batch</em> (from the record after the committed checkpoint up to the pending one, ignoring the flush
+ * thresholds), so a sink that names its output after the batch's position overwrites what the first
+ * attempt wrote instead of adding an overlapping copy. At most one batch per shard is ever between
+ * steps 1 and 3: a checkpoint that cannot be committed stops the processor rather than letting the next
+ * batch replace the pending extent.
+ *
+ * <p>KCL skips the records of a {@code processRecords} call that throws, so nothing here lets an
+ * exception escape to it: an unexpected one stalls the shard on this worker instead (no further
+ * processing, no further checkpoint; health goes DOWN) and the records are read again by whoever takes
+ * the lease next.
  *
  * <p>KCL calls one processor from one thread at a time, so the state needs no locking.
  */
 class BatchingRecordProcessor implements ShardRecordProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(BatchingRecordProcessor.class);
-    private static final int CHECKPOINT_ATTEMPTS = 3;
+    private static final Duration CHECKPOINT_BACKOFF = Duration.ofMillis(100);
+    private static final Duration CHECKPOINT_MAX_BACKOFF = Duration.ofSeconds(10);
 
     /** A Kinesis record in the buffer: its events and what a dead letter for one of them needs. */
     private record BufferedRecord(
@@ -72,8 +90,14 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
     private StreamPosition handled;
     /** The last position this processor checkpointed. */
     private StreamPosition checkpointed;
+    /** The end of a batch an earlier owner recorded but did not commit: re-form exactly that batch first. */
+    private StreamPosition reforming;
     /** Set once this processor must neither process nor checkpoint anything more. */
     private boolean stopped;
+    /** Set when a record could not be handled durably: nothing may be checkpointed any more. */
+    private boolean incomplete;
+    /** Set when the lease turned out to be gone while checkpointing (not a failure of this shard). */
+    private boolean leaseGone;
 
     BatchingRecordProcessor(
             Sink sink,
@@ -97,10 +121,22 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
     @Override
     public void initialize(InitializationInput input) {
         shardId = input.shardId();
-        log.info(
-                "{}: processing from {}",
-                shardId,
-                input.extendedSequenceNumber() == null ? "the start" : input.extendedSequenceNumber());
+        checkpointed = StreamPosition.of(input.extendedSequenceNumber());
+        reforming = StreamPosition.of(input.pendingCheckpointSequenceNumber());
+        if (reforming == null) {
+            log.info(
+                    "{}: processing from {}",
+                    shardId,
+                    input.extendedSequenceNumber() == null ? "the start" : input.extendedSequenceNumber());
+        } else {
+            byte[] state = input.pendingCheckpointState();
+            log.info(
+                    "{}: processing from {}; the batch [{} .. {}] was recorded but not committed, so it is formed again first",
+                    shardId,
+                    input.extendedSequenceNumber(),
+                    state == null ? "?" : new String(state, StandardCharsets.UTF_8),
+                    reforming.id());
+        }
     }
 
     @Override
@@ -112,18 +148,21 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
         try {
             RecordProcessorCheckpointer checkpointer = input.checkpointer();
             for (KinesisClientRecord record : input.records()) {
-                if (!accept(record) || (policy.full(bufferedRows, bufferedBytes) && !flush(checkpointer))) {
-                    stop("a durable write was abandoned");
+                if (!accept(record) || (flushDue() && !flush(checkpointer))) {
+                    stop("a durable write or checkpoint was abandoned");
                     return;
                 }
             }
+            if (reforming != null) {
+                return; // the re-formed batch ends where it ended before, whatever its age
+            }
             if (!buffer.isEmpty() && policy.expired(bufferedSince, clock.instant())) {
                 if (!flush(checkpointer)) {
-                    stop("a durable write was abandoned");
+                    stop("a durable write or checkpoint was abandoned");
                 }
-            } else if (buffer.isEmpty()) {
+            } else if (buffer.isEmpty() && !commit(checkpointer, handled)) {
                 // Only dead-lettered records since the last flush: they are durable, so move past them.
-                checkpoint(checkpointer, handled);
+                stop("a checkpoint was abandoned");
             }
         } catch (RuntimeException e) {
             // Not rethrown: KCL would log the records as skipped, which they are not (no checkpoint passes them).
@@ -132,6 +171,18 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
             stall(e);
             throw e;
         }
+    }
+
+    /** After each record: the thresholds decide, except while re-forming a recorded batch. */
+    private boolean flushDue() {
+        if (reforming == null) {
+            return policy.full(bufferedRows, bufferedBytes);
+        }
+        if (handled != null && handled.isAtOrAfter(reforming)) {
+            reforming = null;
+            return true;
+        }
+        return false;
     }
 
     @Override
@@ -150,31 +201,33 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
     @Override
     public void shardEnded(ShardEndedInput input) {
         try {
-            if (stopped || !flush(input.checkpointer())) {
+            reforming = null; // everything of the shard has been delivered: flush what there is
+            RecordProcessorCheckpointer checkpointer = input.checkpointer();
+            if (incomplete || !flush(checkpointer)) {
                 log.warn("{}: shard ended but not everything is durable; not checkpointing its end", shardId);
                 return;
             }
-            // Required by KCL before it processes the child shards.
-            input.checkpointer().checkpoint();
-            log.info("{}: shard ended and fully processed", shardId);
-        } catch (ShutdownException
-                | InvalidStateException
-                | ThrottlingException
-                | KinesisClientLibDependencyException e) {
-            log.warn("{}: could not checkpoint the shard's end (KCL retries the shard end): {}", shardId, e.toString());
+            // Required by KCL before it processes the child shards (it calls this again if it fails).
+            if (leaseWrite("checkpoint at the shard's end", checkpointer::checkpoint)) {
+                log.info("{}: shard ended and fully processed", shardId);
+                stopped = true;
+                state.released(shardId);
+            }
         } catch (RuntimeException e) {
             stall(e);
-        } finally {
-            stopped = true;
-            state.released(shardId);
         }
     }
 
     @Override
     public void shutdownRequested(ShutdownRequestedInput input) {
         try {
-            if (!stopped && flush(input.checkpointer())) {
-                checkpoint(input.checkpointer(), handled);
+            if (reforming != null) {
+                // Flushing part of the recorded batch would give it another extent: leave it to the next owner.
+                log.info(
+                        "{}: shut down while re-forming the batch ending at {}; leaving it to the next owner",
+                        shardId,
+                        reforming.id());
+            } else if (!incomplete && flush(input.checkpointer())) {
                 log.info(
                         "{}: shut down after checkpointing at {}",
                         shardId,
@@ -223,12 +276,12 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
     }
 
     /**
-     * Writes the buffer to the sink (retrying until durable), then checkpoints at the last record
-     * handled. False if the write was abandoned: then nothing was checkpointed.
+     * Records the batch's extent, writes it to the sink (retrying until durable), then commits the
+     * checkpoint at the last record handled. False if that was abandoned: then nothing was committed.
      */
     private boolean flush(RecordProcessorCheckpointer checkpointer) {
         if (buffer.isEmpty()) {
-            return true;
+            return commit(checkpointer, handled);
         }
         List<TransactionEvent> events = new ArrayList<>(bufferedRows);
         for (BufferedRecord r : buffer) {
@@ -236,6 +289,13 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
         }
         Batch batch = new Batch(
                 shardId, buffer.get(0).position(), buffer.get(buffer.size() - 1).position(), events);
+        StreamPosition end = handled;
+        byte[] state = batch.first().id().getBytes(StandardCharsets.UTF_8);
+        if (!leaseWrite(
+                "recording the extent of the " + batch,
+                () -> checkpointer.prepareCheckpoint(end.sequenceNumber(), end.subSequenceNumber(), state))) {
+            return false;
+        }
         int poisoned;
         try {
             if (!retrier.run("sink write of the " + batch, () -> sink.write(batch))) {
@@ -252,8 +312,7 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
         metrics.written(batch.size() - poisoned);
         log.debug("{}: wrote {}", shardId, batch);
         clearBuffer();
-        checkpoint(checkpointer, handled);
-        return true;
+        return commit(checkpointer, end);
     }
 
     private boolean deadLetterPoison(PoisonEventsException poison) {
@@ -301,46 +360,69 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
         return true;
     }
 
-    /**
-     * Checkpoints at {@code position} if that is new. Everything up to it is durable, so failing here
-     * only means some records are read (and written idempotently) again: a few attempts, then move on.
-     */
-    private void checkpoint(RecordProcessorCheckpointer checkpointer, StreamPosition position) {
+    /** Checkpoints at {@code position} if that is new; false if it had to be abandoned. */
+    private boolean commit(RecordProcessorCheckpointer checkpointer, StreamPosition position) {
         if (position == null || position.equals(checkpointed)) {
-            return;
+            return true;
         }
+        if (!leaseWrite(
+                "checkpoint at " + position.id(),
+                () -> checkpointer.checkpoint(position.sequenceNumber(), position.subSequenceNumber()))) {
+            return false;
+        }
+        checkpointed = position;
+        return true;
+    }
+
+    /** A write to the lease (a checkpoint or a pending one). */
+    @FunctionalInterface
+    private interface LeaseWrite {
+        void run() throws KinesisClientLibException;
+    }
+
+    /**
+     * Retries a write to the lease through throttling and DynamoDB trouble until it succeeds; false if
+     * the lease is gone (someone else owns the shard now), the lease table is unusable, or we are stopping.
+     */
+    private boolean leaseWrite(String what, LeaseWrite write) {
+        Duration pause = CHECKPOINT_BACKOFF;
         for (int attempt = 1; ; attempt++) {
             try {
-                checkpointer.checkpoint(position.sequenceNumber(), position.subSequenceNumber());
-                checkpointed = position;
-                return;
+                write.run();
+                return true;
             } catch (ShutdownException e) {
                 log.info(
-                        "{}: lease lost before the checkpoint at {}; the next owner reads from the previous one",
+                        "{}: lease lost before the {}; the next owner carries on from the last checkpoint",
                         shardId,
-                        position.id());
-                return;
+                        what);
+                leaseGone = true;
+                return false;
             } catch (ThrottlingException | KinesisClientLibDependencyException e) {
-                if (attempt >= CHECKPOINT_ATTEMPTS || shutdown.raised()) {
-                    log.warn(
-                            "{}: checkpoint at {} failed {} times; the next flush checkpoints further: {}",
-                            shardId,
-                            position.id(),
-                            attempt,
-                            e.toString());
-                    return;
+                if (shutdown.raised()) {
+                    return false;
                 }
+                metrics.retried();
+                log.warn(
+                        "{}: {} failed (attempt {}), retrying in {} ms: {}",
+                        shardId,
+                        what,
+                        attempt,
+                        pause.toMillis(),
+                        e.toString());
                 try {
-                    if (!shutdown.pause(Duration.ofMillis(200L * attempt))) {
-                        return;
+                    if (!shutdown.pause(pause)) {
+                        return false;
                     }
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
-                    return;
+                    return false;
                 }
-            } catch (InvalidStateException e) {
-                log.error("{}: checkpoint at {} failed: {}", shardId, position.id(), e.toString());
-                return;
+                pause = pause.multipliedBy(2).compareTo(CHECKPOINT_MAX_BACKOFF) > 0
+                        ? CHECKPOINT_MAX_BACKOFF
+                        : pause.multipliedBy(2);
+            } catch (KinesisClientLibException | IllegalArgumentException e) {
+                log.error("{}: {} failed: {}", shardId, what, e.toString());
+                return false;
             }
         }
     }
@@ -353,13 +435,12 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
     }
 
     private void stop(String why) {
-        log.warn(
-                "{}: {}; processing stops here without checkpointing further ({} rows unwritten)",
-                shardId,
-                why,
-                bufferedRows);
         stopped = true;
-        if (!shutdown.raised() && !Thread.currentThread().isInterrupted()) {
+        incomplete = true;
+        if (leaseGone || shutdown.raised() || Thread.currentThread().isInterrupted()) {
+            log.info("{}: {}; processing stops here ({} rows not written by this worker)", shardId, why, bufferedRows);
+        } else {
+            log.warn("{}: {}; the shard stalls on this worker without checkpointing further", shardId, why);
             state.stalled(shardId);
         }
     }
@@ -367,6 +448,7 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
     private void stall(Throwable e) {
         log.error("{}: unexpected failure; the shard stalls on this worker (no further checkpoint)", shardId, e);
         stopped = true;
+        incomplete = true;
         state.stalled(shardId);
     }
 

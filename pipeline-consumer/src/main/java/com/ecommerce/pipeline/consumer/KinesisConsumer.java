@@ -67,6 +67,7 @@ public class KinesisConsumer implements SmartLifecycle, DisposableBean {
         if (running) {
             return;
         }
+        shutdown.lower(); // started again after a stop
         var configs = new ConfigsBuilder(
                 new SingleStreamTracker(
                         stream,
@@ -131,10 +132,12 @@ public class KinesisConsumer implements SmartLifecycle, DisposableBean {
         try {
             Boolean done = scheduler.startGracefulShutdown().get(timeoutMillis, TimeUnit.MILLISECONDS);
             log.info(
-                    "KCL consumer {} shut down gracefully ({}) in {} ms",
+                    "KCL consumer {} shut down gracefully in {} ms ({}; each shard checkpointed what was durable)",
                     properties.applicationName(),
-                    Boolean.TRUE.equals(done) ? "all shards checkpointed" : "not all shards confirmed",
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                    Boolean.TRUE.equals(done)
+                            ? "all shard processors finished"
+                            : "not every shard processor confirmed");
         } catch (TimeoutException | ExecutionException e) {
             log.warn(
                     "KCL consumer {}: graceful shutdown did not complete ({}); stopping it",

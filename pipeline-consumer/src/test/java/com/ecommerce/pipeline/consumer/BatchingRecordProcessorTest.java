@@ -27,6 +27,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.kinesis.exceptions.ShutdownException;
+import software.amazon.kinesis.exceptions.ThrottlingException;
 import software.amazon.kinesis.lifecycle.events.InitializationInput;
 import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
 import software.amazon.kinesis.lifecycle.events.ProcessRecordsInput;
@@ -48,7 +50,7 @@ class BatchingRecordProcessorTest {
     private static final String SHARD = "shardId-000000000001";
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    /** Everything the fakes did, in order: "write r1..r3 (6)", "dead r2", "checkpoint r3", "checkpoint END". */
+    /** Everything the fakes did, in order: "dead 2", "prepare 3", "write 1..3 (6)", "checkpoint 3", "checkpoint END". */
     private final List<String> journal = new CopyOnWriteArrayList<>();
 
     private final MutableClock clock = new MutableClock();
@@ -69,6 +71,12 @@ class BatchingRecordProcessorTest {
     }
 
     private BatchingRecordProcessor processor(int maxRows, long maxBytes, Duration maxAge) {
+        return processor(maxRows, maxBytes, maxAge, null, null);
+    }
+
+    /** A processor for a lease whose last owner recorded the batch [pendingFirst .. pendingLast]. */
+    private BatchingRecordProcessor processor(
+            int maxRows, long maxBytes, Duration maxAge, String pendingFirst, String pendingLast) {
         var p = new BatchingRecordProcessor(
                 sink,
                 deadLetters,
@@ -81,15 +89,17 @@ class BatchingRecordProcessorTest {
         p.initialize(InitializationInput.builder()
                 .shardId(SHARD)
                 .extendedSequenceNumber(ExtendedSequenceNumber.TRIM_HORIZON)
+                .pendingCheckpointSequenceNumber(pendingLast == null ? null : new ExtendedSequenceNumber(pendingLast))
+                .pendingCheckpointState(pendingFirst == null ? null : pendingFirst.getBytes(StandardCharsets.UTF_8))
                 .build());
         return p;
     }
 
     @Test
     void flushesWhenTheRowThresholdIsReachedAndCheckpointsAtTheLastRecordOfTheBatch() {
-        process(good("r1", 2), good("r2", 2), good("r3", 2), good("r4", 1));
+        process(good("1", 2), good("2", 2), good("3", 2), good("4", 1));
 
-        assertThat(journal).containsExactly("write r1..r3 (6)", "checkpoint r3");
+        assertThat(journal).containsExactly("prepare 3", "write 1..3 (6)", "checkpoint 3");
         assertThat(sink.batches.get(0).events()).hasSize(6);
         assertThat(metrics.rows()).isEqualTo(6);
         assertThat(metrics.batches()).isEqualTo(1);
@@ -97,28 +107,28 @@ class BatchingRecordProcessorTest {
 
     @Test
     void aBatchNeverSplitsARecordAndKeepsStreamOrder() {
-        KinesisClientRecord big = good("r1", 12);
+        KinesisClientRecord big = good("1", 12);
         process(big);
 
         Batch batch = sink.batches.get(0);
-        assertThat(batch.first().id()).isEqualTo("r1");
-        assertThat(batch.last().id()).isEqualTo("r1");
+        assertThat(batch.first().id()).isEqualTo("1");
+        assertThat(batch.last().id()).isEqualTo("1");
         assertThat(batch.events()).extracting(e -> e.ingest().row()).isSorted().hasSize(12);
-        assertThat(journal).containsExactly("write r1..r1 (12)", "checkpoint r1");
+        assertThat(journal).containsExactly("prepare 1", "write 1..1 (12)", "checkpoint 1");
     }
 
     @Test
     void flushesWhenTheByteThresholdIsReached() {
         processor = processor(1_000, 1, Duration.ofHours(1));
 
-        process(good("r1", 1));
+        process(good("1", 1));
 
-        assertThat(journal).containsExactly("write r1..r1 (1)", "checkpoint r1");
+        assertThat(journal).containsExactly("prepare 1", "write 1..1 (1)", "checkpoint 1");
     }
 
     @Test
     void flushesByAgeOnAnEmptyPollOfAnIdleShard() {
-        process(good("r1", 1));
+        process(good("1", 1));
         clock.advance(Duration.ofSeconds(9));
         process();
         assertThat(journal).isEmpty();
@@ -126,48 +136,49 @@ class BatchingRecordProcessorTest {
         clock.advance(Duration.ofSeconds(1));
         process();
 
-        assertThat(journal).containsExactly("write r1..r1 (1)", "checkpoint r1");
+        assertThat(journal).containsExactly("prepare 1", "write 1..1 (1)", "checkpoint 1");
     }
 
     @Test
     void aFailingSinkIsRetriedWithoutCheckpointingAndTheShardWaitsUntilItSucceeds() {
         sink.failuresBeforeSuccess.set(3);
 
-        process(good("r1", 3), good("r2", 3), good("r3", 1));
+        process(good("1", 3), good("2", 3), good("3", 1));
 
         assertThat(journal)
                 .containsExactly(
-                        "failed write r1..r2 (6)",
-                        "failed write r1..r2 (6)",
-                        "failed write r1..r2 (6)",
-                        "write r1..r2 (6)",
-                        "checkpoint r2");
+                        "prepare 2",
+                        "failed write 1..2 (6)",
+                        "failed write 1..2 (6)",
+                        "failed write 1..2 (6)",
+                        "write 1..2 (6)",
+                        "checkpoint 2");
         assertThat(metrics.retries()).isEqualTo(3);
         // r3 arrived after the flush point and is still buffered, not checkpointed.
-        assertThat(checkpointer.checkpoints).containsExactly("r2");
+        assertThat(checkpointer.checkpoints).containsExactly("2");
     }
 
     @Test
     void anUndecodableRecordGoesToTheDeadLettersAndTheGoodRecordsAroundItAreWritten() {
-        process(good("r1", 2), garbage("r2"), good("r3", 3));
+        process(good("1", 2), garbage("2"), good("3", 3));
 
-        assertThat(journal).containsExactly("dead r2", "write r1..r3 (5)", "checkpoint r3");
+        assertThat(journal).containsExactly("dead 2", "prepare 3", "write 1..3 (5)", "checkpoint 3");
         DeadLetter letter = deadLetters.letters.get(0);
         assertThat(letter.shardId()).isEqualTo(SHARD);
-        assertThat(letter.position().sequenceNumber()).isEqualTo("r2");
-        assertThat(letter.partitionKey()).isEqualTo("pk-r2");
+        assertThat(letter.position().sequenceNumber()).isEqualTo("2");
+        assertThat(letter.partitionKey()).isEqualTo("pk-2");
         assertThat(letter.arrivalTime()).isEqualTo(T0);
         assertThat(letter.eventId()).isNull();
         assertThat(letter.reason()).contains("not a transaction-event record");
-        assertThat(new String(letter.data(), StandardCharsets.UTF_8)).isEqualTo("not a packed record: r2");
+        assertThat(new String(letter.data(), StandardCharsets.UTF_8)).isEqualTo("not a packed record: 2");
         assertThat(metrics.deadLetters()).isEqualTo(1);
     }
 
     @Test
     void undecodableRecordsAloneAreCheckpointedOnceTheyAreDeadLettered() {
-        process(garbage("r1"), garbage("r2"));
+        process(garbage("1"), garbage("2"));
 
-        assertThat(journal).containsExactly("dead r1", "dead r2", "checkpoint r2");
+        assertThat(journal).containsExactly("dead 1", "dead 2", "checkpoint 2");
         assertThat(sink.batches).isEmpty();
     }
 
@@ -175,73 +186,73 @@ class BatchingRecordProcessorTest {
     void aDeadLetterThatCannotBeWrittenIsRetriedBeforeAnythingIsCheckpointed() {
         deadLetters.failuresBeforeSuccess.set(2);
 
-        process(garbage("r1"));
+        process(garbage("1"));
 
-        assertThat(journal).containsExactly("failed dead r1", "failed dead r1", "dead r1", "checkpoint r1");
+        assertThat(journal).containsExactly("failed dead 1", "failed dead 1", "dead 1", "checkpoint 1");
     }
 
     @Test
     void aCheckpointNeverPassesABufferedRecordThatFollowsADeadLetter() {
-        process(good("r1", 1), garbage("r2"), good("r3", 1));
+        process(good("1", 1), garbage("2"), good("3", 1));
 
-        assertThat(journal).containsExactly("dead r2");
+        assertThat(journal).containsExactly("dead 2");
         assertThat(checkpointer.checkpoints).isEmpty();
     }
 
     @Test
     void poisonEventsGoToTheDeadLettersAndTheBatchIsCheckpointed() {
-        KinesisClientRecord r1 = good("r1", 3);
-        KinesisClientRecord r2 = good("r2", 3);
+        KinesisClientRecord r1 = good("1", 3);
+        KinesisClientRecord r2 = good("2", 3);
         TransactionEvent poison = decode(r2).get(1);
         sink.poison = Map.of(poison, "unit price out of range");
 
         process(r1, r2);
 
         assertThat(journal)
-                .containsExactly("poisoned write r1..r2 (6)", "dead r2-" + poison.eventId(), "checkpoint r2");
+                .containsExactly("prepare 2", "poisoned write 1..2 (6)", "dead 2-" + poison.eventId(), "checkpoint 2");
         DeadLetter letter = deadLetters.letters.get(0);
         assertThat(letter.reason()).isEqualTo("unit price out of range");
         assertThat(letter.eventId()).isEqualTo(poison.eventId());
-        assertThat(letter.partitionKey()).isEqualTo("pk-r2");
+        assertThat(letter.partitionKey()).isEqualTo("pk-2");
         assertThat(new String(letter.data(), StandardCharsets.UTF_8)).contains(poison.eventId());
         assertThat(metrics.rows()).isEqualTo(5);
     }
 
     @Test
     void aLostLeaseDropsTheBufferWithoutWritingOrCheckpointing() {
-        process(good("r1", 2));
+        process(good("1", 2));
 
         processor.leaseLost(LeaseLostInput.builder().build());
-        process(good("r2", 5));
+        process(good("2", 5));
 
         assertThat(journal).isEmpty();
     }
 
     @Test
     void aShutdownRequestFlushesAndCheckpoints() {
-        process(good("r1", 2), good("r2", 1));
+        process(good("1", 2), good("2", 1));
 
         processor.shutdownRequested(
                 ShutdownRequestedInput.builder().checkpointer(checkpointer).build());
 
-        assertThat(journal).containsExactly("write r1..r2 (3)", "checkpoint r2");
+        assertThat(journal).containsExactly("prepare 2", "write 1..2 (3)", "checkpoint 2");
     }
 
     @Test
     void theEndOfAShardFlushesThenCheckpointsTheShardEnd() {
-        process(good("r1", 2));
+        process(good("1", 2));
 
         processor.shardEnded(
                 ShardEndedInput.builder().checkpointer(checkpointer).build());
 
-        assertThat(journal).containsExactly("write r1..r1 (2)", "checkpoint r1", "checkpoint END");
+        assertThat(journal).containsExactly("prepare 1", "write 1..1 (2)", "checkpoint 1", "checkpoint END");
     }
 
     @Test
     void stoppingWhileTheSinkKeepsFailingGivesUpWithoutCheckpointing() throws Exception {
         sink.failuresBeforeSuccess.set(Integer.MAX_VALUE);
         processor = processor(1, 1_000_000, Duration.ofHours(1));
-        Thread polling = new Thread(() -> process(good("r1", 1)));
+        Thread polling = new Thread(() -> process(good("1", 1)));
         polling.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> metrics.retries() >= 3);
 
@@ -252,7 +263,8 @@ class BatchingRecordProcessorTest {
 
         assertThat(polling.isAlive()).isFalse();
         assertThat(checkpointer.checkpoints).isEmpty();
-        assertThat(journal).allMatch(line -> line.startsWith("failed write"));
+        assertThat(journal).first().isEqualTo("prepare 1");
+        assertThat(journal.subList(1, journal.size())).allMatch(line -> line.startsWith("failed write"));
         assertThat(state.stalledShards()).isEmpty();
     }
 
@@ -260,9 +272,9 @@ class BatchingRecordProcessorTest {
     void anUnexpectedErrorStallsTheShardAndNothingIsCheckpointedAfterIt() {
         sink.error = new AssertionError("bug in the sink");
 
-        assertThatThrownBy(() -> process(good("r1", 5))).isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> process(good("1", 5))).isInstanceOf(AssertionError.class);
         sink.error = null;
-        process(good("r2", 5));
+        process(good("2", 5));
 
         assertThat(checkpointer.checkpoints).isEmpty();
         assertThat(state.stalledShards()).containsExactly(SHARD);
@@ -285,6 +297,72 @@ class BatchingRecordProcessorTest {
 
         processor.leaseLost(LeaseLostInput.builder().build());
         assertThat(state.lagByShard()).isEmpty();
+    }
+
+    @Test
+    void theBatchsExtentIsRecordedBeforeTheWriteAndCommittedAfterIt() {
+        sink.onWrite = () -> assertThat(checkpointer.pending).isEqualTo("1..3");
+
+        process(good("1", 2), good("2", 2), good("3", 2));
+
+        assertThat(checkpointer.pending).isNull();
+        assertThat(checkpointer.checkpoints).containsExactly("3");
+    }
+
+    @Test
+    void aBatchRecordedButNotCommittedByTheLastOwnerIsFormedAgainExactly() {
+        // The last owner recorded [1 .. 3] (say with max-rows 6), wrote part of it, and died.
+        processor = processor(2, 1_000_000, Duration.ofSeconds(10), "1", "3");
+
+        process(good("1", 2), good("2", 2)); // over max-rows, but the batch ends at 3
+        clock.advance(Duration.ofMinutes(1));
+        process(); // and over max-age
+        assertThat(journal).isEmpty();
+        process(good("3", 2), good("4", 1), good("5", 1));
+
+        // The same batch, hence the same sink output; then the thresholds apply again.
+        assertThat(journal)
+                .containsExactly(
+                        "prepare 3", "write 1..3 (6)", "checkpoint 3", "prepare 5", "write 4..5 (2)", "checkpoint 5");
+    }
+
+    @Test
+    void aShutdownWhileReformingARecordedBatchLeavesItToTheNextOwner() {
+        processor = processor(2, 1_000_000, Duration.ofSeconds(10), "1", "3");
+        process(good("1", 2));
+
+        processor.shutdownRequested(
+                ShutdownRequestedInput.builder().checkpointer(checkpointer).build());
+
+        assertThat(journal).isEmpty();
+    }
+
+    @Test
+    void aThrottledCheckpointIsRetriedBeforeTheShardMovesOn() {
+        checkpointer.throttlesBeforeSuccess = 2;
+
+        process(good("1", 5), good("2", 5));
+
+        assertThat(journal)
+                .containsExactly(
+                        "prepare 1",
+                        "write 1..1 (5)",
+                        "throttled checkpoint 1",
+                        "throttled checkpoint 1",
+                        "checkpoint 1",
+                        "prepare 2",
+                        "write 2..2 (5)",
+                        "checkpoint 2");
+    }
+
+    @Test
+    void aLeaseLostBeforeTheWriteIsRecordedMeansNoWrite() {
+        checkpointer.leaseLost = true;
+
+        process(good("1", 5), good("2", 5));
+
+        assertThat(journal).isEmpty();
+        assertThat(state.stalledShards()).isEmpty();
     }
 
     // --- helpers
@@ -351,6 +429,7 @@ class BatchingRecordProcessorTest {
         final AtomicInteger failuresBeforeSuccess = new AtomicInteger();
         Map<TransactionEvent, String> poison;
         Error error;
+        Runnable onWrite = () -> {};
 
         @Override
         public void write(List<TransactionEvent> batch) {
@@ -362,6 +441,7 @@ class BatchingRecordProcessorTest {
             if (error != null) {
                 throw error;
             }
+            onWrite.run();
             if (failuresBeforeSuccess.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
                 journal.add("failed write " + range(batch));
                 throw new java.io.IOException("sink unavailable");
@@ -394,6 +474,11 @@ class BatchingRecordProcessorTest {
 
     private final class FakeCheckpointer implements RecordProcessorCheckpointer {
         final List<String> checkpoints = new ArrayList<>();
+        /** The recorded, uncommitted batch: "first..last". */
+        String pending;
+
+        boolean leaseLost;
+        int throttlesBeforeSuccess;
 
         @Override
         public void checkpoint() {
@@ -402,13 +487,23 @@ class BatchingRecordProcessorTest {
         }
 
         @Override
-        public void checkpoint(String sequenceNumber, long subSequenceNumber) {
+        public void checkpoint(String sequenceNumber, long subSequenceNumber)
+                throws ShutdownException, ThrottlingException {
+            if (leaseLost) {
+                throw new ShutdownException("lease lost");
+            }
+            if (throttlesBeforeSuccess > 0) {
+                throttlesBeforeSuccess--;
+                journal.add("throttled checkpoint " + sequenceNumber);
+                throw new ThrottlingException("slow down");
+            }
             journal.add("checkpoint " + sequenceNumber);
             checkpoints.add(sequenceNumber);
+            pending = null;
         }
 
         @Override
-        public void checkpoint(String sequenceNumber) {
+        public void checkpoint(String sequenceNumber) throws ShutdownException, ThrottlingException {
             checkpoint(sequenceNumber, 0);
         }
 
@@ -454,8 +549,23 @@ class BatchingRecordProcessorTest {
 
         @Override
         public PreparedCheckpointer prepareCheckpoint(
-                String sequenceNumber, long subSequenceNumber, byte[] applicationState) {
-            throw new UnsupportedOperationException();
+                String sequenceNumber, long subSequenceNumber, byte[] applicationState) throws ShutdownException {
+            if (leaseLost) {
+                throw new ShutdownException("lease lost");
+            }
+            journal.add("prepare " + sequenceNumber);
+            pending = new String(applicationState, StandardCharsets.UTF_8) + ".." + sequenceNumber;
+            return new PreparedCheckpointer() {
+                @Override
+                public ExtendedSequenceNumber pendingCheckpoint() {
+                    return new ExtendedSequenceNumber(sequenceNumber, subSequenceNumber);
+                }
+
+                @Override
+                public void checkpoint() throws ShutdownException, ThrottlingException {
+                    FakeCheckpointer.this.checkpoint(sequenceNumber, subSequenceNumber);
+                }
+            };
         }
 
         @Override
