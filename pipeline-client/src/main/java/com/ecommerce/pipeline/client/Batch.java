@@ -12,6 +12,9 @@ import java.util.Set;
  * file order, and the invalid ones, skipped.
  *
  * @param index 0-based position of the batch in the file
+ * @param keyLastRow the last row of the batch as it would be without {@code --limit} (equal to {@code
+ *     lastRow} unless the limit cut the batch short): the key names that full range, so a limited run
+ *     posts the same keys, and so the same event ids, as a later run that goes further
  * @param transactions the valid rows, in file order: what is posted
  * @param fileRows the file row of each element of {@code transactions} (the 400 answer names positions
  *     in the request; this maps them back)
@@ -21,6 +24,7 @@ public record Batch(
         int index,
         long firstRow,
         long lastRow,
+        long keyLastRow,
         List<Transaction> transactions,
         List<Long> fileRows,
         List<RowResult.Invalid> invalid) {
@@ -32,6 +36,20 @@ public record Batch(
         if (transactions.size() != fileRows.size()) {
             throw new IllegalArgumentException("one file row per transaction");
         }
+        if (keyLastRow < lastRow) {
+            throw new IllegalArgumentException("keyLastRow " + keyLastRow + " before lastRow " + lastRow);
+        }
+    }
+
+    /** A batch that no limit cut short. */
+    public Batch(
+            int index,
+            long firstRow,
+            long lastRow,
+            List<Transaction> transactions,
+            List<Long> fileRows,
+            List<RowResult.Invalid> invalid) {
+        this(index, firstRow, lastRow, lastRow, transactions, fileRows, invalid);
     }
 
     /** Rows of the file this batch covers, valid or not. */
@@ -70,7 +88,8 @@ public record Batch(
         return earliest;
     }
 
+    /** {@code <sha256 prefix>:<firstRow>-<keyLastRow>}: see {@link IdempotencyKeys}. */
     public String idempotencyKey(String sha256Hex) {
-        return IdempotencyKeys.of(sha256Hex, firstRow, lastRow);
+        return IdempotencyKeys.of(sha256Hex, firstRow, keyLastRow);
     }
 }

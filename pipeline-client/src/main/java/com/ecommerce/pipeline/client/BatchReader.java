@@ -18,6 +18,12 @@ import java.util.List;
  *
  * <p>Invalid rows count in the row numbering and the sizes (they are rows of the file) and are kept
  * apart to be skipped.
+ *
+ * <p>When {@code limit} falls inside a batch, the rows past it are read (not sent) to find where the
+ * batch would have ended without the limit: its key names that full range ({@link Batch#keyLastRow()}).
+ * Event ids depend on the key and the position in the request, and the rows before the limit have the
+ * same positions either way, so a run with {@code --limit 1000} and a later full run give those rows
+ * the same event ids: extending a limited replay streams nothing twice.
  */
 public final class BatchReader implements BatchSource {
 
@@ -68,8 +74,17 @@ public final class BatchReader implements BatchSource {
         List<Long> fileRows = new ArrayList<>(size);
         List<RowResult.Invalid> invalid = new ArrayList<>();
         String invoice = null; // of the last valid row taken
-        while (nextRow < limit && nextRow - first < maxRows) {
-            RowResult r = peek();
+        long taken = 0; // rows before the limit
+        while (nextRow - first < maxRows) {
+            RowResult r;
+            try {
+                r = peek();
+            } catch (IOException e) {
+                if (nextRow >= limit) {
+                    break; // only looking past the limit: the file may be broken there, the batch is not
+                }
+                throw e;
+            }
             if (r == null) {
                 break;
             }
@@ -81,15 +96,20 @@ public final class BatchReader implements BatchSource {
                 throw new IllegalStateException("rows out of sequence: expected " + nextRow + ", got " + r.row());
             }
             if (r instanceof RowResult.Valid v) {
-                transactions.add(v.transaction());
-                fileRows.add(nextRow);
                 invoice = v.transaction().invoiceNo();
-            } else {
+                if (nextRow < limit) {
+                    transactions.add(v.transaction());
+                    fileRows.add(nextRow);
+                }
+            } else if (nextRow < limit) {
                 invalid.add((RowResult.Invalid) r);
+            }
+            if (nextRow < limit) {
+                taken++;
             }
             nextRow++;
         }
-        return new Batch(nextIndex++, first, nextRow - 1, transactions, fileRows, invalid);
+        return new Batch(nextIndex++, first, first + taken - 1, nextRow - 1, transactions, fileRows, invalid);
     }
 
     private static boolean continues(RowResult r, String invoice) {
@@ -106,7 +126,7 @@ public final class BatchReader implements BatchSource {
         return pending;
     }
 
-    /** Data rows put in batches so far. */
+    /** Data rows read so far (past the limit too, when it cut a batch short). */
     public long rowsRead() {
         return nextRow;
     }

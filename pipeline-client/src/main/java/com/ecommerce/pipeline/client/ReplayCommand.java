@@ -168,6 +168,12 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--no-record", description = "do not record the replay")
     boolean noRecord;
 
+    @Option(
+            names = "--new-keys",
+            description = "replay even though this file went to this URL before with another --batch (its rows"
+                    + " are streamed again as new events)")
+    boolean newKeys;
+
     @Option(names = "--debug", hidden = true, description = "stack traces for unexpected errors")
     boolean debug;
 
@@ -199,6 +205,18 @@ public final class ReplayCommand implements Callable<Integer> {
             return fail(BAD_INPUT, e.getMessage());
         } catch (IOException e) {
             return fail(BAD_INPUT, e.getMessage()); // the header check: "x.csv: the first row must be ..."
+        }
+
+        if (!newKeys) {
+            try {
+                String conflict = new ReplayLog(record).batchConflict(fingerprint.sha256(), endpoint.toString(), batch);
+                if (conflict != null) {
+                    closeQuietly(reader);
+                    return fail(BAD_INPUT, conflict);
+                }
+            } catch (IOException e) {
+                err().println("pipeline replay: note: could not read " + record + ": " + e.getMessage());
+            }
         }
 
         long expected = Math.min(max, fingerprint.estimatedRows());
@@ -262,11 +280,7 @@ public final class ReplayCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // the hook is already running
             }
-            try {
-                reader.close();
-            } catch (IOException ignored) {
-                // read-only
-            }
+            closeQuietly(reader);
         }
         ReplayStats.Snapshot s = stats.snapshot();
         if (s.rowsRefused() > 0) {
@@ -449,6 +463,14 @@ public final class ReplayCommand implements Callable<Integer> {
             return String.format(Locale.ROOT, ", original timing %sx faster", pace.speedup);
         }
         return "";
+    }
+
+    private static void closeQuietly(CsvRowReader reader) {
+        try {
+            reader.close();
+        } catch (IOException ignored) {
+            // read-only
+        }
     }
 
     private int fail(int code, String message) {

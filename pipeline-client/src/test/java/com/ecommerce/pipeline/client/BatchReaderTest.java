@@ -16,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BatchReaderTest {
 
+    private static final String SHA = "a2f79bbdd4463df6db8a3f5a50b9c980ae8f645a370bf5e2c0d6097f9e817b05";
+
     @TempDir
     Path dir;
 
@@ -50,14 +52,51 @@ class BatchReaderTest {
         assertThat(ranges(all(file, 500, 510, Long.MAX_VALUE))).containsExactly("0-509", "510-1015", "1016-1233");
     }
 
+    private static List<String> keyRanges(List<Batch> batches) {
+        return batches.stream().map(b -> b.firstRow() + "-" + b.keyLastRow()).toList();
+    }
+
     @Test
-    void theLimitCutsWhereverItFalls() throws Exception {
+    void theLimitCutsWhereverItFallsButTheKeyNamesTheFullBatch() throws Exception {
         Path file = TestFiles.sampleHead(dir, 1234);
 
         assertThat(ranges(all(file, 500, 1000))).containsExactly("0-540", "541-999");
+        assertThat(keyRanges(all(file, 500, 1000))).containsExactly("0-540", "541-1070");
         assertThat(ranges(all(file, 500, 1001))).containsExactly("0-540", "541-1000");
+        assertThat(keyRanges(all(file, 500, 1001))).containsExactly("0-540", "541-1070");
         assertThat(ranges(all(file, 500, 520))).containsExactly("0-519");
+        assertThat(keyRanges(all(file, 500, 520))).containsExactly("0-540");
+        assertThat(keyRanges(all(file, 500, 541))).containsExactly("0-540");
         assertThat(all(file, 500, 0)).isEmpty();
+    }
+
+    @Test
+    void aLimitedRunIsAPrefixOfALongerOneKeyForKeyAndPositionForPosition() throws Exception {
+        Path file = TestFiles.sampleHead(dir, 1234);
+        List<Batch> full = all(file, 300, Long.MAX_VALUE);
+
+        for (long limit : new long[] {1, 299, 314, 315, 316, 700, 1000, 1233, 1234}) {
+            List<Batch> limited = all(file, 300, limit);
+            assertThat(limited.stream().mapToLong(Batch::rows).sum()).isEqualTo(limit);
+            for (Batch b : limited) {
+                Batch f = full.get(b.index());
+                assertThat(b.idempotencyKey(SHA)).as("limit " + limit).isEqualTo(f.idempotencyKey(SHA));
+                // position i of the request is the same row in both: the same event id
+                assertThat(f.transactions()).startsWith(b.transactions().toArray(Transaction[]::new));
+            }
+        }
+    }
+
+    @Test
+    void aFileBrokenPastTheLimitOnlyEndsTheLookAhead() throws Exception {
+        List<String> lines = new ArrayList<>(TestFiles.sampleLines().subList(0, 21));
+        lines.set(15, "536367,22310,\"IVORY KNITTED MUG COSY ,6,12/1/2010 8:34,1.65,13047,United Kingdom");
+        Path file = TestFiles.write(dir.resolve("broken-late.csv"), lines);
+
+        List<Batch> batches = all(file, 5, 10);
+
+        assertThat(ranges(batches)).containsExactly("0-6", "7-9");
+        assertThat(keyRanges(batches)).containsExactly("0-6", "7-13"); // row 14 is where the file breaks
     }
 
     @Test

@@ -202,7 +202,7 @@ class ReplayCommandTest {
                 requests.stream().map(FakeIngest.Request::idempotencyKey).collect(Collectors.toSet());
         assertThat(keys)
                 .containsExactlyInAnyOrder(
-                        prefix + ":0-314", prefix + ":315-621", prefix + ":622-931", prefix + ":932-999");
+                        prefix + ":0-314", prefix + ":315-621", prefix + ":622-931", prefix + ":932-1235");
         // each key carried the same rows both times, and together the rows are the file's first 1,000
         Map<String, List<FakeIngest.Request>> byKey =
                 requests.stream().collect(Collectors.groupingBy(FakeIngest.Request::idempotencyKey));
@@ -229,6 +229,49 @@ class ReplayCommandTest {
         assertThat(rec.get("rowsAccepted").asLong()).isEqualTo(1000);
         assertThat(rec.get("batch").asInt()).isEqualTo(300);
         assertThat(rec.get("limit").asLong()).isEqualTo(1000);
+    }
+
+    @Test
+    void extendingALimitedReplayResendsTheSameRowsUnderTheSameKeysAndPositions() throws Exception {
+        fake = new FakeIngest(FakeIngest.Response::accepted);
+
+        Run small = replay(TestFiles.SAMPLE, "--limit", "400", "--batch", "300");
+        int firstRun = fake.requests().size();
+        Run large = replay(TestFiles.SAMPLE, "--limit", "1000", "--batch", "300");
+
+        assertThat(small.exitCode()).isZero();
+        assertThat(large.exitCode()).isZero();
+        // (key, position) -> row: what the service turns into an event id
+        Map<String, Transaction> before = new java.util.HashMap<>();
+        Map<String, Transaction> after = new java.util.HashMap<>();
+        List<FakeIngest.Request> all = fake.requests();
+        for (int i = 0; i < all.size(); i++) {
+            List<Transaction> txs = all.get(i).transactions();
+            for (int p = 0; p < txs.size(); p++) {
+                (i < firstRun ? before : after).put(all.get(i).idempotencyKey() + "#" + p, txs.get(p));
+            }
+        }
+        assertThat(before).hasSize(400);
+        assertThat(after).hasSize(1000).containsAllEntriesOf(before);
+    }
+
+    @Test
+    void anotherBatchSizeForAFileAlreadyReplayedToThatUrlIsRefusedUnlessAsked() throws Exception {
+        fake = new FakeIngest(FakeIngest.Response::accepted);
+        assertThat(replay(TestFiles.SAMPLE, "--limit", "100", "--batch", "300").exitCode())
+                .isZero();
+
+        Run other = replay(TestFiles.SAMPLE, "--limit", "100", "--batch", "200");
+        assertOneCleanLine(other, "replayed to " + fake.endpoint() + " before with --batch 300");
+        assertThat(other.err()).contains("use --batch 300, or --new-keys");
+        assertThat(fake.requests()).hasSize(1);
+
+        assertThat(replay(TestFiles.SAMPLE, "--limit", "100", "--batch", "300").exitCode())
+                .isZero();
+        assertThat(replay(TestFiles.SAMPLE, "--limit", "100", "--batch", "200", "--new-keys")
+                        .exitCode())
+                .isZero();
+        assertThat(fake.requests()).hasSize(3);
     }
 
     private static Transaction sampleRow(int row) throws Exception {
