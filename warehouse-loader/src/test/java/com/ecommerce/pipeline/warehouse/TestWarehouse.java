@@ -79,26 +79,45 @@ public final class TestWarehouse {
 
     /**
      * An MD5 of the BI aggregate tables' contents, in key order; numbers without trailing zeros (an
-     * incremental sum and a recomputed one may differ only in their scale).
+     * incremental sum and a recomputed one may differ only in their scale). Also fails if any
+     * aggregate row is left with no rows behind it.
      */
     public static String aggregatesChecksum(DataSource dataSource) {
-        return JdbcClient.create(dataSource)
-                .sql(
+        JdbcClient jdbc = JdbcClient.create(dataSource);
+        long empty = jdbc.sql(
                         """
-                        SELECT md5(
-                          (SELECT coalesce(string_agg(concat_ws(',', scope, granularity, period, period_start,
-                                     invoice_no, customer_id, row_count, quantity, trim_scale(revenue)), E'\\n'
-                                   ORDER BY scope, granularity, period, invoice_no, customer_id NULLS FIRST), '')
-                           FROM bi_invoice_totals)
-                          || '#' ||
-                          (SELECT coalesce(string_agg(concat_ws(',', scope, granularity, period, period_start,
-                                     stock_code, row_count, quantity, trim_scale(revenue)), E'\\n'
-                                   ORDER BY scope, granularity, period, stock_code), '')
-                           FROM bi_product_totals)
-                          || '#' ||
-                          (SELECT coalesce(string_agg(concat_ws(',', stock_code, description, row_count), E'\\n'
-                                   ORDER BY stock_code, description), '')
-                           FROM bi_product_descriptions))
+                        SELECT (SELECT count(*) FROM bi_period_totals WHERE row_count <= 0)
+                             + (SELECT count(*) FROM bi_invoice_totals WHERE row_count <= 0)
+                             + (SELECT count(*) FROM bi_customer_invoices WHERE row_count <= 0)
+                             + (SELECT count(*) FROM bi_customer_totals WHERE row_count <= 0)
+                             + (SELECT count(*) FROM bi_product_totals WHERE row_count <= 0)
+                             + (SELECT count(*) FROM bi_product_descriptions WHERE row_count <= 0)""")
+                .query(Long.class)
+                .single();
+        if (empty != 0) {
+            throw new AssertionError(empty + " aggregate rows have row_count <= 0");
+        }
+        return jdbc.sql(
+                        """
+                        SELECT md5(concat_ws('#',
+                          (SELECT string_agg(concat_ws(',', scope, granularity, period, period_start, row_count,
+                                  quantity, trim_scale(revenue), invoice_count), E'\n'
+                                  ORDER BY scope, granularity, period) FROM bi_period_totals),
+                          (SELECT string_agg(concat_ws(',', scope, granularity, period, period_start, invoice_no,
+                                  row_count, quantity, trim_scale(revenue)), E'\n'
+                                  ORDER BY scope, granularity, period, invoice_no) FROM bi_invoice_totals),
+                          (SELECT string_agg(concat_ws(',', scope, granularity, period, invoice_no, customer_id,
+                                  row_count), E'\n'
+                                  ORDER BY scope, granularity, period, invoice_no, customer_id)
+                           FROM bi_customer_invoices),
+                          (SELECT string_agg(concat_ws(',', scope, granularity, period, period_start, customer_id,
+                                  row_count, quantity, trim_scale(revenue), invoice_count), E'\n'
+                                  ORDER BY scope, granularity, period, customer_id) FROM bi_customer_totals),
+                          (SELECT string_agg(concat_ws(',', scope, granularity, period, period_start, stock_code,
+                                  row_count, quantity, trim_scale(revenue)), E'\n'
+                                  ORDER BY scope, granularity, period, stock_code) FROM bi_product_totals),
+                          (SELECT string_agg(concat_ws(',', stock_code, description, row_count), E'\n'
+                                  ORDER BY stock_code, description) FROM bi_product_descriptions)))
                         """)
                 .query(String.class)
                 .single();
