@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
             "Streams a CSV of the Online Retail dataset (plain or .gz, with its header row) to the ingest"
                     + " service's POST /transactions as JSON batches, with a progress bar on stderr.",
             "Safe to re-run: each batch's Idempotency-Key is derived from the file's SHA-256 and the batch's"
-                    + " row range, so replaying the same file again (same --batch and --limit), or after a"
+                    + " row range, so replaying the same file again (same --batch; any --limit), or after a"
                     + " crash, creates no duplicates downstream. Malformed rows are skipped and reported.",
             ""
         },
