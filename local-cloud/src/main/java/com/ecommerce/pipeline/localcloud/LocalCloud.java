@@ -92,6 +92,7 @@ public final class LocalCloud implements AutoCloseable {
     private volatile DynamoDBProxyServer dynamo;
     private volatile EmbeddedPostgres postgres;
     private volatile long postgresPid = -1;
+    private volatile Process watchdog;
     private FileChannel lockChannel;
     private FileLock lock;
 
@@ -352,6 +353,7 @@ public final class LocalCloud implements AutoCloseable {
         } finally {
             pool.shutdownNow();
         }
+        startWatchdog();
         log.info(
                 "local cloud ready in {} ms (ready after, ms: {}) on {}",
                 (System.nanoTime() - t0) / 1_000_000,
@@ -495,6 +497,34 @@ public final class LocalCloud implements AutoCloseable {
         }
     }
 
+    /**
+     * A shell that waits for this JVM's end of its stdin to close, then stops the children: it covers a parent killed
+     * with SIGKILL (no shutdown hook runs then). PostgreSQL gets SIGINT (fast shutdown). Skipped where there is no
+     * {@code /bin/sh}; {@code ./pipeline} also has the pids file.
+     */
+    private void startWatchdog() {
+        Path sh = Path.of("/bin/sh");
+        if (!Files.isExecutable(sh)) {
+            return;
+        }
+        String script = "while read -r _; do :; done; kill -TERM $1 $2 2>/dev/null; kill -INT $3 2>/dev/null";
+        try {
+            watchdog = new ProcessBuilder(
+                            sh.toString(),
+                            "-c",
+                            script,
+                            "local-cloud-watchdog",
+                            String.valueOf(kinesis.pid()),
+                            String.valueOf(s3mock.pid()),
+                            String.valueOf(postgresPid > 0 ? postgresPid : kinesis.pid()))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            log.debug("no watchdog process: {}", e.toString());
+        }
+    }
+
     private void awaitPort(ChildProcess process, int port) {
         awaitCondition(process, "port " + port + " to open", () -> isListening(port));
     }
@@ -557,6 +587,15 @@ public final class LocalCloud implements AutoCloseable {
             return;
         }
         long t0 = System.nanoTime();
+        Process guard = watchdog;
+        if (guard != null) {
+            guard.destroyForcibly(); // first: it must not signal process ids that may be reused later
+            try {
+                guard.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Map<String, Long> stopMillis = new java.util.concurrent.ConcurrentSkipListMap<>();
         List<Thread> stoppers = new ArrayList<>();
         stoppers.add(stopper(stopMillis, "kinesis", () -> {
