@@ -76,6 +76,7 @@ public final class LocalCloud implements AutoCloseable {
             + "require(main);";
 
     private static LocalCloud shared;
+    private static RuntimeException sharedFailure;
 
     private final LocalCloudConfig config;
     private final CloudResources resources;
@@ -134,16 +135,26 @@ public final class LocalCloud implements AutoCloseable {
         if (shared != null && shared.closed.get()) {
             shared = null;
         }
+        if (sharedFailure != null) {
+            // do not make every test class of the JVM wait for the same failure again
+            throw new LocalCloudException(
+                    "the shared local cloud failed to start earlier in this JVM: " + sharedFailure.getMessage(),
+                    sharedFailure);
+        }
         if (shared == null) {
-            PortInUseException last = null;
+            RuntimeException last = null;
             for (int attempt = 0; attempt < 3 && shared == null; attempt++) {
                 try {
                     shared = start(LocalCloudConfig.freePorts(), CloudResources.load(), true);
                 } catch (PortInUseException e) {
                     last = e; // another process took a port between choosing and binding: choose again
+                } catch (RuntimeException e) {
+                    sharedFailure = e;
+                    throw e;
                 }
             }
             if (shared == null) {
+                sharedFailure = last;
                 throw last;
             }
         }
@@ -390,8 +401,7 @@ public final class LocalCloud implements AutoCloseable {
                     throw new LocalCloudException("another local cloud is already running on " + root);
                 }
             } else {
-                root = Files.createTempDirectory("local-cloud-");
-                tempDirs.add(root);
+                root = newTempDir("local-cloud-");
             }
             for (String sub : DATA_SUBDIRS) {
                 Files.createDirectories(root.resolve(sub));
@@ -399,6 +409,18 @@ public final class LocalCloud implements AutoCloseable {
             return root;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the local cloud's storage", e);
+        }
+    }
+
+    private Path newTempDir(String prefix) {
+        try {
+            Path dir = Files.createTempDirectory(prefix);
+            synchronized (tempDirs) {
+                tempDirs.add(dir);
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory", e);
         }
     }
 
@@ -435,6 +457,8 @@ public final class LocalCloud implements AutoCloseable {
         command.add(java);
         // the same options as the build's class-data-sharing training run (pom.xml)
         command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx512m"));
+        // its own temporary directory (Tomcat's work directories), deleted on close
+        command.add("-Djava.io.tmpdir=" + newTempDir("local-cloud-s3mock-tmp-"));
         if (classDataArchive != null) {
             // an archive made by another JDK is ignored (-Xshare:auto); do not log about it
             command.addAll(
@@ -652,7 +676,11 @@ public final class LocalCloud implements AutoCloseable {
             }
         }
         awaitPortsClosed(Duration.ofSeconds(10));
-        for (Path dir : tempDirs) {
+        List<Path> toDelete;
+        synchronized (tempDirs) {
+            toDelete = List.copyOf(tempDirs);
+        }
+        for (Path dir : toDelete) {
             try {
                 deleteRecursively(dir);
             } catch (IOException | UncheckedIOException e) {
