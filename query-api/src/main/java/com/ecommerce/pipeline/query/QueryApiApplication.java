@@ -4,7 +4,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** Invoice items, customer history, BI analytics and dashboard (endpoints arrive with the query-api issue). */
+/** Invoice items and customer history from DynamoDB, BI analytics from the warehouse views, a dashboard. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class QueryApiApplication {

@@ -1,0 +1,217 @@
+package com.ecommerce.pipeline.query;
+
+import static com.ecommerce.pipeline.query.QueryApiIT.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * With security on, configured by issuer URI (OIDC discovery + JWKS, as for a Cognito user pool) and
+ * audience: no token, an expired token, one signed by another key, for another audience or from another
+ * issuer are 401; analytics need analyst or admin; a customer reads only their own history (another's
+ * is 403) and invoices (another's is 404, the same answer as an unknown invoice) and never the data.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "pipeline.security.enabled=true")
+class QuerySecurityIT {
+
+    private static final TestIssuer issuer = start();
+    private static Expected.Invoice mine;
+    private static Expected.Invoice theirs;
+
+    @LocalServerPort
+    int port;
+
+    private Http http;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws Exception {
+        TestData.register(registry);
+        registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", () -> issuer.issuer);
+        registry.add("spring.security.oauth2.resourceserver.jwt.audiences", () -> TestIssuer.AUDIENCE);
+    }
+
+    @BeforeAll
+    static void invoices() throws Exception {
+        List<Expected.Invoice> withCustomer = new Expected(TestData.load())
+                .invoices().values().stream()
+                        .filter(i -> i.customerId() != null)
+                        .toList();
+        mine = withCustomer.get(0);
+        theirs = withCustomer.stream()
+                .filter(i -> !i.customerId().equals(mine.customerId()))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @AfterAll
+    static void stop() {
+        issuer.close();
+    }
+
+    @BeforeEach
+    void client() {
+        http = new Http(port);
+    }
+
+    private static final List<String> PROTECTED = List.of(
+            "/invoices/536365",
+            "/customers/17850/invoices",
+            "/customers/17850/invoices/536365",
+            "/analytics/revenue?granularity=day",
+            "/analytics/top-products");
+
+    @Test
+    void noTokenIs401Everywhere() throws Exception {
+        for (String path : PROTECTED) {
+            assertRefused(http.get(path, null), 401);
+        }
+    }
+
+    @Test
+    void expiredTokenIs401() throws Exception {
+        String expired = TestIssuer.token(
+                issuer.trusted,
+                issuer.issuer,
+                TestIssuer.AUDIENCE,
+                List.of("admin"),
+                Map.of(),
+                Instant.now().minusSeconds(600));
+        for (String path : PROTECTED) {
+            assertRefused(http.get(path, expired), 401);
+        }
+    }
+
+    @Test
+    void tokenSignedByAnotherKeyIs401() throws Exception {
+        String forged = TestIssuer.token(
+                issuer.other,
+                issuer.issuer,
+                TestIssuer.AUDIENCE,
+                List.of("admin"),
+                Map.of(),
+                Instant.now().plusSeconds(300));
+        for (String path : PROTECTED) {
+            assertRefused(http.get(path, forged), 401);
+        }
+    }
+
+    @Test
+    void tokenForAnotherAudienceOrFromAnotherIssuerIs401() throws Exception {
+        String otherAudience = TestIssuer.token(
+                issuer.trusted,
+                issuer.issuer,
+                "another-app",
+                List.of("admin"),
+                Map.of(),
+                Instant.now().plusSeconds(300));
+        String otherIssuer = TestIssuer.token(
+                issuer.trusted,
+                "http://127.0.0.1:1/another-pool",
+                TestIssuer.AUDIENCE,
+                List.of("admin"),
+                Map.of(),
+                Instant.now().plusSeconds(300));
+        for (String path : PROTECTED) {
+            assertRefused(http.get(path, otherAudience), 401);
+            assertRefused(http.get(path, otherIssuer), 401);
+        }
+    }
+
+    @Test
+    void analystsAndAdminsReadEverything() throws Exception {
+        for (String token : List.of(issuer.analyst(), issuer.admin())) {
+            assertThat(http.get("/invoices/" + theirs.invoiceNo(), token).statusCode())
+                    .isEqualTo(200);
+            assertThat(http.get("/customers/" + theirs.customerId() + "/invoices", token)
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(http.get("/customers/" + theirs.customerId() + "/invoices/" + theirs.invoiceNo(), token)
+                            .statusCode())
+                    .isEqualTo(200);
+            for (String path : List.of(
+                    "/analytics/revenue?granularity=month",
+                    "/analytics/average-sales?granularity=day",
+                    "/analytics/top-products",
+                    "/analytics/top-customers",
+                    "/analytics/top-invoices")) {
+                assertThat(http.get(path, token).statusCode()).as(path).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void aCustomerReadsTheirOwnHistoryAndInvoices() throws Exception {
+        String token = issuer.customer(mine.customerId());
+        HttpResponse<String> history = http.get("/customers/" + mine.customerId() + "/invoices", token);
+        assertThat(history.statusCode()).isEqualTo(200);
+        assertThat(history.body()).contains(mine.invoiceNo());
+        assertThat(http.get("/invoices/" + mine.invoiceNo(), token).statusCode())
+                .isEqualTo(200);
+        assertThat(http.get("/customers/" + mine.customerId() + "/invoices/" + mine.invoiceNo(), token)
+                        .statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aCustomerGetsNothingOfAnotherCustomer() throws Exception {
+        String token = issuer.customer(mine.customerId());
+        HttpResponse<String> history = http.get("/customers/" + theirs.customerId() + "/invoices", token);
+        assertRefused(history, 403);
+        assertThat(history.body()).doesNotContain(theirs.invoiceNo());
+
+        HttpResponse<String> invoice = http.get("/invoices/" + theirs.invoiceNo(), token);
+        assertProblem(invoice, 404, null);
+        assertThat(invoice.body()).doesNotContain(theirs.customerId());
+
+        // Under their own id, or under the other customer's id: 404 either way.
+        assertProblem(
+                http.get("/customers/" + mine.customerId() + "/invoices/" + theirs.invoiceNo(), token), 404, null);
+        assertProblem(
+                http.get("/customers/" + theirs.customerId() + "/invoices/" + theirs.invoiceNo(), token), 404, null);
+    }
+
+    @Test
+    void customersAndTokensWithoutARoleGetNoAnalytics() throws Exception {
+        for (String token : List.of(issuer.customer(mine.customerId()), issuer.token(List.of("ingest"), Map.of()))) {
+            assertRefused(http.get("/analytics/top-customers", token), 403);
+        }
+        String noCustomer = issuer.token(List.of("ingest"), Map.of());
+        assertRefused(http.get("/customers/" + mine.customerId() + "/invoices", noCustomer), 403);
+        assertProblem(http.get("/invoices/" + mine.invoiceNo(), noCustomer), 404, null);
+    }
+
+    @Test
+    void healthAndTheDashboardPageAreOpenButMetricsAreNot() throws Exception {
+        assertThat(http.get("/actuator/health").statusCode()).isEqualTo(200);
+        assertThat(http.get("/dashboard").statusCode()).isEqualTo(200);
+        assertThat(http.get("/webjars/chart.js/4.4.1/dist/chart.umd.js").statusCode())
+                .isEqualTo(200);
+        assertThat(http.get("/actuator/prometheus").statusCode()).isEqualTo(401);
+    }
+
+    private static void assertRefused(HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).as(response.uri().toString()).isEqualTo(status);
+        assertThat(response.body()).doesNotContain("invoiceNo", "revenue", "customerId\":\"");
+    }
+
+    private static TestIssuer start() {
+        try {
+            return new TestIssuer();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

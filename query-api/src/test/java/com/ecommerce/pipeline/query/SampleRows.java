@@ -1,0 +1,100 @@
+package com.ecommerce.pipeline.query;
+
+import com.ecommerce.pipeline.schema.IngestMetadata;
+import com.ecommerce.pipeline.schema.Transaction;
+import com.ecommerce.pipeline.schema.TransactionEvent;
+import java.io.IOException;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * The first rows of the dataset sample, read with commons-csv straight from the file (independently of
+ * the service and of the schema module's parser).
+ */
+public final class SampleRows {
+
+    public static final Path SAMPLE = Path.of("..", "data", "online_retail_sample.csv");
+    private static final DateTimeFormatter DATASET_DATE = DateTimeFormatter.ofPattern("M/d/yyyy H:mm");
+    /** How DynamoDB items and responses write a date: ISO-8601 with seconds. */
+    public static final DateTimeFormatter ISO_SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+
+    /** One CSV row as written, with its 0-based position in the file. */
+    public record Row(
+            int index,
+            String invoiceNo,
+            String stockCode,
+            String description,
+            long quantity,
+            LocalDateTime invoiceDate,
+            BigDecimal unitPrice,
+            String customerId,
+            String country) {
+
+        public BigDecimal lineTotal() {
+            return unitPrice.multiply(BigDecimal.valueOf(quantity));
+        }
+
+        /** scope=sales of the contract: not a cancellation, quantity and price positive, customer present. */
+        public boolean sales() {
+            return !invoiceNo.startsWith("C") && quantity > 0 && unitPrice.signum() > 0 && customerId != null;
+        }
+
+        /** The event the ingest service would make of this row, posted under {@code key}. */
+        TransactionEvent event(String key) {
+            Transaction t = new Transaction(
+                    invoiceNo,
+                    stockCode,
+                    description,
+                    Math.toIntExact(quantity),
+                    invoiceDate,
+                    unitPrice,
+                    customerId,
+                    country);
+            return new TransactionEvent(
+                    key + "-" + index,
+                    t,
+                    new IngestMetadata(key, index, Instant.parse("2024-01-01T00:00:00Z"), "test"));
+        }
+    }
+
+    public static List<Row> read(int limit) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        try (Reader in = Files.newBufferedReader(SAMPLE, StandardCharsets.UTF_8)) {
+            int i = 0;
+            for (CSVRecord r : CSVFormat.RFC4180
+                    .builder()
+                    .setHeader()
+                    .setSkipHeaderRecord(true)
+                    .get()
+                    .parse(in)) {
+                if (i == limit) {
+                    break;
+                }
+                String customer = r.get("CustomerID");
+                rows.add(new Row(
+                        i++,
+                        r.get("InvoiceNo"),
+                        r.get("StockCode"),
+                        r.get("Description"),
+                        Long.parseLong(r.get("Quantity")),
+                        LocalDateTime.parse(r.get("InvoiceDate"), DATASET_DATE),
+                        new BigDecimal(r.get("UnitPrice")),
+                        customer.isEmpty() ? null : customer,
+                        r.get("Country")));
+            }
+        }
+        return rows;
+    }
+
+    private SampleRows() {}
+}
