@@ -95,6 +95,8 @@ CREATE TABLE bi_invoice_totals (
     revenue      numeric NOT NULL,
     CONSTRAINT bi_invoice_totals_key PRIMARY KEY (scope, granularity, period, invoice_no)
 ) WITH (fillfactor = 80);
+-- Top invoices without sorting a period's invoices: a row changes rarely after its invoice is loaded.
+CREATE INDEX bi_invoice_totals_ranking ON bi_invoice_totals (scope, granularity, period, revenue DESC, invoice_no);
 
 CREATE TABLE bi_customer_invoices (
     scope        text COLLATE "C" NOT NULL CHECK (scope IN ('all', 'sales')),
@@ -476,11 +478,17 @@ ORDER BY stock_code, (description = ''), row_count DESC, description;
 
 -- Quantity, revenue and rows per product (stock code, case-sensitive) and period.
 -- granularity: day | month | year | all (period 'all').
+-- (The name is a scalar subquery rather than a join so that, under ORDER BY ... LIMIT, PostgreSQL
+-- looks it up for the returned rows only.)
 CREATE VIEW bi_product_sales AS
-SELECT t.scope, t.granularity, t.period, t.period_start, t.stock_code, p.description,
+SELECT t.scope, t.granularity, t.period, t.period_start, t.stock_code,
+       (SELECT d.description
+        FROM bi_product_descriptions d
+        WHERE d.stock_code = t.stock_code
+        ORDER BY (d.description = ''), d.row_count DESC, d.description
+        LIMIT 1) AS description,
        t.quantity, t.revenue, t.row_count
-FROM bi_product_totals t
-LEFT JOIN bi_products p ON p.stock_code = t.stock_code;
+FROM bi_product_totals t;
 
 -- Revenue and distinct invoices per customer and period; rows without a customer are left out.
 -- granularity: day | month | year | all (period 'all').
