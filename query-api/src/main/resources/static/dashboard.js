@@ -37,7 +37,7 @@ function draw(id, type, labels, values, label, horizontal) {
   }
   charts[id] = new Chart(canvas, {
     type,
-    data: { labels, datasets: [{ label, data: values, borderWidth: 1, pointRadius: type === 'line' ? 0 : undefined }] },
+    data: { labels, datasets: [{ label, data: values, borderWidth: 1, pointRadius: type === 'line' && values.length > 60 ? 0 : 3 }] },
     options: {
       animation: false,
       responsive: true,

@@ -207,6 +207,39 @@ class QueryApiIT {
         assertProblem(http.get(path), 400, parameter);
     }
 
+    // ----- OpenAPI -----
+
+    @Test
+    void theOpenApiDescriptionListsEveryEndpointAndSwaggerUiIsServed() throws Exception {
+        JsonNode paths = http.json("/v3/api-docs").get("paths");
+        for (String path : List.of(
+                "/invoices/{invoiceNo}",
+                "/customers/{customerId}/invoices",
+                "/customers/{customerId}/invoices/{invoiceNo}",
+                "/analytics/revenue",
+                "/analytics/average-sales",
+                "/analytics/top-products",
+                "/analytics/top-customers",
+                "/analytics/top-invoices")) {
+            assertThat(paths.has(path)).as(path).isTrue();
+        }
+        HttpResponse<String> ui = http.get("/swagger-ui/index.html");
+        assertThat(ui.statusCode()).isEqualTo(200);
+        assertThat(ui.body()).contains("swagger-ui");
+    }
+
+    @Test
+    void readinessIncludesTheWarehouseAndBothDynamoTables() throws Exception {
+        JsonNode readiness = http.json("/actuator/health/readiness");
+        assertThat(readiness.get("status").asString()).isEqualTo("UP");
+        assertThat(readiness.get("components").get("db").get("status").asString())
+                .isEqualTo("UP");
+        JsonNode tables = readiness.get("components").get("dynamoTables");
+        assertThat(tables.get("status").asString()).isEqualTo("UP");
+        assertThat(tables.get("details").get("invoices").asString()).isEqualTo("ACTIVE");
+        assertThat(tables.get("details").get("customers").asString()).isEqualTo("ACTIVE");
+    }
+
     // ----- helpers -----
 
     private static void assertInvoice(JsonNode got, Expected.Invoice want) {

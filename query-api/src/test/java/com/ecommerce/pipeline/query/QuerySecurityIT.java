@@ -194,11 +194,15 @@ class QuerySecurityIT {
     }
 
     @Test
-    void healthAndTheDashboardPageAreOpenButMetricsAreNot() throws Exception {
+    void healthTheDashboardPageAndTheApiDocsAreOpenButMetricsAreNot() throws Exception {
         assertThat(http.get("/actuator/health").statusCode()).isEqualTo(200);
         assertThat(http.get("/dashboard").statusCode()).isEqualTo(200);
+        assertThat(http.get("/dashboard.js").statusCode()).isEqualTo(200);
+        assertThat(http.get("/dashboard.css").statusCode()).isEqualTo(200);
         assertThat(http.get("/webjars/chart.js/4.4.1/dist/chart.umd.js").statusCode())
                 .isEqualTo(200);
+        assertThat(http.get("/v3/api-docs").statusCode()).isEqualTo(200);
+        assertThat(http.get("/swagger-ui/index.html").statusCode()).isEqualTo(200);
         assertThat(http.get("/actuator/prometheus").statusCode()).isEqualTo(401);
     }
 

@@ -68,5 +68,7 @@ public final class TestData {
         // The app never migrates the warehouse (warehouse-loader owns the schema); Flyway is on the
         // test class path only through warehouse-loader.
         registry.add("spring.flyway.enabled", () -> "false");
+        // DynamoDB Local runs in the test JVM and logs every request at INFO.
+        registry.add("logging.level.com.amazonaws.services.dynamodbv2.local", () -> "WARN");
     }
 }

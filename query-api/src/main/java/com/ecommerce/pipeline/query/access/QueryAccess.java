@@ -20,7 +20,13 @@ class QueryAccess {
                 .hasAnyRole(JwtRoles.ANALYST, JwtRoles.ADMIN)
                 .requestMatchers(HttpMethod.GET, "/invoices/**", "/customers/**")
                 .authenticated()
-                .requestMatchers(HttpMethod.GET, "/dashboard", "/dashboard.html", "/dashboard/**", "/webjars/**")
+                .requestMatchers(
+                        HttpMethod.GET,
+                        "/dashboard",
+                        "/dashboard.html",
+                        "/dashboard.js",
+                        "/dashboard.css",
+                        "/webjars/**")
                 .permitAll();
     }
 }

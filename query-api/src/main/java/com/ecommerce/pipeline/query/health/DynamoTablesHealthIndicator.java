@@ -1,0 +1,44 @@
+package com.ecommerce.pipeline.query.health;
+
+import com.ecommerce.pipeline.query.QueryProperties;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.stereotype.Component;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+
+/** UP when DynamoDB answers and both tables the reads query are ACTIVE (or UPDATING, which serves reads). */
+@Component("dynamoTables")
+class DynamoTablesHealthIndicator extends AbstractHealthIndicator {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+    private final DynamoDbClient dynamo;
+    private final List<String> tables;
+
+    DynamoTablesHealthIndicator(DynamoDbClient dynamo, QueryProperties properties) {
+        super("DynamoDB tables check failed");
+        this.dynamo = dynamo;
+        this.tables = List.of(properties.invoicesTable(), properties.customersTable());
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) {
+        boolean readable = true;
+        for (String table : tables) {
+            TableStatus status = dynamo.describeTable(
+                            r -> r.tableName(table).overrideConfiguration(c -> c.apiCallTimeout(TIMEOUT)))
+                    .table()
+                    .tableStatus();
+            readable &= status == TableStatus.ACTIVE || status == TableStatus.UPDATING;
+            builder.withDetail(table, status.toString());
+        }
+        if (readable) {
+            builder.up();
+        } else {
+            builder.down();
+        }
+    }
+}
