@@ -28,7 +28,10 @@ class CloudResourcesTest {
                         new CloudResources.Key("invoiceNo", "S"),
                         new CloudResources.Key("eventId", "S"),
                         "PAY_PER_REQUEST"));
-        assertThat(r.dynamodb().tables()).hasSize(2);
+        assertThat(r.table("idempotency-keys"))
+                .isEqualTo(new CloudResources.Table(
+                        "idempotency-keys", new CloudResources.Key("idempotencyKey", "S"), null, "PAY_PER_REQUEST"));
+        assertThat(r.dynamodb().tables()).hasSize(3);
         assertThat(r.s3().buckets())
                 .containsExactly(new CloudResources.Bucket(
                         "ecommerce-raw", java.util.List.of("raw/", "dead-letter/", "import/")));

@@ -25,6 +25,13 @@ class IngestProblems {
     }
 
     @ExceptionHandler
+    ProblemDetail keyReused(IdempotencyConflictException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage());
+        problem.setTitle("Idempotency-Key reused");
+        return problem;
+    }
+
+    @ExceptionHandler
     ProblemDetail tooLarge(RequestTooLargeException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
         problem.setTitle("Request too large");

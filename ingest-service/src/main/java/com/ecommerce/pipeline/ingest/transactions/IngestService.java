@@ -1,5 +1,7 @@
 package com.ecommerce.pipeline.ingest.transactions;
 
+import com.ecommerce.pipeline.ingest.idempotency.IdempotencyStore;
+import com.ecommerce.pipeline.ingest.idempotency.IdempotencyStore.CompletedRequest;
 import com.ecommerce.pipeline.ingest.stream.StreamPublisher;
 import com.ecommerce.pipeline.schema.EventIds;
 import com.ecommerce.pipeline.schema.FieldError;
@@ -13,10 +15,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
@@ -27,7 +34,8 @@ import org.springframework.stereotype.Service;
  *
  * <p>Event ids are derived from the idempotency key and the row's position, so a client that
  * repeats a request with the same key produces the same ids and the sinks (which upsert by event
- * id) end up unchanged.
+ * id) end up unchanged. A key whose request was already published completely is answered from the
+ * {@link IdempotencyStore} without publishing again; reusing a key for a different body is refused.
  */
 @Service
 public class IngestService {
@@ -36,29 +44,52 @@ public class IngestService {
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,128}");
 
     private final StreamPublisher publisher;
+    private final IdempotencyStore idempotency;
     private final IngestProperties properties;
     private final Clock clock;
     private final Counter acceptedRows;
     private final Counter rejectedRequests;
 
-    IngestService(StreamPublisher publisher, IngestProperties properties, MeterRegistry registry) {
+    IngestService(
+            StreamPublisher publisher,
+            IdempotencyStore idempotency,
+            IngestProperties properties,
+            MeterRegistry registry) {
         this.publisher = publisher;
+        this.idempotency = idempotency;
         this.properties = properties;
         this.clock = Clock.systemUTC();
         this.acceptedRows = registry.counter("ingest.rows.accepted");
         this.rejectedRequests = registry.counter("ingest.requests.rejected");
     }
 
-    public TransactionsController.IngestResponse ingestJson(byte[] body, String idempotencyKey) {
-        return ingest(TransactionJson.parseRequest(body), idempotencyKey);
+    /** The outcome of an accepted request; {@code replayed} when it had been published before. */
+    public record IngestResult(int accepted, String idempotencyKey, boolean replayed) {}
+
+    public IngestResult ingestJson(byte[] body, String idempotencyKey) {
+        return ingest(body, "application/json", () -> TransactionJson.parseRequest(body), idempotencyKey);
     }
 
-    public TransactionsController.IngestResponse ingestCsv(byte[] body, Charset charset, String idempotencyKey) {
-        return ingest(TransactionCsv.parse(new ByteArrayInputStream(body), charset), idempotencyKey);
+    public IngestResult ingestCsv(byte[] body, Charset charset, String idempotencyKey) {
+        return ingest(
+                body,
+                "text/csv;charset=" + charset.name(),
+                () -> TransactionCsv.parse(new ByteArrayInputStream(body), charset),
+                idempotencyKey);
     }
 
-    private TransactionsController.IngestResponse ingest(ParseResult parsed, String idempotencyKey) {
+    private IngestResult ingest(
+            byte[] body, String format, java.util.function.Supplier<ParseResult> parser, String idempotencyKey) {
         String key = checkedKey(idempotencyKey);
+        String digest = digest(format, body);
+        Optional<CompletedRequest> earlier = idempotencyKey == null ? Optional.empty() : idempotency.find(key);
+        if (earlier.isPresent()) {
+            if (!earlier.get().requestDigest().equals(digest)) {
+                throw new IdempotencyConflictException(key);
+            }
+            return new IngestResult(earlier.get().accepted(), key, true);
+        }
+        ParseResult parsed = parser.get();
         if (!parsed.valid()) {
             rejectedRequests.increment();
             throw new InvalidTransactionsException(parsed.errors());
@@ -77,7 +108,21 @@ public class IngestService {
         }
         publisher.publish(events, properties.publishTimeout(), key);
         acceptedRows.increment(events.size());
-        return new TransactionsController.IngestResponse(events.size(), key);
+        if (idempotencyKey != null) {
+            idempotency.completed(key, new CompletedRequest(digest, events.size()));
+        }
+        return new IngestResult(events.size(), key, false);
+    }
+
+    private static String digest(String format, byte[] body) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(format.getBytes(StandardCharsets.US_ASCII));
+            sha.update((byte) 0);
+            return HexFormat.of().formatHex(sha.digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
     }
 
     private static String checkedKey(String key) {

@@ -41,8 +41,11 @@ class TransactionsController {
         return accepted(ingest.ingestCsv(BoundedBody.read(body, properties.maxBodySize()), charset, key));
     }
 
-    private static ResponseEntity<IngestResponse> accepted(IngestResponse response) {
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(response);
+    private static ResponseEntity<IngestResponse> accepted(IngestService.IngestResult result) {
+        // A repeated request is answered as the first was; the header tells a curious client.
+        return ResponseEntity.status(HttpStatus.ACCEPTED)
+                .header("Idempotent-Replayed", Boolean.toString(result.replayed()))
+                .body(new IngestResponse(result.accepted(), result.idempotencyKey()));
     }
 
     record IngestResponse(int accepted, String idempotencyKey) {}
