@@ -3,7 +3,10 @@ package com.ecommerce.pipeline.query;
 import com.ecommerce.pipeline.schema.IngestMetadata;
 import com.ecommerce.pipeline.schema.Transaction;
 import com.ecommerce.pipeline.schema.TransactionEvent;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +17,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 
@@ -68,8 +72,17 @@ public final class SampleRows {
     }
 
     public static List<Row> read(int limit) throws IOException {
+        return read(SAMPLE, limit);
+    }
+
+    /** The first {@code limit} rows of a dataset CSV (UTF-8, plain or gzip). */
+    public static List<Row> read(Path file, int limit) throws IOException {
         List<Row> rows = new ArrayList<>();
-        try (Reader in = Files.newBufferedReader(SAMPLE, StandardCharsets.UTF_8)) {
+        InputStream raw = Files.newInputStream(file);
+        if (file.toString().endsWith(".gz")) {
+            raw = new GZIPInputStream(raw, 1 << 16);
+        }
+        try (Reader in = new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8), 1 << 16)) {
             int i = 0;
             for (CSVRecord r : CSVFormat.RFC4180
                     .builder()
