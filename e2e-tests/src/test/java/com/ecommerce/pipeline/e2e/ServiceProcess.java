@@ -1,0 +1,195 @@
+package com.ecommerce.pipeline.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One service of the pipeline as a real separate process, as in production: {@code java -jar} of its exec jar,
+ * pointed at the local cloud by {@code --key=value} arguments, its output in {@code target/e2e-logs/<name>.log}.
+ */
+final class ServiceProcess {
+
+    static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String name;
+    private final Path jar;
+    private final int port;
+    private final List<String> arguments;
+    private final Path log;
+    private Process process;
+
+    private ServiceProcess(String name, Path jar, int port, List<String> arguments, Path log) {
+        this.name = name;
+        this.jar = jar;
+        this.port = port;
+        this.arguments = arguments;
+        this.log = log;
+    }
+
+    /**
+     * The module's exec jar, copied to {@code target/e2e-jars/} first (others may rebuild the module while the
+     * process runs, and a Spring Boot jar overwritten under a running JVM breaks its class loading).
+     */
+    static ServiceProcess of(
+            String module, Path repositoryRoot, Path workDir, Map<String, String> properties, String workerId) {
+        Path built = repositoryRoot.resolve(module).resolve("target").resolve(module + "-0.1.0-SNAPSHOT-exec.jar");
+        if (!Files.isRegularFile(built)) {
+            throw new IllegalStateException("the runnable jar of " + module + " is missing: " + built.toAbsolutePath()
+                    + " (build it first: mvn -pl " + module + " -am package -DskipTests, or run the whole reactor)");
+        }
+        try {
+            Path jars = Files.createDirectories(workDir.resolve("e2e-jars"));
+            Path copy = jars.resolve(built.getFileName());
+            Files.copy(built, copy, StandardCopyOption.REPLACE_EXISTING);
+            Path logs = Files.createDirectories(workDir.resolve("e2e-logs"));
+            int port = freePort();
+            List<String> args = new ArrayList<>();
+            args.add("--server.port=" + port);
+            properties.forEach((k, v) -> args.add("--" + k + "=" + v));
+            if (workerId != null) {
+                args.add("--pipeline.consumer.worker-id=" + workerId);
+            }
+            return new ServiceProcess(module, copy, port, List.copyOf(args), logs.resolve(module + ".log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    Path log() {
+        return log;
+    }
+
+    synchronized void start() {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+        command.addAll(arguments);
+        try {
+            Files.writeString(
+                    log,
+                    "==== " + Instant.now() + " starting " + String.join(" ", command) + System.lineSeparator(),
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            process = new ProcessBuilder(command)
+                    .directory(log.getParent().toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    /** Waits until {@code /actuator/health} says UP; fails at once (with the log's tail) if the process died. */
+    void awaitHealthy(Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError(name + " exited with code " + process.exitValue() + " before it was healthy; "
+                        + "log " + log + ":\n" + tail(60));
+            }
+            try {
+                JsonNode health = health();
+                last = health.path("status").asString();
+                if ("UP".equals(last)) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(2000);
+        }
+        throw new AssertionError(
+                name + " not healthy within " + bound + " (last: " + last + "); log " + log + ":\n" + tail(60));
+    }
+
+    JsonNode health() throws IOException, InterruptedException {
+        return JSON.readTree(get("/actuator/health"));
+    }
+
+    String get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(uri(path))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.body();
+    }
+
+    /** A hard stop: SIGKILL, no shutdown hooks, no graceful KCL shutdown. */
+    synchronized void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A graceful stop (SIGTERM), then SIGKILL if it takes longer than a minute. */
+    synchronized void stop() {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    String tail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+}
