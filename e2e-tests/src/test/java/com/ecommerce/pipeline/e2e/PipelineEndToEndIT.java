@@ -80,6 +80,8 @@ class PipelineEndToEndIT {
     private List<Batch> firstBatches;
     private List<Batch> secondBatches;
     private Path workDir;
+    private Map<String, Map<String, String>> archiveBeforeRepost;
+    private Map<String, Map<String, String>> archiveAfterRepost;
 
     @BeforeAll
     void startTheStack() throws Exception {
@@ -219,6 +221,7 @@ class PipelineEndToEndIT {
         Map<String, Map<String, AttributeValue>> linesBefore = Sinks.invoiceItems(dynamo, invoices);
         Map<String, Map<String, AttributeValue>> summariesBefore = Sinks.customerItems(dynamo, customers);
         Map<String, Map<String, String>> warehouseBefore = Sinks.warehouseRows(db);
+        archiveBeforeRepost = Sinks.archiveObjects(s3);
         assertThat(linesBefore).hasSize(FIRST_ROWS);
         assertThat(warehouseBefore).hasSize(FIRST_ROWS);
 
@@ -241,6 +244,7 @@ class PipelineEndToEndIT {
         List<String> linesDiff = Sinks.diff(linesBefore, Sinks.invoiceItems(dynamo, invoices), 20);
         List<String> summariesDiff = Sinks.diff(summariesBefore, Sinks.customerItems(dynamo, customers), 20);
         List<String> warehouseDiff = Sinks.diff(warehouseBefore, Sinks.warehouseRows(db), 20);
+        archiveAfterRepost = Sinks.archiveObjects(s3);
         assertThat(linesDiff)
                 .as("DynamoDB invoices items changed by the repost")
                 .isEmpty();
@@ -259,6 +263,10 @@ class PipelineEndToEndIT {
         assertThat(archive.keySet()).as("archive event ids").isEqualTo(expected);
         assertThat(duplicates(archive))
                 .as("archive event ids found more than once after the repost (ingest re-published them)")
+                .isEmpty();
+        assertThat(archiveBeforeRepost).as("archive objects before the repost").isNotEmpty();
+        assertThat(Sinks.diff(archiveBeforeRepost, archiveAfterRepost, 20))
+                .as("archive objects (key, ETag, size) added or rewritten by the repost")
                 .isEmpty();
     }
 

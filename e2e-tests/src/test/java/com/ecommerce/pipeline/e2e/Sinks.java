@@ -108,6 +108,16 @@ final class Sinks {
         return counts;
     }
 
+    /** The archive's objects: key → ETag (an MD5 of the content here), to see whether any was added or rewritten. */
+    static Map<String, Map<String, String>> archiveObjects(S3Client s3) {
+        Map<String, Map<String, String>> objects = new TreeMap<>();
+        for (S3Object object : s3.listObjectsV2Paginator(r -> r.bucket(BUCKET).prefix(ARCHIVE_PREFIX))
+                .contents()) {
+            objects.put(object.key(), Map.of("eTag", object.eTag(), "size", Long.toString(object.size())));
+        }
+        return objects;
+    }
+
     static int archiveObjectCount(S3Client s3) {
         int n = 0;
         for (S3Object ignored : s3.listObjectsV2Paginator(r -> r.bucket(BUCKET).prefix(ARCHIVE_PREFIX))
