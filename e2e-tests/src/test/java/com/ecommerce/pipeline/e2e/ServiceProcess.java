@@ -186,6 +186,24 @@ final class ServiceProcess {
         }
     }
 
+    /** The lines of the log written since the last start, that contain {@code text}. */
+    List<String> linesOfLastRunContaining(String text) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
+            int from = 0;
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i).startsWith("==== ")) {
+                    from = i;
+                }
+            }
+            return all.subList(from, all.size()).stream()
+                    .filter(l -> l.contains(text))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
