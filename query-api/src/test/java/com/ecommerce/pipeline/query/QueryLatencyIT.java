@@ -73,6 +73,18 @@ class QueryLatencyIT {
                 http.json(path.get());
             }
         }
+        // One client alone first: each analytics question's own latency (median of 5), no queueing.
+        StringBuilder single = new StringBuilder("one client alone, median of 5:\n");
+        for (String path : analytics) {
+            List<Long> times = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                long t0 = System.nanoTime();
+                http.json(path);
+                times.add(System.nanoTime() - t0);
+            }
+            Collections.sort(times);
+            single.append(String.format("  %-62s %7.1f ms%n", path, times.get(2) / 1e6));
+        }
         Map<String, List<Long>> latencies = new ConcurrentHashMap<>();
         groups.keySet().forEach(g -> latencies.put(g, new CopyOnWriteArrayList<>()));
         List<String> names = new ArrayList<>(groups.keySet());
@@ -107,11 +119,12 @@ class QueryLatencyIT {
                 "%d clients x %d requests on %d rows: %d requests in %.1f s (%.0f req/s), cores %d%n",
                 CLIENTS,
                 REQUESTS_PER_CLIENT,
-                TestData.ROWS,
+                TestData.load().size(),
                 CLIENTS * REQUESTS_PER_CLIENT,
                 seconds,
                 CLIENTS * REQUESTS_PER_CLIENT / seconds,
                 Runtime.getRuntime().availableProcessors()));
+        report.insert(0, single);
         latencies.forEach((group, list) -> {
             List<Long> sorted = new ArrayList<>(list);
             Collections.sort(sorted);
