@@ -70,7 +70,7 @@ class ReplayIT {
     }
 
     @Test
-    void replayingTheSameThousandRowsTwicePutsTheSameThousandEventIdsOnTheStream() throws Exception {
+    void replayingTheSameThousandRowsTwiceLeavesTheSameThousandEventIdsOnTheStream() throws Exception {
         String sha =
                 FileFingerprint.scan(TestFiles.SAMPLE, StandardCharsets.UTF_8).sha256();
         String prefix = IdempotencyKeys.filePrefix(sha) + ":";
@@ -88,20 +88,11 @@ class ReplayIT {
         assertRowsAreTheFilesFirstThousand(afterFirst);
         assertEachInvoiceOnOneShardInFileOrder(afterFirst);
 
-        // The second run added 1,000 more records' rows, with exactly the same event ids.
-        Set<String> firstPlaces = afterFirst.stream().map(Streamed::where).collect(Collectors.toSet());
-        List<Streamed> second = afterSecond.stream()
-                .filter(s -> !firstPlaces.contains(s.where()))
-                .toList();
-        assertThat(second).hasSize(ROWS);
-        assertThat(ids(second)).isEqualTo(firstIds);
+        // The second run sent the same batches with the same keys: ingest-service answers each from
+        // its idempotency record (202, same counts) and the stream holds exactly what it held.
+        assertThat(afterSecond.stream().map(Streamed::where).collect(Collectors.toSet()))
+                .isEqualTo(afterFirst.stream().map(Streamed::where).collect(Collectors.toSet()));
         assertThat(ids(afterSecond)).isEqualTo(firstIds);
-        // and each id stands for the same row both times
-        Map<String, Transaction> firstById = afterFirst.stream()
-                .collect(Collectors.toMap(
-                        s -> s.event().eventId(), s -> s.event().transaction()));
-        second.forEach(s -> assertThat(s.event().transaction())
-                .isEqualTo(firstById.get(s.event().eventId())));
 
         List<String> records = Files.readAllLines(dir.resolve("replays.jsonl"));
         assertThat(records).hasSize(2).allSatisfy(line -> assertThat(line)
