@@ -7,7 +7,6 @@ import com.ecommerce.pipeline.e2e.SampleRows.Batch;
 import com.ecommerce.pipeline.e2e.SampleRows.Row;
 import com.ecommerce.pipeline.e2e.SampleRows.Summary;
 import com.ecommerce.pipeline.e2e.Sinks.StreamedEvent;
-import com.ecommerce.pipeline.localcloud.LocalCloud;
 import java.math.BigDecimal;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,7 +40,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The pipeline end to end, as in production: ingest-service, s3-archiver, dynamo-writer and warehouse-loader
- * run as separate processes from their exec jars on one local cloud, started once for the class (a new KCL
+ * run as separate processes from their exec jars on one cloud ({@link E2eCloud}: the local cloud by default), started once for the class (a new KCL
  * lease table takes 40–75 s to hand out its leases) and shared by the ordered tests. Rows of the committed
  * sample go in through HTTP; the stream and the three sinks are read back independently (AWS SDK, JDBC) and
  * compared with what the CSV and the chosen idempotency keys say, never with the services' own output.
@@ -63,6 +62,7 @@ class PipelineEndToEndIT {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, String> timings = new LinkedHashMap<>();
 
+    private E2eCloud cloud;
     private Map<String, String> cloudProperties;
     private ServiceProcess ingest;
     private ServiceProcess archiver;
@@ -96,17 +96,18 @@ class PipelineEndToEndIT {
         firstBatches = SampleRows.batches(KEY_PREFIX, firstRows, 250);
         secondBatches = SampleRows.batches(KEY_PREFIX, rows.subList(FIRST_ROWS, FIRST_ROWS + SECOND_ROWS), 125);
 
-        LocalCloud cloud = LocalCloud.shared();
-        cloudProperties = cloud.endpoints().springProperties();
-        kinesis = cloud.kinesisClient();
-        dynamo = cloud.dynamoClient();
-        s3 = cloud.s3Client();
-        db = Sinks.warehouse(cloudProperties);
+        cloud = E2eCloud.fromSystemProperty();
+        cloudProperties = cloud.springProperties();
+        kinesis = cloud.kinesis();
+        dynamo = cloud.dynamo();
+        s3 = cloud.s3();
+        db = cloud.warehouse();
         shards = Sinks.shardCount(kinesis);
         timings.put("local cloud", seconds(start));
 
         long services = System.nanoTime();
-        ingest = ServiceProcess.of("ingest-service", root, workDir, cloudProperties, null);
+        ingest = ServiceProcess.of(
+                "ingest-service", root, workDir, ServiceProcess.ingestProperties(cloudProperties), null);
         archiver = ServiceProcess.of("s3-archiver", root, workDir, cloudProperties, "e2e-s3-archiver-1");
         dynamoWriter = ServiceProcess.of("dynamo-writer", root, workDir, cloudProperties, "e2e-dynamo-writer-1");
         warehouseLoader =
@@ -141,10 +142,8 @@ class PipelineEndToEndIT {
         if (db != null) {
             db.close();
         }
-        for (AutoCloseable c : new AutoCloseable[] {kinesis, dynamo, s3}) {
-            if (c != null) {
-                c.close();
-            }
+        if (cloud != null) {
+            cloud.close();
         }
         StringBuilder report = new StringBuilder("end-to-end timings:\n");
         timings.forEach((k, v) -> report.append(String.format("  %-45s %s%n", k, v)));

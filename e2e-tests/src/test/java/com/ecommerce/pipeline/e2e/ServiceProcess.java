@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +75,16 @@ final class ServiceProcess {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * ingest-service's arguments on this cloud. Security is switched off explicitly, so the tests do not depend on
+     * the service's default; with a local token issuer they switch it on and post with an {@code ingest} token.
+     */
+    static Map<String, String> ingestProperties(Map<String, String> cloudProperties) {
+        Map<String, String> p = new LinkedHashMap<>(cloudProperties);
+        p.put("pipeline.security.enabled", "false");
+        return p;
     }
 
     String name() {

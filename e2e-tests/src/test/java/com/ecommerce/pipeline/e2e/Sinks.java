@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -174,13 +173,6 @@ final class Sinks {
                             item));
         }
         return items;
-    }
-
-    static Connection warehouse(Map<String, String> springProperties) throws SQLException {
-        return DriverManager.getConnection(
-                springProperties.get("spring.datasource.url"),
-                springProperties.get("spring.datasource.username"),
-                springProperties.get("spring.datasource.password"));
     }
 
     /** Every row of firehose_transactions, every column as text, keyed by event_id (a duplicate key fails). */
