@@ -31,7 +31,7 @@ class CloudResourcesTest {
         assertThat(r.table("idempotency-keys"))
                 .isEqualTo(new CloudResources.Table(
                         "idempotency-keys", new CloudResources.Key("idempotencyKey", "S"), null, "PAY_PER_REQUEST"));
-        assertThat(r.dynamodb().tables()).hasSize(3);
+        assertThat(r.dynamodb().tables()).hasSize(4);
         assertThat(r.s3().buckets())
                 .containsExactly(new CloudResources.Bucket(
                         "ecommerce-raw", java.util.List.of("raw/", "dead-letter/", "import/")));
