@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
  * (safe to re-run), at a rate or a speed-up of the original timestamps, with a progress bar.
  */
 @Command(
-        name = "pipeline replay",
+        name = "replay",
         mixinStandardHelpOptions = true,
         versionProvider = ReplayCommand.Version.class,
         sortOptions = false,
@@ -54,7 +54,7 @@ import picocli.CommandLine.Spec;
                     + " was refused",
             "2:bad command line or bad file (missing, not CSV, wrong header, truncated gzip, wrong charset)"
         })
-public final class ReplayCommand implements Callable<Integer> {
+public final class ReplayCommand implements Callable<Integer>, PipelineCommand.Subcommand {
 
     public static final int OK = 0;
     public static final int INCOMPLETE = 1;
@@ -504,38 +504,22 @@ public final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs the command with the given writers and returns its exit code (tests call this). */
-    public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = new CommandLine(new ReplayCommand())
-                .setOut(out)
-                .setErr(err)
-                .setCaseInsensitiveEnumValuesAllowed(true)
-                .setOverwrittenOptionsAllowed(true);
-        cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("pipeline replay: " + ex.getMessage());
-            err.println("usage: pipeline replay FILE [--rate ROWS_PER_S | --speedup X] [--limit N] [--batch N]"
-                    + " [--url URL] [--token TOKEN] [--charset UTF-8|ISO-8859-1]  (--help for all options)");
-            err.flush();
-            return BAD_INPUT;
-        });
-        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-            err.println("pipeline replay: unexpected error: " + ex
-                    + (((ReplayCommand) c.getCommand()).debug ? "" : " (--debug shows the stack trace)"));
-            if (((ReplayCommand) c.getCommand()).debug) {
-                ex.printStackTrace(err);
-            }
-            err.flush();
-            return INCOMPLETE;
-        });
-        int code = cl.execute(args);
-        out.flush();
-        err.flush();
-        return code;
+    @Override
+    public String usageLine() {
+        return "pipeline replay FILE [--rate ROWS_PER_S | --speedup X] [--limit N] [--batch N] [--url URL]"
+                + " [--token TOKEN] [--charset UTF-8|ISO-8859-1]";
     }
 
-    public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        System.exit(execute(out, err, args));
+    @Override
+    public boolean debug() {
+        return debug;
+    }
+
+    /** Runs {@code pipeline replay args...} with the given writers and returns its exit code (tests call this). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "replay";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return PipelineCommand.execute(out, err, all);
     }
 }
