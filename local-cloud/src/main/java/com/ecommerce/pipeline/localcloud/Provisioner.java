@@ -29,8 +29,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-/** Creates what {@code cloud-resources.json} defines, if missing. Safe to run again on existing resources. */
-final class Provisioner {
+/**
+ * Creates what {@code cloud-resources.json} defines, if missing. Safe to run again on existing resources.
+ * Public for {@code ./pipeline rebuild dynamo}, which recreates dropped tables from the same definitions.
+ */
+public final class Provisioner {
 
     private static final Logger log = LoggerFactory.getLogger(Provisioner.class);
     private static final Duration ACTIVE_TIMEOUT = Duration.ofSeconds(60);
@@ -84,7 +87,7 @@ final class Provisioner {
         }
     }
 
-    static void tables(DynamoDbClient dynamo, CloudResources.DynamoDb definition) {
+    public static void tables(DynamoDbClient dynamo, CloudResources.DynamoDb definition) {
         for (CloudResources.Table table : definition.tables()) {
             TableDescription existing = describeTable(dynamo, table.name());
             if (existing == null) {
