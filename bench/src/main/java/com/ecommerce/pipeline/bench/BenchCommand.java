@@ -1,0 +1,88 @@
+package com.ecommerce.pipeline.bench;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./pipeline bench}: starts the suite, measures it against its ceilings, writes the report, stops it. */
+@Command(
+        name = "pipeline bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Benchmarks the suite on this machine: ingest, each consumer, end to end, the one-row-at-a-time way,"
+                    + " query-api and memory, against the raw ceilings of the same local cloud.",
+            "Starts from an empty suite (./pipeline down --purge, up --detach) and stops it at the end:"
+                    + " all local data is deleted."
+        })
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--rows", description = "rows of the dataset for the end-to-end run (default: all)")
+    int rows;
+
+    @Option(
+            names = "--slice",
+            description = "rows of the side-by-side run with the one-row-at-a-time way (default: ${DEFAULT-VALUE})")
+    int slice = 20_000;
+
+    @Option(names = "--out", description = "the Markdown report (default: ${DEFAULT-VALUE})")
+    Path out = Path.of("reports/benchmark.md");
+
+    @Option(
+            names = "--file",
+            description = "the dataset (default: ../shared/data/online_retail.csv.gz next to the repository)")
+    Path file;
+
+    @Option(names = "--root", description = "the repository (./pipeline passes it)")
+    Path root = Path.of(".");
+
+    @Option(names = "--clients", description = "concurrent query-api clients (default: ${DEFAULT-VALUE})")
+    int clients = 50;
+
+    @Option(names = "--query-seconds", description = "seconds of load per kind of read (default: ${DEFAULT-VALUE})")
+    int querySeconds = 20;
+
+    @Option(
+            names = "--bound-seconds",
+            description = "time limit of each one-row-at-a-time run and each sink ceiling (default: ${DEFAULT-VALUE})")
+    int boundSeconds = 40;
+
+    @Option(names = "--sample-seconds", description = "consumer sampling interval (default: ${DEFAULT-VALUE})")
+    double sampleSeconds = 3;
+
+    @Option(
+            names = "--threads",
+            description =
+                    "threads of the raw and per-row writers: the stream's shards, the client's concurrency (default: ${DEFAULT-VALUE})")
+    int threads = 4;
+
+    @Option(names = "--java-opts", description = "JAVA_OPTS for the five services (default: ${DEFAULT-VALUE})")
+    String javaOpts = "-Xms256m -Xmx512m -XX:+UseSerialGC -XX:MaxMetaspaceSize=256m -Xss512k";
+
+    @Option(names = "--keep-up", description = "leave the suite running at the end")
+    boolean keepUp;
+
+    @Option(names = "--command", hidden = true, description = "the command line as the user typed it")
+    String command = "./pipeline bench";
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path repo = root.toAbsolutePath().normalize();
+        Path dataset = file != null ? file : repo.resolveSibling("shared/data/online_retail.csv.gz");
+        if (!dataset.toFile().isFile()) {
+            System.err.println("pipeline bench: no such dataset file: " + dataset + " (--file FILE)");
+            return 2;
+        }
+        if (rows < 0 || slice < 1 || clients < 1 || threads < 1) {
+            System.err.println("pipeline bench: --rows must be >= 0, --slice, --clients and --threads >= 1");
+            return 2;
+        }
+        Path report = out.isAbsolute() ? out : repo.resolve(out);
+        return new Benchmark(this, repo, dataset, report).run();
+    }
+}

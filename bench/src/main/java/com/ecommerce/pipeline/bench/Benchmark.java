@@ -1,0 +1,738 @@
+package com.ecommerce.pipeline.bench;
+
+import static com.ecommerce.pipeline.bench.Stats.n;
+import static com.ecommerce.pipeline.bench.Stats.pct;
+import static com.ecommerce.pipeline.bench.Stats.sec;
+import static com.ecommerce.pipeline.bench.Stats.times;
+
+import com.ecommerce.pipeline.bench.Stack.Proc;
+import com.ecommerce.pipeline.schema.PackedRecord;
+import com.ecommerce.pipeline.schema.ShardMap;
+import com.ecommerce.pipeline.schema.TransactionEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** One benchmark run, phase by phase; every figure goes into the report as soon as it is measured. */
+final class Benchmark {
+
+    private static final String CEILING_STREAM = "bench-ceiling";
+    private static final String PACKED_STREAM = "bench-packed";
+    private static final String PER_ROW_STREAM = "bench-per-row";
+
+    private final BenchCommand opt;
+    private final Path dataset;
+    private final Stack stack;
+    private final Report report;
+    private final Duration bound;
+
+    private String ingestToken;
+    private String analystToken;
+    /** The consumers' samples during the end-to-end run. */
+    private final Map<String, List<Stats.Sample>> samples = new ConcurrentHashMap<>();
+    /** Peak RSS (KiB) and CPU seconds of the replay client, sampled while it ran. */
+    private final Map<String, Long> clientPeak = new ConcurrentHashMap<>();
+    /** Each consumer's rate into its sink in the end-to-end run (while it had a backlog, if it had one). */
+    private final Map<String, Double> consumerRate = new LinkedHashMap<>();
+
+    Benchmark(BenchCommand opt, Path root, Path dataset, Path reportFile) {
+        this.opt = opt;
+        this.dataset = dataset;
+        this.stack = new Stack(root);
+        this.report = new Report(reportFile, true);
+        this.bound = Duration.ofSeconds(opt.boundSeconds);
+    }
+
+    int run() throws Exception {
+        header();
+        Dataset data = Dataset.load(dataset, opt.rows);
+        int total = data.rows.size();
+        report.para("Dataset: `"
+                + opt.root
+                        .toAbsolutePath()
+                        .normalize()
+                        .relativize(dataset.toAbsolutePath().normalize()) + "`, " + n(data.rowsRead) + " rows read, "
+                + n(total) + " valid (the ones the client sends).");
+        if (!startStack()) {
+            return 1;
+        }
+        int exit = 0;
+        try (Clients clients = new Clients()) {
+            KinesisBench kinesis = new KinesisBench(clients.kinesis);
+            SinkBench sinks = new SinkBench(clients, opt.threads);
+            double ceiling = ingestCeiling(kinesis, data);
+            waitForLeases();
+            boolean complete = endToEnd(data, ceiling);
+            if (!complete) {
+                exit = 1;
+            }
+            Reconciled r = reconcile(sinks, total);
+            if (!r.ok()) {
+                exit = 1;
+            }
+            queryLoad(data);
+            sinkCeilings(sinks, r);
+            referenceWay(kinesis, sinks, data, r);
+            memory();
+        } catch (Exception | Error e) {
+            report.heading(2, "Run aborted").para("The run stopped with `" + e + "`; the figures above are real.");
+            exit = 1;
+            throw e;
+        } finally {
+            if (!opt.keepUp) {
+                Stack.Run down = stack.pipeline(Map.of(), Duration.ofMinutes(3), "down");
+                report.para("`./pipeline down`: exit " + down.exit() + " in " + sec(down.seconds())
+                        + ". Load average after: " + ProcStats.loadAverage() + " (1, 5, 15 min).");
+            }
+        }
+        return exit;
+    }
+
+    private void header() {
+        report.line("# Benchmark");
+        report.para("");
+        report.para("Produced by `" + opt.command + "` on " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+                + " (UTC). Every figure below was measured in this one run, on this one machine, in the order shown;"
+                + " nothing is extrapolated unless a line says so.");
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("machine", ""));
+        ProcStats.machine().forEach((k, v) -> rows.add(List.of(k, v)));
+        rows.add(List.of("load average before (1, 5, 15 min)", ProcStats.loadAverage()));
+        rows.add(List.of("services' JVM options (`JAVA_OPTS`)", "`" + opt.javaOpts + "`"));
+        report.table(rows);
+        report.para(
+                "The services run with `JAVA_OPTS` above (C2 on, for steady-state throughput) instead of"
+                        + " `./pipeline`'s C1-only default, which favours start-up on 2 cores. The local cloud runs as `./pipeline up`"
+                        + " starts it. The benchmark's own JVM (which also plays the raw SDK clients) runs on the same machine.");
+    }
+
+    // ------------------------------------------------------------------------------------------------ stack
+
+    private boolean startStack() throws Exception {
+        report.heading(2, "Start");
+        Stack.Run purge = stack.pipeline(Map.of(), Duration.ofMinutes(3), "down", "--purge");
+        Stack.Run up = stack.pipeline(Map.of("JAVA_OPTS", opt.javaOpts), Duration.ofMinutes(10), "up", "--detach");
+        if (up.exit() != 0) {
+            report.para("`./pipeline up --detach` failed (exit " + up.exit() + "):")
+                    .code(tail(up.output(), 30));
+            stack.pipeline(Map.of(), Duration.ofMinutes(3), "down");
+            return false;
+        }
+        ingestToken = stack.token("ingest");
+        analystToken = stack.token("analyst");
+        report.para("`./pipeline down --purge` (" + sec(purge.seconds()) + "), then `./pipeline up --detach`: every"
+                + " service healthy after " + sec(up.seconds()) + ". Security: "
+                + (ingestToken != null
+                        ? "on; tokens from `./pipeline token --role ingest` and `--role analyst`."
+                        : "off (this checkout has no `./pipeline token`)."));
+        return true;
+    }
+
+    // ----------------------------------------------------------------------------------------------- ingest
+
+    /** The raw ceiling: the same rows, packed as ingest-service packs them, PutRecords from the SDK. */
+    private double ingestCeiling(KinesisBench kinesis, Dataset data) throws Exception {
+        report.heading(2, "Ingest: the raw Kinesis ceiling");
+        ShardMap shards = kinesis.createStream(CEILING_STREAM);
+        List<List<TransactionEvent>> requests = Dataset.requests(data.rows, 500, CEILING_STREAM);
+        List<PackedRecord> records = KinesisBench.pack(requests, shards);
+        long bytes = records.stream().mapToLong(r -> r.data().length).sum();
+        Map<String, Double> cpu0 = cpu();
+        BoundedRun.Result r = kinesis.putPacked(CEILING_STREAM, records, opt.threads, Duration.ofHours(1));
+        Map<String, Double> cpu1 = cpu();
+        kinesis.deleteStream(CEILING_STREAM);
+        report.para(
+                "All " + n(r.rows()) + " rows, cut into the client's requests (500 rows, then the rest of the invoice)"
+                        + " and packed per request exactly as ingest-service packs them (`RecordPacker`, the stream's shard map):"
+                        + " " + n(records.size()) + " records, " + n(bytes / 1024)
+                        + " KiB, put with `PutRecords` (≤ 500 records"
+                        + " a call) on " + opt.threads + " threads into a new 4-shard stream `" + CEILING_STREAM
+                        + "` while APIData"
+                        + " was still empty and the consumers idle. The stream was deleted afterwards, so the replay below"
+                        + " fills an empty APIData from the same starting point (kinesis-local slows as it fills; both streams"
+                        + " go from empty to the same rows).");
+        report.table(List.of(
+                List.of("raw ceiling", "rows", "time", "rows/s", "records/s"),
+                List.of(
+                        "PutRecords, packed",
+                        n(r.rows()),
+                        sec(r.seconds()),
+                        n(r.rate()),
+                        n(Stats.rate(records.size(), r.seconds())))));
+        cpuTable("CPU while the ceiling ran", cpu0, cpu1, r.seconds());
+        return r.rate();
+    }
+
+    private void waitForLeases() throws InterruptedException {
+        long start = System.nanoTime();
+        for (String c : Stack.CONSUMER_ORDER) {
+            while (stack.leases(c) < KinesisBench.SHARDS) {
+                if (System.nanoTime() - start > Duration.ofMinutes(5).toNanos()) {
+                    report.para("Warning: " + c + " held fewer than 4 leases after 5 min; measuring anyway.");
+                    return;
+                }
+                Thread.sleep(1000);
+            }
+        }
+        report.para("The three consumers held all 4 leases each " + sec((System.nanoTime() - start) / 1e9)
+                + " after the ceiling finished (KCL's cold start on new lease tables; not counted below).");
+    }
+
+    // ----------------------------------------------------------------------------------------- end to end
+
+    private boolean endToEnd(Dataset data, double ceiling) throws Exception {
+        int total = data.rows.size();
+        report.heading(2, "End to end: the CSV to all three sinks");
+        List<String> args = new ArrayList<>(List.of("replay", dataset.toString()));
+        if (opt.rows > 0) {
+            args.addAll(List.of("--limit", String.valueOf(opt.rows)));
+        }
+        if (ingestToken != null) {
+            args.addAll(List.of("--token", ingestToken));
+        }
+        Path log = stack.logs.resolve("replay.log");
+        Map<String, Double> cpu0 = cpu();
+        long t0 = System.nanoTime();
+        Process replay = stack.start(log, args.toArray(String[]::new));
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        for (String c : Stack.CONSUMER_ORDER) {
+            samples.put(c, java.util.Collections.synchronizedList(new ArrayList<>()));
+        }
+        sampler.scheduleAtFixedRate(
+                () -> sample(t0, replay.pid()), 0, (long) (opt.sampleSeconds * 1000), TimeUnit.MILLISECONDS);
+        int replayExit = replay.waitFor();
+        double replaySeconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Double> cpu1 = cpu();
+        String replayOut = Files.readString(log);
+        long accepted = parseAccepted(replayOut);
+        Double clientElapsed = parseElapsed(replayOut);
+        // Wait until every consumer has written every row (or gives up after 45 min).
+        long deadline = System.nanoTime() + Duration.ofMinutes(45).toNanos();
+        boolean complete = false;
+        while (System.nanoTime() < deadline) {
+            complete = Stack.CONSUMER_ORDER.stream()
+                    .allMatch(c -> stack.consumer(c).rows() >= total);
+            if (complete) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        Thread.sleep((long) (opt.sampleSeconds * 1000) + 200);
+        sampler.shutdownNow();
+        double allSeconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Double> cpu2 = cpu();
+
+        double ingestRate = Stats.rate(accepted, replaySeconds);
+        report.para("`./pipeline replay "
+                + opt.root.toAbsolutePath().normalize().relativize(dataset)
+                + (opt.rows > 0 ? " --limit " + opt.rows : "") + (ingestToken != null ? " --token …" : "")
+                + "` (the product's client: batches of 500 rows, 4 in flight) exited " + replayExit + " after "
+                + sec(replaySeconds) + " (its own summary: " + (clientElapsed == null ? "n/a" : sec(clientElapsed))
+                + " of sending, after its first pass over the file). The consumers ran at the same time, as in"
+                + " production, so ingest shared the 2 cores with them (CPU table below).");
+        double end = Double.NaN;
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("stage", "rows", "time", "rows/s", "vs raw ceiling", "goal"));
+        rows.add(List.of(
+                "ingest: replay client → ingest-service → APIData",
+                n(accepted),
+                sec(replaySeconds),
+                n(ingestRate),
+                pct(Stats.ratio(ingestRate, ceiling)) + " of " + n(ceiling),
+                "≥ 80 %: " + Stats.atLeast(Stats.ratio(ingestRate, ceiling), 0.8, "%")));
+        for (String c : Stack.CONSUMER_ORDER) {
+            List<Stats.Sample> s = samples.get(c);
+            Double first = Stats.firstRowAt(s);
+            Double done = Stats.reachedAt(s, total);
+            Double backlog = Stats.backlogRate(s, 5_000);
+            double overall = first == null || done == null ? Double.NaN : Stats.rate(total, done - first);
+            consumerRate.put(c, backlog != null ? backlog : overall);
+            if (done != null) {
+                end = Double.isNaN(end) ? done : Math.max(end, done);
+            }
+            rows.add(List.of(
+                    c + " (first row at " + (first == null ? "n/a" : sec(first)) + ")",
+                    n(s.isEmpty() ? 0 : s.get(s.size() - 1).rows()),
+                    done == null ? "not all" : sec(done),
+                    n(overall) + " overall; "
+                            + (backlog == null ? "never ≥ 5 s behind" : n(backlog) + " while ≥ 5 s behind"),
+                    "below",
+                    ""));
+        }
+        rows.add(List.of(
+                "**end to end**: replay start → last row in the last sink",
+                n(total),
+                sec(end),
+                n(Stats.rate(total, end)),
+                "",
+                "< 300 s on 2 cores: " + Stats.atMost(end, 300, "s")));
+        report.table(rows);
+        report.para("Consumer rates come from each consumer's `pipeline_consumer_rows_total` at `/actuator/prometheus`,"
+                + " sampled every " + opt.sampleSeconds + " s; \"while ≥ 5 s behind\" counts only the intervals that"
+                + " began with the consumer's largest `millisBehindLatest` at 5 s or more, i.e. what it wrote while it"
+                + " had a backlog (its capacity), not how fast rows arrived. Times are from the replay's start;"
+                + " the end-to-end time is interpolated between samples.");
+        lagCurve(total);
+        cpuTable("CPU while the replay ran (" + sec(replaySeconds) + ")", cpu0, cpu1, replaySeconds);
+        cpuTable(
+                "CPU after the replay, until every sink had every row (" + sec(allSeconds - replaySeconds) + ")",
+                cpu1,
+                cpu2,
+                allSeconds - replaySeconds);
+        if (!complete) {
+            report.para("**Not every consumer reached " + n(total) + " rows within 45 min.**");
+        }
+        return complete;
+    }
+
+    private void sample(long t0, long replayPid) {
+        try {
+            double t = (System.nanoTime() - t0) / 1e9;
+            for (String c : Stack.CONSUMER_ORDER) {
+                Stack.ConsumerReading r = stack.consumer(c);
+                samples.get(c).add(new Stats.Sample(t, r.rows(), r.lagMillis()));
+            }
+            for (long p : ProcStats.withDescendants(replayPid)) {
+                if (ProcStats.describe(p).equals("java")) {
+                    clientPeak.merge("rss", ProcStats.peakRssKib(p), Math::max);
+                    clientPeak.merge("cpu", (long) (ProcStats.cpuSeconds(p) * 1000), Math::max);
+                }
+            }
+        } catch (RuntimeException e) {
+            // a sample that could not be taken is simply missing
+        }
+    }
+
+    private void lagCurve(int total) {
+        List<Stats.Sample> first = samples.get(Stack.CONSUMER_ORDER.get(0));
+        int n = first.size();
+        int step = Math.max(1, (int) Math.ceil(n / 40.0));
+        List<List<String>> rows = new ArrayList<>();
+        List<String> head = new ArrayList<>(List.of("t"));
+        for (String c : Stack.CONSUMER_ORDER) {
+            head.add(c + " rows");
+            head.add("behind");
+        }
+        head.add("progress (█ = " + n(total / 20) + " rows; a = archiver, d = dynamo, w = warehouse)");
+        rows.add(head);
+        for (int i = 0; i < n; i++) {
+            if (i % step != 0 && i != n - 1) {
+                continue;
+            }
+            List<String> row = new ArrayList<>();
+            row.add(sec(first.get(i).t()));
+            StringBuilder bars = new StringBuilder();
+            for (String c : Stack.CONSUMER_ORDER) {
+                List<Stats.Sample> s = samples.get(c);
+                Stats.Sample x = i < s.size() ? s.get(i) : s.get(s.size() - 1);
+                row.add(n(x.rows()));
+                row.add(x.lagMillis() <= 0 ? "0" : sec(x.lagMillis() / 1000.0));
+                bars.append(c.charAt(0))
+                        .append(" ")
+                        .append("█".repeat((int) Math.min(20, x.rows() * 20L / Math.max(1, total))))
+                        .append(" ");
+            }
+            row.add("`" + bars.toString().strip() + "`");
+            rows.add(row);
+        }
+        report.para("Lag curve: rows written by each consumer and its largest `millisBehindLatest` over the 4 shards"
+                + " (every " + (step == 1 ? "" : step + " × ") + opt.sampleSeconds + " s):");
+        report.table(rows);
+    }
+
+    private static final Pattern ACCEPTED = Pattern.compile("accepted\\s+([\\d,]+)");
+    private static final Pattern ELAPSED = Pattern.compile("elapsed\\s+([\\d.]+) s");
+
+    static long parseAccepted(String out) {
+        Matcher m = ACCEPTED.matcher(out);
+        long v = -1;
+        while (m.find()) {
+            v = Long.parseLong(m.group(1).replace(",", ""));
+        }
+        return v;
+    }
+
+    static Double parseElapsed(String out) {
+        Matcher m = ELAPSED.matcher(out);
+        Double v = null;
+        while (m.find()) {
+            v = Double.parseDouble(m.group(1));
+        }
+        return v;
+    }
+
+    // ------------------------------------------------------------------------------------------ reconcile
+
+    /** What each sink held after the load. */
+    record Reconciled(
+            int expected,
+            SinkBench.Count warehouse,
+            SinkBench.Count dynamo,
+            SinkBench.Count archive,
+            List<Map<String, AttributeValue>> invoiceItems,
+            List<Map<String, AttributeValue>> customerItems,
+            List<SinkBench.ArchivedObject> objects) {
+        boolean ok() {
+            return warehouse.distinctEventIds() == expected
+                    && dynamo.distinctEventIds() == expected
+                    && archive.distinctEventIds() == expected;
+        }
+    }
+
+    private Reconciled reconcile(SinkBench sinks, int total) throws Exception {
+        report.heading(2, "Reconciliation");
+        Stack.Run rec = stack.pipeline(Map.of(), Duration.ofMinutes(10), "reconcile");
+        if (rec.exit() == 2 && rec.output().contains("usage")) {
+            report.para("(`./pipeline reconcile` is not in this checkout; counted directly below.)");
+        } else {
+            report.para("`./pipeline reconcile` (exit " + rec.exit() + ", " + sec(rec.seconds()) + "):")
+                    .code(tail(rec.output(), 25));
+        }
+        long t = System.nanoTime();
+        SinkBench.Count warehouse = sinks.warehouseCount();
+        List<Map<String, AttributeValue>> invoices = sinks.scanAll("invoices");
+        List<Map<String, AttributeValue>> customers = sinks.scanAll("customers");
+        SinkBench.Count dynamo = SinkBench.countItems(invoices, "eventId");
+        List<SinkBench.ArchivedObject> objects = sinks.archive();
+        SinkBench.Count archive = SinkBench.countArchive(objects);
+        Reconciled r = new Reconciled(total, warehouse, dynamo, archive, invoices, customers, objects);
+        report.para("Counted directly (" + sec((System.nanoTime() - t) / 1e9) + "): `count(DISTINCT event_id)` of"
+                + " `firehose_transactions`; a parallel Scan of `invoices` (one item per line, keyed by invoice and"
+                + " event id); every object under `raw/` fetched, gunzipped and its event ids collected.");
+        report.table(List.of(
+                List.of("sink", "rows / items / lines", "distinct event ids", "expected", ""),
+                countRow("warehouse (PostgreSQL `firehose_transactions`)", warehouse, total),
+                countRow("DynamoDB `invoices`", dynamo, total),
+                countRow("S3 archive `raw/` (" + n(objects.size()) + " objects)", archive, total)));
+        report.para("DynamoDB `customers` holds " + n(customers.size()) + " customer-invoice summaries.");
+        return r;
+    }
+
+    private static List<String> countRow(String sink, SinkBench.Count c, int total) {
+        return List.of(
+                sink,
+                n(c.rows()),
+                n(c.distinctEventIds()),
+                n(total),
+                c.distinctEventIds() == total ? "✔ exactly once" : "✘ differs by " + n(c.distinctEventIds() - total));
+    }
+
+    // ----------------------------------------------------------------------------------------- query-api
+
+    private void queryLoad(Dataset data) throws InterruptedException {
+        report.heading(2, "query-api under load");
+        List<String> invoices = data.invoiceNos();
+        List<String> customers = data.customerIds();
+        String[] analytics = {
+            "/analytics/revenue?granularity=day",
+            "/analytics/revenue?granularity=month&scope=sales",
+            "/analytics/average-sales?granularity=day",
+            "/analytics/top-products?by=revenue&period=2011-11&limit=10",
+            "/analytics/top-customers?period=2011&limit=10",
+            "/analytics/top-invoices?limit=10&scope=sales",
+        };
+        Map<String, java.util.function.IntFunction<String>> kinds = new LinkedHashMap<>();
+        // Spread over the dataset: a stride through the lists so 50 clients do not read the same few keys.
+        kinds.put(
+                "invoice `GET /invoices/{no}`",
+                i -> "/invoices/" + invoices.get((int) ((i * 7919L) % invoices.size())));
+        kinds.put(
+                "customer `GET /customers/{id}/invoices`",
+                i -> "/customers/" + customers.get((int) ((i * 7919L) % customers.size())) + "/invoices");
+        kinds.put("analytics (6 questions in turn)", i -> analytics[i % analytics.length]);
+        HttpLoad load = new HttpLoad();
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("read", "requests", "p50", "p99", "max", "requests/s", "statuses"));
+        for (var k : kinds.entrySet()) {
+            HttpLoad.Result r = load.readLoad(
+                    "http://localhost:8080",
+                    analystToken,
+                    opt.clients,
+                    Duration.ofSeconds(opt.querySeconds),
+                    k.getValue());
+            rows.add(List.of(
+                    k.getKey(),
+                    n(r.latenciesMicros().length),
+                    Stats.ms(r.p(50)),
+                    Stats.ms(r.p(99)),
+                    Stats.ms(r.p(100)),
+                    n(r.throughput()),
+                    r.statuses() + (r.errors() > 0 ? ", " + r.errors() + " I/O errors" : "")));
+        }
+        report.para(opt.clients + " concurrent clients (one thread each, requests back to back, HTTP/1.1 keep-alive"
+                + (analystToken != null ? ", an `analyst` token from the issuer" : "") + ") for " + opt.querySeconds
+                + " s per kind of read, on the full load just reconciled; invoice numbers (" + n(invoices.size())
+                + ") and customer ids (" + n(customers.size()) + ") are all those in the rows sent. Latency is measured"
+                + " at the client, from send to the whole body received.");
+        report.table(rows);
+    }
+
+    // ------------------------------------------------------------------------------------ sink ceilings
+
+    private void sinkCeilings(SinkBench sinks, Reconciled r) throws Exception {
+        report.heading(2, "Each consumer against its sink's raw ceiling");
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of(
+                "consumer",
+                "its rate (end to end)",
+                "raw ceiling, same rows",
+                "rows in ceiling run",
+                "ratio",
+                "goal ≥ 50 %"));
+
+        // PostgreSQL: COPY of the rows the loader wrote, into a scratch table of the same shape.
+        List<byte[]> chunks = sinks.warehouseCopyChunks(10_000);
+        sinks.createScratchTable("bench_scratch_copy");
+        BoundedRun.Result pg = sinks.copyCeiling("bench_scratch_copy", chunks, bound);
+        sinks.dropScratchTable("bench_scratch_copy");
+        rows.add(ceilingRow(
+                "warehouse-loader", "`COPY` in chunks of 10,000 rows, one transaction each, 1 connection", pg));
+
+        // DynamoDB: the same line items and customer summaries, BatchWriteItem into scratch tables.
+        sinks.createScratchTable("invoices", "bench-scratch-invoices");
+        sinks.createScratchTable("customers", "bench-scratch-customers");
+        List<SinkBench.Chunk> items = SinkBench.interleave(
+                "bench-scratch-invoices", r.invoiceItems(), "bench-scratch-customers", r.customerItems());
+        BoundedRun.Result ddb = sinks.batchWriteCeiling(items, bound);
+        rows.add(ceilingRow(
+                "dynamo-writer",
+                "`BatchWriteItem` loop, 25 items a call, line items with the customer summaries spread among them, "
+                        + opt.threads + " threads",
+                ddb));
+
+        // S3: the archived objects' bytes again, under a scratch prefix.
+        BoundedRun.Result s3 = sinks.putObjectCeiling(r.objects(), bound);
+        rows.add(ceilingRow("s3-archiver", "`PutObject` of the same objects' bytes, " + opt.threads + " threads", s3));
+        report.para("After the load, with the consumers idle, each store takes the rows its consumer wrote — read back"
+                + " from the sink itself, so they are the same rows and bytes — the plainest way its API allows, into"
+                + " scratch tables/prefix (PostgreSQL: a table `LIKE firehose_transactions INCLUDING ALL`, i.e. the"
+                + " same columns, primary key and indexes, without the BI triggers). Each ceiling run stops starting"
+                + " work after " + opt.boundSeconds + " s; its rate is over what it wrote. The consumer's rate is its"
+                + " rate in the end-to-end run while it had a backlog (or overall, if it never had one).");
+        report.table(rows);
+    }
+
+    private List<String> ceilingRow(String consumer, String how, BoundedRun.Result r) {
+        double mine = consumerRate.getOrDefault(consumer, Double.NaN);
+        double ratio = Stats.ratio(mine, r.rate());
+        return List.of(
+                consumer,
+                n(mine) + " rows/s",
+                n(r.rate()) + " rows/s (" + how + ")",
+                n(r.rows()) + " in " + sec(r.seconds()) + (r.complete() ? "" : " (time limit)"),
+                pct(ratio),
+                Stats.atLeast(ratio, 0.5, "%"));
+    }
+
+    // ------------------------------------------------------------------------------------ reference way
+
+    private void referenceWay(KinesisBench kinesis, SinkBench sinks, Dataset data, Reconciled r) throws Exception {
+        int slice = Math.min(opt.slice, data.rows.size());
+        report.heading(2, "The reference designs' way, side by side (" + n(slice) + "-row slice)");
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("layer", "this pipeline", "one at a time", "ratio", "goal ≥ 20×"));
+
+        // Client: the batched replay of the slice (its own file, so its own keys) vs one POST per row.
+        Path sliceFile = Dataset.writeSlice(dataset, slice, stack.logs.resolve("slice-" + slice + ".csv"));
+        List<String> args = new ArrayList<>(List.of("replay", sliceFile.toString()));
+        if (ingestToken != null) {
+            args.addAll(List.of("--token", ingestToken));
+        }
+        Stack.Run batched = stack.pipeline(Map.of(), Duration.ofMinutes(20), args.toArray(String[]::new));
+        long accepted = parseAccepted(batched.output());
+        Double sending = parseElapsed(batched.output());
+        double batchedRate = Stats.rate(accepted, sending != null ? sending : batched.seconds());
+        HttpLoad http = new HttpLoad();
+        BoundedRun.Result perPost = http.postPerRow(
+                "http://localhost:8081/transactions",
+                ingestToken,
+                data.rows.subList(0, slice),
+                "bench-per-row-" + Instant.now().getEpochSecond(),
+                opt.threads,
+                bound);
+        rows.add(refRow(
+                "client → ingest-service: `./pipeline replay` (500 rows a POST, 4 in flight) vs one POST per row"
+                        + " (own `Idempotency-Key`, " + opt.threads + " in flight)",
+                batchedRate,
+                perPost,
+                slice));
+
+        // Kinesis: the slice packed (PutRecords) vs one PutRecord per row, each on a new empty stream.
+        List<TransactionEvent> events = Dataset.requests(data.rows.subList(0, slice), 500, PER_ROW_STREAM).stream()
+                .flatMap(List::stream)
+                .toList();
+        ShardMap shards = kinesis.createStream(PACKED_STREAM);
+        BoundedRun.Result packed = kinesis.putPacked(
+                PACKED_STREAM,
+                KinesisBench.pack(Dataset.requests(data.rows.subList(0, slice), 500, PACKED_STREAM), shards),
+                opt.threads,
+                Duration.ofHours(1));
+        kinesis.deleteStream(PACKED_STREAM);
+        kinesis.createStream(PER_ROW_STREAM);
+        BoundedRun.Result perRecord = kinesis.putPerRow(PER_ROW_STREAM, events, opt.threads, bound);
+        kinesis.deleteStream(PER_ROW_STREAM);
+        rows.add(refRow(
+                "Kinesis, SDK straight: packed records with `PutRecords` vs one `PutRecord` per row (" + opt.threads
+                        + " threads each, empty 4-shard streams)",
+                packed.rate(),
+                perRecord,
+                slice));
+
+        // Sinks: one write per row vs the consumers' batches (their end-to-end rate).
+        sinks.createScratchTable("bench_scratch_rows");
+        BoundedRun.Result inserts = sinks.insertPerRow("bench_scratch_rows", sinks.warehouseRows(slice), bound);
+        sinks.dropScratchTable("bench_scratch_rows");
+        rows.add(refRow(
+                "warehouse: warehouse-loader (COPY + upsert + BI summaries per batch) vs one `INSERT` per row,"
+                        + " autocommit, " + opt.threads + " connections",
+                consumerRate.getOrDefault("warehouse-loader", Double.NaN),
+                inserts,
+                slice));
+        BoundedRun.Result puts = sinks.putItemPerRow(
+                "bench-scratch-invoices",
+                r.invoiceItems().subList(0, Math.min(slice, r.invoiceItems().size())),
+                bound);
+        sinks.deleteScratchTable("bench-scratch-invoices");
+        sinks.deleteScratchTable("bench-scratch-customers");
+        rows.add(refRow(
+                "DynamoDB: dynamo-writer (BatchWriteItem + customer summaries) vs one `PutItem` per row (the line item"
+                        + " only), " + opt.threads + " threads",
+                consumerRate.getOrDefault("dynamo-writer", Double.NaN),
+                puts,
+                slice));
+        List<byte[]> lines = new ArrayList<>();
+        for (var o : r.objects()) {
+            for (byte[] l : o.lines()) {
+                if (lines.size() < slice) {
+                    lines.add(l);
+                }
+            }
+        }
+        BoundedRun.Result objects = sinks.putObjectPerRow(lines, bound);
+        rows.add(refRow(
+                "S3: s3-archiver (one gzip object per batch and day) vs one `PutObject` per row (its JSON line), "
+                        + opt.threads + " threads",
+                consumerRate.getOrDefault("s3-archiver", Double.NaN),
+                objects,
+                slice));
+        report.para("The same first " + n(slice) + " rows of the dataset each way. \"This pipeline\" is: the replay of"
+                + " a file holding just those rows (so new idempotency keys) — rows/s over its sending time; the packed"
+                + " records of those rows put straight with the SDK; and each consumer's rate into its sink from the"
+                + " end-to-end run. Each one-at-a-time run stops starting work after " + opt.boundSeconds
+                + " s: where it"
+                + " did not finish, its rate is over the rows it wrote, and the time the whole slice would take is"
+                + " extrapolated from that rate and marked so. The per-row POSTs' rows went onto APIData (after the"
+                + " reconciliation and the query load); the scratch writes went to scratch streams, tables and `"
+                + SinkBench.SCRATCH_PREFIX + "` in the bucket.");
+        report.table(rows);
+    }
+
+    private static List<String> refRow(String layer, double ours, BoundedRun.Result perRow, int slice) {
+        double ratio = Stats.ratio(ours, perRow.rate());
+        String done = perRow.complete()
+                ? n(perRow.rows()) + " rows in " + sec(perRow.seconds())
+                : n(perRow.rows()) + " rows in " + sec(perRow.seconds()) + " (time limit; the slice would take ~"
+                        + sec(slice / Math.max(perRow.rate(), 1e-9)) + ", extrapolated)";
+        return List.of(
+                layer,
+                n(ours) + " rows/s",
+                n(perRow.rate()) + " rows/s (" + done + ")",
+                times(ratio),
+                Stats.atLeast(ratio, 20, "×"));
+    }
+
+    // ----------------------------------------------------------------------------------------- memory, CPU
+
+    private void memory() {
+        report.heading(2, "Memory: peak RSS of each process");
+        Map<String, long[]> byName = new TreeMap<>();
+        for (Proc p : stack.processes()) {
+            long kib = ProcStats.peakRssKib(p.pid());
+            if (kib < 0) {
+                continue;
+            }
+            byName.merge(p.name(), new long[] {kib, 1}, (a, b) -> new long[] {Math.max(a[0], b[0]), a[1] + b[1]});
+        }
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("process", "peak RSS (VmHWM)"));
+        long sum = 0;
+        for (var e : byName.entrySet()) {
+            sum += e.getValue()[0];
+            rows.add(List.of(
+                    e.getKey() + (e.getValue()[1] > 1 ? " (largest of " + e.getValue()[1] + " processes)" : ""),
+                    Stats.mb(e.getValue()[0])));
+        }
+        Long client = clientPeak.get("rss");
+        rows.add(List.of(
+                "replay client (`./pipeline replay`, the full run)", client == null ? "n/a" : Stats.mb(client)));
+        rows.add(List.of(
+                "this benchmark's JVM (holds the dataset and the read-back sinks)",
+                Stats.mb(ProcStats.peakRssKib(ProcessHandle.current().pid()))));
+        report.para("VmHWM from `/proc/<pid>/status` at the end of the run (so the peak over every phase above);"
+                + " the client's was read while it ran. PostgreSQL's backends share its buffers, so only the largest"
+                + " is shown. Sum of the rows above except the client and the benchmark: " + Stats.mb(sum) + ".");
+        report.table(rows);
+    }
+
+    /** CPU seconds used so far by each process of the suite (grouped by what it is) and by this JVM. */
+    private Map<String, Double> cpu() {
+        Map<String, Double> out = new TreeMap<>();
+        for (Proc p : stack.processes()) {
+            double s = ProcStats.cpuSeconds(p.pid());
+            if (s >= 0) {
+                out.merge(p.name(), s, Double::sum);
+            }
+        }
+        out.put(
+                "benchmark JVM (raw SDK clients, sampling)",
+                ProcStats.cpuSeconds(ProcessHandle.current().pid()));
+        return out;
+    }
+
+    private void cpuTable(String title, Map<String, Double> before, Map<String, Double> after, double seconds) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("process", "CPU s", "share of 2 cores"));
+        double total = 0;
+        for (var e : after.entrySet()) {
+            double used = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+            if (used < 0.05) {
+                continue;
+            }
+            total += used;
+            rows.add(
+                    List.of(e.getKey(), String.format(java.util.Locale.ROOT, "%.1f", used), pct(used / (2 * seconds))));
+        }
+        if (title.startsWith("CPU while the replay")) {
+            Long c = clientPeak.get("cpu");
+            if (c != null) {
+                rows.add(List.of(
+                        "replay client (java)",
+                        String.format(java.util.Locale.ROOT, "%.1f", c / 1000.0),
+                        pct(c / 1000.0 / (2 * seconds))));
+                total += c / 1000.0;
+            }
+        }
+        rows.add(List.of("**all**", String.format(java.util.Locale.ROOT, "%.1f", total), pct(total / (2 * seconds))));
+        report.para(title + " — CPU seconds per process from `/proc/<pid>/stat` (utime + stime):");
+        report.table(rows);
+    }
+
+    private static String tail(String s, int lines) {
+        String[] all = s.strip().split("\n");
+        return String.join("\n", java.util.Arrays.asList(all).subList(Math.max(0, all.length - lines), all.length));
+    }
+}

@@ -1,0 +1,173 @@
+package com.ecommerce.pipeline.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The running suite, driven through ./pipeline exactly as a user drives it. */
+final class Stack {
+
+    static final List<String> SERVICES =
+            List.of("ingest-service", "s3-archiver", "dynamo-writer", "warehouse-loader", "query-api");
+    /** The consumers and their actuator ports. */
+    static final Map<String, Integer> CONSUMERS =
+            Map.of("s3-archiver", 8082, "dynamo-writer", 8083, "warehouse-loader", 8084);
+
+    static final List<String> CONSUMER_ORDER = List.of("s3-archiver", "dynamo-writer", "warehouse-loader");
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    final Path root;
+    final Path logs;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    Stack(Path root) {
+        this.root = root;
+        this.logs = root.resolve(".pipeline/bench");
+    }
+
+    /** The result of a command: exit code, seconds, and what it printed (stdout and stderr together). */
+    record Run(int exit, double seconds, String output) {}
+
+    /** Runs ./pipeline with these arguments, output to a log file; extra environment variables may be set. */
+    Run pipeline(Map<String, String> env, Duration timeout, String... args) throws IOException, InterruptedException {
+        Files.createDirectories(logs);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(root.resolve("pipeline").toString());
+        cmd.addAll(List.of(args));
+        Path log = logs.resolve("pipeline-" + args[0] + ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        long start = System.nanoTime();
+        Process p = pb.start();
+        if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            p.destroy();
+            p.waitFor(30, TimeUnit.SECONDS);
+            throw new IllegalStateException("./pipeline " + String.join(" ", args) + " did not finish within "
+                    + timeout.toSeconds() + " s; see " + log);
+        }
+        return new Run(p.exitValue(), (System.nanoTime() - start) / 1e9, Files.readString(log));
+    }
+
+    /** Starts ./pipeline with these arguments and returns at once (the replay, whose memory is sampled). */
+    Process start(Path log, String... args) throws IOException {
+        Files.createDirectories(logs);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(root.resolve("pipeline").toString());
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+    }
+
+    /** A bearer token from the local issuer, or null when this checkout has none (security off). */
+    String token(String role) throws IOException, InterruptedException {
+        Run r = pipeline(Map.of(), Duration.ofMinutes(3), "token", "--role", role);
+        if (r.exit() != 0) {
+            return null;
+        }
+        String[] lines = r.output().strip().split("\n");
+        String last = lines[lines.length - 1].strip();
+        return last.startsWith("ey") ? last : null;
+    }
+
+    /** The pid ./pipeline recorded for a component, or -1. */
+    long pid(String name) {
+        try {
+            return Long.parseLong(Files.readString(root.resolve(".pipeline/pids/" + name + ".pid"))
+                    .strip());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** A process of the suite: what it is and its pid. */
+    record Proc(String name, long pid) {}
+
+    /** Every process of the suite: the local cloud and its emulators (PostgreSQL's backends too), the services. */
+    List<Proc> processes() {
+        List<Proc> out = new ArrayList<>();
+        long cloud = pid("local-cloud");
+        if (cloud > 0) {
+            for (long p : ProcStats.withDescendants(cloud)) {
+                out.add(new Proc(p == cloud ? "local-cloud (java)" : ProcStats.describe(p), p));
+            }
+        }
+        for (String s : SERVICES) {
+            long pid = pid(s);
+            if (pid > 0) {
+                out.add(new Proc(s, pid));
+            }
+        }
+        return out;
+    }
+
+    /** A consumer's rows written so far and the largest millisBehindLatest of its shards, from Prometheus. */
+    record ConsumerReading(long rows, long lagMillis) {}
+
+    ConsumerReading consumer(String name) {
+        String body = get("http://localhost:" + CONSUMERS.get(name) + "/actuator/prometheus", null);
+        return parsePrometheus(body);
+    }
+
+    static ConsumerReading parsePrometheus(String body) {
+        double rows = 0;
+        long lag = 0;
+        for (String line : body.split("\n")) {
+            if (line.startsWith("pipeline_consumer_rows_total")) {
+                rows += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.startsWith("pipeline_consumer_millis_behind_latest")) {
+                lag = Math.max(lag, (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+            }
+        }
+        return new ConsumerReading((long) rows, lag);
+    }
+
+    /** The shards whose leases a consumer holds (from its health), or -1 if it did not answer. */
+    int leases(String name) {
+        try {
+            JsonNode health = JSON.readTree(get("http://localhost:" + CONSUMERS.get(name) + "/actuator/health", null));
+            JsonNode leases = health.path("components")
+                    .path("kinesisConsumer")
+                    .path("details")
+                    .path("leases");
+            return leases.isArray() ? leases.size() : 0;
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    String get(String url, String token) {
+        try {
+            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+            if (token != null) {
+                req.header("Authorization", "Bearer " + token);
+            }
+            return http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                    .body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package com.ecommerce.pipeline.bench;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** The arithmetic of the report: rates, ratios, percentiles, and the number formats it prints. */
+final class Stats {
+
+    private Stats() {}
+
+    /** Rows per second; 0 when nothing was timed. */
+    static double rate(long rows, double seconds) {
+        return seconds <= 0 ? 0 : rows / seconds;
+    }
+
+    /** a / b, or NaN when b is 0 (printed as "n/a"). */
+    static double ratio(double a, double b) {
+        return b == 0 ? Double.NaN : a / b;
+    }
+
+    /** The p-th percentile (0–100) by the nearest-rank method; NaN for no values. */
+    static double percentile(long[] values, double p) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    /** One sample of a consumer: seconds since the start, rows written so far, the largest lag of its shards. */
+    record Sample(double t, long rows, long lagMillis) {}
+
+    /**
+     * The rate a consumer sustained while it had a backlog: rows written over the sampling intervals that
+     * began with its lag at or above {@code minLagMillis}, divided by their duration. Those intervals show
+     * what the consumer can do; the others show only how fast rows arrived. Null when there were none.
+     */
+    static Double backlogRate(List<Sample> samples, long minLagMillis) {
+        double seconds = 0;
+        long rows = 0;
+        for (int i = 1; i < samples.size(); i++) {
+            Sample a = samples.get(i - 1);
+            Sample b = samples.get(i);
+            if (a.lagMillis() >= minLagMillis) {
+                seconds += b.t() - a.t();
+                rows += b.rows() - a.rows();
+            }
+        }
+        return seconds == 0 ? null : rows / seconds;
+    }
+
+    /** Seconds from the start until the samples first reached {@code rows}, interpolated between samples. */
+    static Double reachedAt(List<Sample> samples, long rows) {
+        for (int i = 0; i < samples.size(); i++) {
+            Sample b = samples.get(i);
+            if (b.rows() >= rows) {
+                if (i == 0) {
+                    return b.t();
+                }
+                Sample a = samples.get(i - 1);
+                double f = (double) (rows - a.rows()) / (b.rows() - a.rows());
+                return a.t() + f * (b.t() - a.t());
+            }
+        }
+        return null;
+    }
+
+    /** Seconds from the start until the first row was written. */
+    static Double firstRowAt(List<Sample> samples) {
+        return samples.stream()
+                .filter(s -> s.rows() > 0)
+                .map(Sample::t)
+                .findFirst()
+                .orElse(null);
+    }
+
+    static String n(long v) {
+        return String.format(Locale.ROOT, "%,d", v);
+    }
+
+    /** A rate or count rounded to a whole number with thousands separators. */
+    static String n(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    static String sec(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.1f s", v);
+    }
+
+    static String ms(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, v < 10 ? "%.1f ms" : "%.0f ms", v);
+    }
+
+    static String pct(double ratio) {
+        return Double.isNaN(ratio) ? "n/a" : String.format(Locale.ROOT, "%.0f %%", ratio * 100);
+    }
+
+    static String times(double ratio) {
+        return Double.isNaN(ratio) ? "n/a" : String.format(Locale.ROOT, ratio < 10 ? "%.1f×" : "%.0f×", ratio);
+    }
+
+    static String mb(long kib) {
+        return String.format(Locale.ROOT, "%,.0f MB", kib / 1024.0);
+    }
+
+    /** "met" or how far off a goal of at least {@code goal} the value is. */
+    static String atLeast(double value, double goal, String unit) {
+        if (Double.isNaN(value)) {
+            return "not measured";
+        }
+        return value >= goal ? "met" : "missed by " + fmt(goal - value, unit) + " (" + pct(value / goal) + " of it)";
+    }
+
+    /** "met" or how far over a goal of at most {@code goal} the value is. */
+    static String atMost(double value, double goal, String unit) {
+        if (Double.isNaN(value)) {
+            return "not measured";
+        }
+        return value <= goal
+                ? "met"
+                : "missed by " + fmt(value - goal, unit) + " (" + times(value / goal) + " the goal)";
+    }
+
+    private static String fmt(double v, String unit) {
+        return switch (unit) {
+            case "%" -> String.format(Locale.ROOT, "%.0f points", v * 100);
+            case "×" -> String.format(Locale.ROOT, "%.1f×", v);
+            case "s" -> sec(v);
+            default -> n(v) + " " + unit;
+        };
+    }
+}
