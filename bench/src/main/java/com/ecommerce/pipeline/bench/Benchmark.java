@@ -104,7 +104,6 @@ final class Benchmark {
 
     private void header() {
         report.line("# Benchmark");
-        report.para("");
         report.para("Produced by `" + opt.command + "` on " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
                 + " (UTC). Every figure below was measured in this one run, on this one machine, in the order shown;"
                 + " nothing is extrapolated unless a line says so.");
@@ -132,13 +131,15 @@ final class Benchmark {
             stack.pipeline(Map.of(), Duration.ofMinutes(3), "down");
             return false;
         }
-        ingestToken = stack.token("ingest");
-        analystToken = stack.token("analyst");
+        Stack.Token ingest = stack.token("ingest");
+        Stack.Token analyst = stack.token("analyst");
+        ingestToken = ingest.jwt();
+        analystToken = analyst.jwt();
         report.para("`./pipeline down --purge` (" + sec(purge.seconds()) + "), then `./pipeline up --detach`: every"
-                + " service healthy after " + sec(up.seconds()) + ". Security: "
-                + (ingestToken != null
-                        ? "on; tokens from `./pipeline token --role ingest` and `--role analyst`."
-                        : "off (this checkout has no `./pipeline token`)."));
+                + " service healthy after " + sec(up.seconds()) + ". Tokens: "
+                + (ingestToken != null ? "`ingest` from `./pipeline token --role ingest`" : ingest.problem()) + "; "
+                + (analystToken != null ? "`analyst` from `./pipeline token --role analyst`" : analyst.problem())
+                + ". Without a token the requests go without one (security off).");
         return true;
     }
 
@@ -396,11 +397,12 @@ final class Benchmark {
     private Reconciled reconcile(SinkBench sinks, int total) throws Exception {
         report.heading(2, "Reconciliation");
         Stack.Run rec = stack.pipeline(Map.of(), Duration.ofMinutes(10), "reconcile");
-        if (rec.exit() == 2 && rec.output().contains("usage")) {
-            report.para("(`./pipeline reconcile` is not in this checkout; counted directly below.)");
-        } else {
-            report.para("`./pipeline reconcile` (exit " + rec.exit() + ", " + sec(rec.seconds()) + "):")
+        if (rec.exit() == 0) {
+            report.para("`./pipeline reconcile` (exit 0, " + sec(rec.seconds()) + "):")
                     .code(tail(rec.output(), 25));
+        } else {
+            report.para("`./pipeline reconcile` exited " + rec.exit() + " ("
+                    + tail(rec.output(), 1).strip() + "); counted directly below.");
         }
         long t = System.nanoTime();
         SinkBench.Count warehouse = sinks.warehouseCount();

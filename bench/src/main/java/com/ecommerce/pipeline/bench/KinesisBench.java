@@ -37,8 +37,8 @@ final class KinesisBench {
         deleteStream(name);
         kinesis.createStream(b -> b.streamName(name).shardCount(SHARDS));
         for (int i = 0; i < 120; i++) {
-            var d = kinesis.describeStream(b -> b.streamName(name)).streamDescription();
-            if (d.streamStatus() == StreamStatus.ACTIVE) {
+            var d = describe(name);
+            if (d != null && d.streamStatus() == StreamStatus.ACTIVE) {
                 List<HashKeyRange> ranges = new ArrayList<>();
                 for (var s : d.shards()) {
                     ranges.add(new HashKeyRange(
@@ -51,6 +51,15 @@ final class KinesisBench {
             Thread.sleep(250);
         }
         throw new IllegalStateException("stream " + name + " did not become ACTIVE");
+    }
+
+    /** The stream's description, or null while kinesis-local has not made it visible yet. */
+    private software.amazon.awssdk.services.kinesis.model.StreamDescription describe(String name) {
+        try {
+            return kinesis.describeStream(b -> b.streamName(name)).streamDescription();
+        } catch (ResourceNotFoundException e) {
+            return null;
+        }
     }
 
     /** Deletes the stream and waits until it is gone (kinesis-local frees its memory). */

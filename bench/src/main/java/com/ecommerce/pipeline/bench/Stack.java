@@ -48,7 +48,11 @@ final class Stack {
         List<String> cmd = new ArrayList<>();
         cmd.add(root.resolve("pipeline").toString());
         cmd.addAll(List.of(args));
-        Path log = logs.resolve("pipeline-" + args[0] + ".log");
+        Path log = logs.resolve("pipeline-"
+                + String.join("-", args)
+                        .replaceAll("[^A-Za-z0-9.-]", "_")
+                        .substring(0, Math.min(60, String.join("-", args).length()))
+                + ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(root.toFile())
                 .redirectErrorStream(true)
@@ -78,15 +82,17 @@ final class Stack {
                 .start();
     }
 
-    /** A bearer token from the local issuer, or null when this checkout has none (security off). */
-    String token(String role) throws IOException, InterruptedException {
-        Run r = pipeline(Map.of(), Duration.ofMinutes(3), "token", "--role", role);
-        if (r.exit() != 0) {
-            return null;
-        }
+    /** A bearer token from the local issuer (a JWT), or the reason there is none. */
+    record Token(String jwt, String problem) {}
+
+    Token token(String role) throws IOException, InterruptedException {
+        Run r = pipeline(Map.of(), Duration.ofMinutes(5), "token", "--role", role);
         String[] lines = r.output().strip().split("\n");
         String last = lines[lines.length - 1].strip();
-        return last.startsWith("ey") ? last : null;
+        if (r.exit() == 0 && last.startsWith("ey")) {
+            return new Token(last, null);
+        }
+        return new Token(null, "`./pipeline token --role " + role + "` exited " + r.exit() + ": " + last);
     }
 
     /** The pid ./pipeline recorded for a component, or -1. */
