@@ -5,7 +5,12 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Where a running {@link LocalCloud} answers, and the (dummy) credentials to use. */
+/**
+ * Where a running {@link LocalCloud} answers, and the (dummy) credentials to use.
+ *
+ * @param issuer the local token issuer's URL (also the {@code iss} of its tokens)
+ * @param clientId the {@code client_id} of its tokens
+ */
 public record Endpoints(
         URI kinesis,
         URI dynamodb,
@@ -15,11 +20,20 @@ public record Endpoints(
         String jdbcPassword,
         String region,
         String accessKey,
-        String secretKey) {
+        String secretKey,
+        URI issuer,
+        String clientId) {
+
+    /** Where Spring Boot's resource server finds the issuer (OIDC discovery, then the JWKS). */
+    public static final String ISSUER_URI_PROPERTY = "spring.security.oauth2.resourceserver.jwt.issuer-uri";
+
+    /** The app client ids a token's {@code client_id} (or {@code aud}) must name (pipeline-support). */
+    public static final String CLIENT_IDS_PROPERTY = "pipeline.security.client-ids";
 
     /**
      * The properties that point the Spring Boot services at this local cloud (for example from a
-     * {@code @DynamicPropertySource} in a test, or as {@code --key=value} arguments).
+     * {@code @DynamicPropertySource} in a test, or as {@code --key=value} arguments), including the resource
+     * server's issuer and client id, so that a service with security on accepts this cloud's tokens.
      */
     public Map<String, String> springProperties() {
         Map<String, String> p = new LinkedHashMap<>();
@@ -33,6 +47,8 @@ public record Endpoints(
         p.put("spring.datasource.url", jdbcUrl);
         p.put("spring.datasource.username", jdbcUser);
         p.put("spring.datasource.password", jdbcPassword);
+        p.put(ISSUER_URI_PROPERTY, issuer.toString());
+        p.put(CLIENT_IDS_PROPERTY, clientId);
         return Collections.unmodifiableMap(p);
     }
 }

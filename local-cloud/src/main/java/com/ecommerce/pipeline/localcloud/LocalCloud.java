@@ -2,6 +2,8 @@ package com.ecommerce.pipeline.localcloud;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import com.ecommerce.pipeline.localcloud.tokens.TokenIssuer;
+import com.ecommerce.pipeline.localcloud.tokens.Tokens;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,7 +66,9 @@ public final class LocalCloud implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
     private static final Duration KINESIS_PERSISTENT_STOP_GRACE = Duration.ofSeconds(45);
     private static final String LOCK_FILE = ".local-cloud.lock";
-    private static final List<String> DATA_SUBDIRS = List.of("kinesis", "dynamodb", "s3", "postgres");
+    private static final List<String> DATA_SUBDIRS = List.of("kinesis", "dynamodb", "s3", "postgres", "tokens");
+    /** The token issuer's signing key under the data directory: tokens stay valid across restarts. */
+    private static final String ISSUER_KEY_FILE = "issuer-key.json";
     /**
      * Runs kinesis-local and exits when the parent's end of stdin closes, so that the Node.js process does not outlive
      * a parent that was killed hard (SIGKILL skips shutdown hooks).
@@ -93,6 +97,7 @@ public final class LocalCloud implements AutoCloseable {
     private volatile DynamoDBProxyServer dynamo;
     private volatile EmbeddedPostgres postgres;
     private volatile long postgresPid = -1;
+    private volatile TokenIssuer issuer;
     private volatile Process watchdog;
     private FileChannel lockChannel;
     private FileLock lock;
@@ -111,7 +116,9 @@ public final class LocalCloud implements AutoCloseable {
                 resources.postgres().password(),
                 resources.region(),
                 ACCESS_KEY,
-                SECRET_KEY);
+                SECRET_KEY,
+                config.issuer(),
+                config.clientId());
         this.shutdownHook = new Thread(this::shutdown, "local-cloud-shutdown");
     }
 
@@ -227,6 +234,18 @@ public final class LocalCloud implements AutoCloseable {
         return resources;
     }
 
+    /**
+     * Bearer tokens from this cloud's token issuer (the one {@link Endpoints#springProperties()} points services
+     * at): {@code tokens().forRoles("ingest")}, {@code forCustomer("17850")}, and refused kinds for security tests.
+     */
+    public Tokens tokens() {
+        TokenIssuer running = issuer;
+        if (running == null) {
+            throw new LocalCloudException("the local cloud's token issuer is not running");
+        }
+        return running.tokens();
+    }
+
     public LocalCloudConfig config() {
         return config;
     }
@@ -310,6 +329,12 @@ public final class LocalCloud implements AutoCloseable {
     private void boot(Path kinesisMain, Path s3mockJar, Path s3mockArchive) {
         long t0 = System.nanoTime();
         Path storage = prepareStorage();
+        // first and synchronously: it starts in milliseconds, and a taken port fails before anything slow
+        issuer = TokenIssuer.start(
+                config.issuerPort(),
+                config.issuer(),
+                config.clientId(),
+                config.persistent() ? storage.resolve("tokens").resolve(ISSUER_KEY_FILE) : null);
         kinesis = startKinesis(kinesisMain, storage.resolve("kinesis"));
         s3mock = startS3Mock(s3mockJar, s3mockArchive, storage.resolve("s3"));
         AtomicInteger threads = new AtomicInteger();
@@ -637,6 +662,11 @@ public final class LocalCloud implements AutoCloseable {
         stoppers.add(stopper(stopMillis, "s3mock", () -> {
             if (s3mock != null) {
                 s3mock.stop(STOP_GRACE);
+            }
+        }));
+        stoppers.add(stopper(stopMillis, "issuer", () -> {
+            if (issuer != null) {
+                issuer.close();
             }
         }));
         stoppers.add(stopper(stopMillis, "dynamodb", () -> {

@@ -1,7 +1,9 @@
 package com.ecommerce.pipeline.localcloud;
 
+import com.ecommerce.pipeline.localcloud.tokens.TokenIssuer;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,10 +18,16 @@ import java.util.stream.Collectors;
  * <pre>
  * java -jar local-cloud/target/local-cloud-0.1.0-SNAPSHOT-exec.jar [--data-dir DIR] [--kinesis-port N]
  *      [--kinesis-tls-port N] [--dynamodb-port N] [--s3-port N] [--s3-https-port N] [--postgres-port N]
+ *      [--issuer-port N] [--issuer-url URL] [--client-id ID]
+ * java -jar local-cloud/target/local-cloud-0.1.0-SNAPSHOT-exec.jar --issuer-only [--issuer-port N] [--issuer-url URL]
+ *      [--client-id ID] [--data-dir DIR]
  * java -jar local-cloud/target/local-cloud-0.1.0-SNAPSHOT-exec.jar --purge [--data-dir DIR]
  * </pre>
  *
- * <p>Prints {@code LOCAL-CLOUD READY kinesis=... dynamodb=... s3=... postgres=...} on stdout once everything is
+ * <p>{@code --issuer-only} runs just the token issuer (for docker compose, where the other emulators are LocalStack
+ * and PostgreSQL containers); its key is kept under {@code DIR/tokens}.
+ *
+ * <p>Prints {@code LOCAL-CLOUD READY kinesis=... dynamodb=... s3=... postgres=... issuer=...} on stdout once everything is
  * provisioned, writes the child process ids to {@code <data-dir>/../local-cloud.pids} (one per line; removed after a
  * clean stop), then runs until SIGTERM/SIGINT, which stop every child. Logs go to stderr. Exit codes: 2 a port is in
  * use, 64 bad arguments, 1 any other failure to start.
@@ -35,6 +43,8 @@ public final class LocalCloudMain {
 
     private static final String USAGE = "usage: LocalCloudMain [--data-dir DIR] [--kinesis-port N]"
             + " [--kinesis-tls-port N] [--dynamodb-port N] [--s3-port N] [--s3-https-port N] [--postgres-port N]"
+            + " [--issuer-port N] [--issuer-url URL] [--client-id ID]"
+            + " | --issuer-only [--issuer-port N] [--issuer-url URL] [--client-id ID] [--data-dir DIR]"
             + " | --purge [--data-dir DIR]";
 
     private LocalCloudMain() {}
@@ -65,6 +75,10 @@ public final class LocalCloudMain {
                 fail(EXIT_FAILURE, "cannot purge " + options.dataDir + ": " + e.getMessage());
             }
             OUT.println("LOCAL-CLOUD PURGED " + options.dataDir.toAbsolutePath().normalize());
+            return;
+        }
+        if (options.issuerOnly) {
+            runIssuerOnly(options);
             return;
         }
         LocalCloud cloud;
@@ -99,9 +113,40 @@ public final class LocalCloudMain {
         }
         Endpoints e = cloud.endpoints();
         OUT.println("LOCAL-CLOUD READY kinesis=" + e.kinesis() + " dynamodb=" + e.dynamodb() + " s3=" + e.s3()
-                + " postgres=" + e.jdbcUrl());
+                + " postgres=" + e.jdbcUrl() + " issuer=" + e.issuer());
         OUT.flush();
         new CountDownLatch(1).await(); // until SIGTERM/SIGINT: the shutdown hooks stop everything
+    }
+
+    /** Only the token issuer, in the foreground until SIGTERM/SIGINT. */
+    private static void runIssuerOnly(Options options) throws InterruptedException {
+        LocalCloudConfig config = options.config();
+        TokenIssuer issuer;
+        try {
+            issuer = TokenIssuer.start(
+                    config.issuerPort(),
+                    config.issuer(),
+                    config.clientId(),
+                    config.dataDir().resolve("tokens").resolve("issuer-key.json"));
+        } catch (PortInUseException e) {
+            fail(EXIT_PORT_IN_USE, e.getMessage() + " (--issuer-port)");
+            return;
+        } catch (RuntimeException e) {
+            fail(EXIT_FAILURE, e.getMessage() == null ? e.toString() : e.getMessage());
+            return;
+        }
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            issuer.close();
+                            OUT.println("LOCAL-CLOUD STOPPED");
+                            OUT.flush();
+                        },
+                        "token-issuer-shutdown"));
+        OUT.println("LOCAL-CLOUD READY issuer=" + issuer.issuer() + " port=" + issuer.port() + " client-id="
+                + issuer.clientId());
+        OUT.flush();
+        new CountDownLatch(1).await();
     }
 
     static Path pidsFile(Path dataDir) {
@@ -129,6 +174,9 @@ public final class LocalCloudMain {
         Path dataDir = Path.of(DEFAULT_DATA_DIR);
         boolean purge;
         boolean help;
+        boolean issuerOnly;
+        URI issuerUrl;
+        String clientId;
         final Map<String, Integer> ports = new LinkedHashMap<>();
 
         static Options parse(String[] args) {
@@ -143,6 +191,30 @@ public final class LocalCloudMain {
                 }
                 switch (arg) {
                     case "--purge" -> o.purge = true;
+                    case "--issuer-only" -> o.issuerOnly = true;
+                    case "--issuer-url" -> {
+                        if (value == null) {
+                            value = next(args, ++i, arg);
+                        }
+                        try {
+                            o.issuerUrl = URI.create(value);
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException("--issuer-url needs a URL, got " + value);
+                        }
+                        if (!"http".equals(o.issuerUrl.getScheme()) && !"https".equals(o.issuerUrl.getScheme())
+                                || o.issuerUrl.getHost() == null) {
+                            throw new IllegalArgumentException("--issuer-url needs an http(s) URL, got " + value);
+                        }
+                    }
+                    case "--client-id" -> {
+                        if (value == null) {
+                            value = next(args, ++i, arg);
+                        }
+                        if (value.isBlank()) {
+                            throw new IllegalArgumentException("--client-id needs a value");
+                        }
+                        o.clientId = value;
+                    }
                     case "--help", "-h" -> o.help = true;
                     case "--data-dir" -> {
                         if (value == null) {
@@ -155,7 +227,8 @@ public final class LocalCloudMain {
                             "--dynamodb-port",
                             "--s3-port",
                             "--s3-https-port",
-                            "--postgres-port" -> {
+                            "--postgres-port",
+                            "--issuer-port" -> {
                         if (value == null) {
                             value = next(args, ++i, arg);
                         }
@@ -187,7 +260,10 @@ public final class LocalCloudMain {
                     ports.getOrDefault("--s3-port", d.s3Port()),
                     ports.getOrDefault("--s3-https-port", d.s3HttpsPort()),
                     ports.getOrDefault("--postgres-port", d.postgresPort()),
-                    dataDir);
+                    ports.getOrDefault("--issuer-port", d.issuerPort()),
+                    dataDir,
+                    issuerUrl,
+                    clientId);
         }
     }
 }

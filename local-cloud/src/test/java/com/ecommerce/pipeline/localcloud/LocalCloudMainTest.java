@@ -20,8 +20,10 @@ class LocalCloudMainTest {
 
         assertThat(config).isEqualTo(LocalCloudConfig.contractDefaults(Path.of(".pipeline/data")));
         assertThat(config.ports())
-                .containsValues(4568, 4567, 8000, 9090, 9191, 15432)
-                .hasSize(6);
+                .containsValues(4568, 4567, 8000, 9090, 9191, 15432, 8089)
+                .hasSize(7);
+        assertThat(config.issuer()).hasToString("http://localhost:8089");
+        assertThat(config.clientId()).isEqualTo("pipeline-local");
         assertThat(config.persistent()).isTrue();
     }
 
@@ -36,6 +38,20 @@ class LocalCloudMainTest {
         assertThat(config.s3Port()).isEqualTo(19090);
         assertThat(config.kinesisPort()).isEqualTo(4568);
         assertThat(LocalCloudMain.pidsFile(config.dataDir())).isEqualTo(Path.of("/tmp/x/local-cloud.pids"));
+    }
+
+    @Test
+    void issuerOptions() {
+        LocalCloudConfig config = LocalCloudMain.Options.parse(new String[] {
+                    "--issuer-port", "18089", "--issuer-url", "http://token-issuer:8089", "--client-id=shop-app"
+                })
+                .config();
+
+        assertThat(config.issuerPort()).isEqualTo(18089);
+        assertThat(config.issuer()).hasToString("http://token-issuer:8089");
+        assertThat(config.clientId()).isEqualTo("shop-app");
+        assertThatThrownBy(() -> LocalCloudMain.Options.parse(new String[] {"--issuer-url", "token-issuer:8089"}))
+                .hasMessageContaining("--issuer-url needs an http(s) URL");
     }
 
     @Test
@@ -57,7 +73,8 @@ class LocalCloudMainTest {
                     "--dynamodb-port", String.valueOf(free.dynamoPort()),
                     "--s3-port", String.valueOf(free.s3Port()),
                     "--s3-https-port", String.valueOf(free.s3HttpsPort()),
-                    "--postgres-port", String.valueOf(free.postgresPort()));
+                    "--postgres-port", String.valueOf(free.postgresPort()),
+                    "--issuer-port", String.valueOf(free.issuerPort()));
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 

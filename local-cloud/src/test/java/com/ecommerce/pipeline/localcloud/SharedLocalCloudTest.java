@@ -129,7 +129,9 @@ class SharedLocalCloudTest {
                         "spring.cloud.aws.s3.path-style-access-enabled",
                         "spring.datasource.url",
                         "spring.datasource.username",
-                        "spring.datasource.password")
+                        "spring.datasource.password",
+                        "spring.security.oauth2.resourceserver.jwt.issuer-uri",
+                        "pipeline.security.client-ids")
                 .containsEntry("spring.cloud.aws.region.static", "us-east-1")
                 .containsEntry(
                         "pipeline.kinesis.endpoint",
@@ -144,7 +146,31 @@ class SharedLocalCloudTest {
                         "spring.datasource.url",
                         "jdbc:postgresql://localhost:" + cloud.config().postgresPort() + "/warehouse")
                 .containsEntry("spring.datasource.username", "pipeline")
-                .containsEntry("spring.datasource.password", "pipeline");
+                .containsEntry("spring.datasource.password", "pipeline")
+                .containsEntry(
+                        "spring.security.oauth2.resourceserver.jwt.issuer-uri",
+                        "http://localhost:" + cloud.config().issuerPort())
+                .containsEntry("pipeline.security.client-ids", "pipeline-local");
+    }
+
+    @Test
+    void theTokenIssuerServesDiscoveryAndMintsTokensNamingIt() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI issuer = cloud.endpoints().issuer();
+        String discovery = http.send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create(issuer + "/.well-known/openid-configuration"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(discovery).contains("\"issuer\":\"" + issuer + "\"");
+        com.nimbusds.jwt.JWTClaimsSet claims = com.nimbusds.jwt.SignedJWT.parse(
+                        cloud.tokens().forCustomer("17850"))
+                .getJWTClaimsSet();
+        assertThat(claims.getIssuer()).isEqualTo(issuer.toString());
+        assertThat(claims.getStringClaim("client_id"))
+                .isEqualTo(cloud.endpoints().clientId());
+        assertThat(claims.getStringClaim("custom:customer_id")).isEqualTo("17850");
     }
 
     @Test
