@@ -3,102 +3,113 @@ package com.ecommerce.pipeline.ingest.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ecommerce.pipeline.ingest.LocalCloudProperties;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import com.ecommerce.pipeline.localcloud.LocalCloud;
+import com.ecommerce.pipeline.localcloud.tokens.Tokens;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.time.Instant;
-import java.util.Base64;
-import java.util.Date;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * With security switched on, POST /transactions needs a valid JWT carrying the {@code ingest} (or
- * {@code admin}) Cognito group; health stays open, other actuator endpoints do not.
+ * Security as shipped (on by default, nothing switched in the test): POST /transactions needs a JWT from the
+ * configured issuer (here the local cloud's, found by OIDC discovery as a Cognito user pool would be), for our client
+ * id, unexpired, carrying the {@code ingest} (or {@code admin}) group. Refusals are problem details with {@code
+ * WWW-Authenticate}; health and the API docs stay open, metrics do not.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "pipeline.security.enabled=true")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class IngestSecurityIT {
 
-    private static final KeyPair TRUSTED = rsa();
-    private static final KeyPair OTHER = rsa();
     private static final String ROW =
             """
             {"InvoiceNo":"536365","StockCode":"85123A","Description":"WHITE HANGING HEART T-LIGHT HOLDER","Quantity":6,"InvoiceDate":"12/1/2010 8:26","UnitPrice":2.55,"CustomerID":"17850","Country":"United Kingdom"}""";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @LocalServerPort
     int port;
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private final Tokens tokens = LocalCloud.shared().tokens();
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws Exception {
+    static void properties(DynamicPropertyRegistry registry) {
         LocalCloudProperties.register(registry);
-        Path pem = Files.createTempFile("trusted", ".pem");
-        Files.writeString(
-                pem,
-                "-----BEGIN PUBLIC KEY-----\n"
-                        + Base64.getMimeEncoder()
-                                .encodeToString(TRUSTED.getPublic().getEncoded())
-                        + "\n-----END PUBLIC KEY-----\n");
-        registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location", () -> "file:" + pem);
     }
 
     @Test
-    void noTokenIs401() throws Exception {
-        assertThat(post(null).statusCode()).isEqualTo(401);
+    void noTokenIs401Problem() throws Exception {
+        assertRefused(post(null), 401);
+    }
+
+    @Test
+    void malformedTokenIs401() throws Exception {
+        assertRefused(post("not-a-jwt"), 401);
     }
 
     @Test
     void tokenSignedByAnotherKeyIs401() throws Exception {
-        assertThat(post(token(OTHER, List.of("ingest"), Instant.now().plusSeconds(300)))
-                        .statusCode())
-                .isEqualTo(401);
+        assertRefused(post(tokens.signedByAnotherKey("ingest")), 401);
     }
 
     @Test
     void expiredTokenIs401() throws Exception {
-        assertThat(post(token(TRUSTED, List.of("ingest"), Instant.now().minusSeconds(600)))
-                        .statusCode())
-                .isEqualTo(401);
+        assertRefused(post(tokens.expired("ingest")), 401);
     }
 
     @Test
-    void tokenWithoutTheIngestRoleIs403() throws Exception {
-        assertThat(post(token(TRUSTED, List.of("analyst"), Instant.now().plusSeconds(300)))
-                        .statusCode())
-                .isEqualTo(403);
+    void tokenForAnotherClientIs401() throws Exception {
+        assertRefused(post(tokens.forClient("another-app", "ingest")), 401);
+    }
+
+    @Test
+    void tokenFromAnotherIssuerIs401() throws Exception {
+        assertRefused(post(tokens.fromAnotherIssuer("ingest")), 401);
+    }
+
+    @Test
+    void tokenWithoutTheIngestRoleIs403Problem() throws Exception {
+        assertRefused(post(tokens.forRoles("analyst")), 403);
+        assertRefused(post(tokens.forCustomer("17850")), 403);
     }
 
     @Test
     void ingestAndAdminTokensArePosted() throws Exception {
-        assertThat(post(token(TRUSTED, List.of("ingest"), Instant.now().plusSeconds(300)))
-                        .statusCode())
-                .isEqualTo(202);
-        assertThat(post(token(TRUSTED, List.of("admin"), Instant.now().plusSeconds(300)))
-                        .statusCode())
-                .isEqualTo(202);
+        assertThat(post(tokens.forRoles("ingest")).statusCode()).isEqualTo(202);
+        assertThat(post(tokens.forRoles("admin")).statusCode()).isEqualTo(202);
     }
 
     @Test
-    void healthIsOpenButMetricsAreNot() throws Exception {
+    void healthInfoAndApiDocsAreOpenButMetricsAreNot() throws Exception {
         assertThat(get("/actuator/health").statusCode()).isEqualTo(200);
-        assertThat(get("/actuator/prometheus").statusCode()).isEqualTo(401);
+        assertThat(get("/actuator/info").statusCode()).isEqualTo(200);
+        HttpResponse<String> docs = get("/v3/api-docs");
+        assertThat(docs.statusCode()).isEqualTo(200);
+        JsonNode post =
+                JSON.readTree(docs.body()).get("paths").get("/transactions").get("post");
+        assertThat(post.get("requestBody").get("content").propertyNames()).contains("application/json", "text/csv");
+        assertThat(post.get("responses").propertyNames()).contains("202", "400", "401", "403", "413", "415");
+        assertThat(docs.body()).contains("\"bearer\"");
+        assertThat(get("/swagger-ui/index.html").statusCode()).isEqualTo(200);
+        assertRefused(get("/actuator/prometheus"), 401);
+        assertThat(get("/actuator/env").statusCode()).isIn(401, 404);
+    }
+
+    private static void assertRefused(HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        assertThat(response.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(h -> assertThat(h).startsWith("Bearer"));
+        JsonNode problem = JSON.readTree(response.body());
+        assertThat(problem.get("status").asInt()).isEqualTo(status);
+        assertThat(problem.get("detail").asString()).isNotBlank();
+        assertThat(response.body()).doesNotContain("accepted", "idempotencyKey");
     }
 
     private HttpResponse<String> post(String token) throws Exception {
@@ -116,27 +127,5 @@ class IngestSecurityIT {
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String token(KeyPair keys, List<String> groups, Instant expiry) throws Exception {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .subject("test-client")
-                .claim("cognito:groups", groups)
-                .issueTime(Date.from(expiry.minusSeconds(3600)))
-                .expirationTime(Date.from(expiry))
-                .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
-        jwt.sign(new RSASSASigner(keys.getPrivate()));
-        return jwt.serialize();
-    }
-
-    private static KeyPair rsa() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -173,6 +173,7 @@ class PostTransactionsIT {
     private HttpResponse<String> post(String contentType, String body, String key) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/transactions"))
                 .header("Content-Type", contentType)
+                .header("Authorization", LocalCloudProperties.ingestAuthorization())
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (key != null) {
             request.header("Idempotency-Key", key);

@@ -113,6 +113,7 @@ class RejectedRequestsIT {
     void invalidIdempotencyKeyIs400() throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/transactions"))
                 .header("Content-Type", "application/json")
+                .header("Authorization", LocalCloudProperties.ingestAuthorization())
                 .header("Idempotency-Key", "has spaces in it")
                 .POST(HttpRequest.BodyPublishers.ofString(GOOD_ROW))
                 .build();
@@ -127,6 +128,7 @@ class RejectedRequestsIT {
         keysSent.add(key);
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/transactions"))
                 .header("Content-Type", contentType)
+                .header("Authorization", LocalCloudProperties.ingestAuthorization())
                 .header("Idempotency-Key", key)
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();

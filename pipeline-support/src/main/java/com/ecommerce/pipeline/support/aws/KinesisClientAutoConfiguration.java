@@ -6,6 +6,7 @@ import io.awspring.cloud.autoconfigure.core.RegionProviderAutoConfiguration;
 import java.time.Duration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import software.amazon.awssdk.http.Protocol;
@@ -16,9 +17,11 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
  * Spring Cloud AWS has no Kinesis client auto-configuration, so this one gives every service the
  * same {@link KinesisAsyncClient}: region and credentials from {@code spring.cloud.aws.*} (the one
  * switch between the local cloud, LocalStack and real AWS), endpoint from {@code
- * pipeline.kinesis.endpoint} when an emulator is used.
+ * pipeline.kinesis.endpoint} when an emulator is used. Only for services that name a stream ({@code
+ * pipeline.kinesis.stream}): query-api names none and gets no Kinesis client.
  */
 @AutoConfiguration(after = {CredentialsProviderAutoConfiguration.class, RegionProviderAutoConfiguration.class})
+@ConditionalOnProperty(prefix = "pipeline.kinesis", name = "stream")
 @EnableConfigurationProperties(KinesisProperties.class)
 public class KinesisClientAutoConfiguration {
 

@@ -6,17 +6,27 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * One filter chain for the HTTP services. Each service says which role a path needs through
  * {@link AccessRules} beans; health, info and the API docs stay open; everything else needs a valid
- * token. With {@code pipeline.security.enabled=false} the rules are not applied (local demo only).
+ * token: signature from the issuer's JWKS, issuer, expiry (Spring Boot, from {@code
+ * spring.security.oauth2.resourceserver.jwt.issuer-uri}) and client id ({@link ClientIdValidator}).
+ * 401 and 403 are problem details. With {@code pipeline.security.enabled=false} the rules are not
+ * applied (tests that are not about security only).
  */
 @AutoConfiguration
 @ConditionalOnClass({SecurityFilterChain.class, org.springframework.security.oauth2.jwt.Jwt.class})
 @EnableConfigurationProperties(SecurityProperties.class)
 public class SecurityAutoConfiguration {
+
+    @Bean
+    OAuth2TokenValidator<Jwt> pipelineClientIdValidator(SecurityProperties properties) {
+        return new ClientIdValidator(properties.clientIds());
+    }
 
     @Bean
     SecurityFilterChain pipelineSecurityFilterChain(
@@ -27,6 +37,7 @@ public class SecurityAutoConfiguration {
             http.authorizeHttpRequests(a -> a.anyRequest().permitAll());
             return http.build();
         }
+        ProblemResponses problems = new ProblemResponses();
         http.authorizeHttpRequests(a -> {
                     a.requestMatchers(
                                     "/actuator/health",
@@ -41,7 +52,10 @@ public class SecurityAutoConfiguration {
                     a.anyRequest().authenticated();
                 })
                 .oauth2ResourceServer(
-                        o -> o.jwt(j -> j.jwtAuthenticationConverter(new JwtRoles(properties.rolesClaim()))));
+                        o -> o.jwt(j -> j.jwtAuthenticationConverter(new JwtRoles(properties.rolesClaim())))
+                                .authenticationEntryPoint(problems)
+                                .accessDeniedHandler(problems))
+                .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems));
         return http.build();
     }
 }
