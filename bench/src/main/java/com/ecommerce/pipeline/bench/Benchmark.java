@@ -48,6 +48,10 @@ final class Benchmark {
     private final Map<String, Long> clientPeak = new ConcurrentHashMap<>();
     /** Each consumer's rate into its sink in the end-to-end run (while it had a backlog, if it had one). */
     private final Map<String, Double> consumerRate = new LinkedHashMap<>();
+    /** The goals table at the end: goal, measured, verdict. */
+    private final List<List<String>> goals = new ArrayList<>();
+    /** The busiest processes of each phase, from the CPU tables. */
+    private final Map<String, String> busiest = new LinkedHashMap<>();
 
     Benchmark(BenchCommand opt, Path root, Path dataset, Path reportFile) {
         this.opt = opt;
@@ -88,6 +92,7 @@ final class Benchmark {
             sinkCeilings(sinks, r);
             referenceWay(kinesis, sinks, data, r);
             memory();
+            summary();
         } catch (Exception | Error e) {
             report.heading(2, "Run aborted").para("The run stopped with `" + e + "`; the figures above are real.");
             exit = 1;
@@ -248,6 +253,10 @@ final class Benchmark {
         double end = Double.NaN;
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("stage", "rows", "time", "rows/s", "vs raw ceiling", "goal"));
+        goals.add(List.of(
+                "ingest ≥ 80 % of the raw Kinesis ceiling",
+                pct(Stats.ratio(ingestRate, ceiling)) + " (" + n(ingestRate) + " vs " + n(ceiling) + " rows/s)",
+                Stats.atLeast(Stats.ratio(ingestRate, ceiling), 0.8, "%")));
         rows.add(List.of(
                 "ingest: replay client → ingest-service → APIData",
                 n(accepted),
@@ -281,6 +290,10 @@ final class Benchmark {
                 n(Stats.rate(total, end)),
                 "",
                 "< 300 s on 2 cores: " + Stats.atMost(end, 300, "s")));
+        goals.add(List.of(
+                "end to end < 5 min on 2 cores",
+                sec(end) + " for " + n(total) + " rows (" + n(Stats.rate(total, end)) + " rows/s)",
+                Stats.atMost(end, 300, "s")));
         report.table(rows);
         report.para("Consumer rates come from each consumer's `pipeline_consumer_rows_total` at `/actuator/prometheus`,"
                 + " sampled every " + opt.sampleSeconds + " s; \"while ≥ 5 s behind\" counts only the intervals that"
@@ -502,7 +515,9 @@ final class Benchmark {
         BoundedRun.Result pg = sinks.copyCeiling("bench_scratch_copy", chunks, bound);
         sinks.dropScratchTable("bench_scratch_copy");
         rows.add(ceilingRow(
-                "warehouse-loader", "`COPY` in chunks of 10,000 rows, one transaction each, 1 connection", pg));
+                "warehouse-loader",
+                "`COPY` in chunks of 10,000 rows, one transaction each, " + opt.threads + " connections",
+                pg));
 
         // DynamoDB: the same line items and customer summaries, BatchWriteItem into scratch tables.
         sinks.createScratchTable("invoices", "bench-scratch-invoices");
@@ -531,6 +546,10 @@ final class Benchmark {
     private List<String> ceilingRow(String consumer, String how, BoundedRun.Result r) {
         double mine = consumerRate.getOrDefault(consumer, Double.NaN);
         double ratio = Stats.ratio(mine, r.rate());
+        goals.add(List.of(
+                consumer + " ≥ 50 % of its sink's raw ceiling",
+                pct(ratio) + " (" + n(mine) + " vs " + n(r.rate()) + " rows/s)",
+                Stats.atLeast(ratio, 0.5, "%")));
         return List.of(
                 consumer,
                 n(mine) + " rows/s",
@@ -618,11 +637,11 @@ final class Benchmark {
                 slice));
         List<byte[]> lines = new ArrayList<>();
         for (var o : r.objects()) {
-            for (byte[] l : o.lines()) {
-                if (lines.size() < slice) {
-                    lines.add(l);
-                }
+            if (lines.size() >= slice) {
+                break;
             }
+            List<byte[]> more = SinkBench.gunzipLines(o.bytes());
+            lines.addAll(more.subList(0, Math.min(more.size(), slice - lines.size())));
         }
         BoundedRun.Result objects = sinks.putObjectPerRow(lines, bound);
         rows.add(refRow(
@@ -643,8 +662,12 @@ final class Benchmark {
         report.table(rows);
     }
 
-    private static List<String> refRow(String layer, double ours, BoundedRun.Result perRow, int slice) {
+    private List<String> refRow(String layer, double ours, BoundedRun.Result perRow, int slice) {
         double ratio = Stats.ratio(ours, perRow.rate());
+        goals.add(List.of(
+                "≥ 20× the one-at-a-time way: " + layer.substring(0, layer.indexOf(':')),
+                times(ratio) + " (" + n(ours) + " vs " + n(perRow.rate()) + " rows/s)",
+                Stats.atLeast(ratio, 20, "×")));
         String done = perRow.complete()
                 ? n(perRow.rows()) + " rows in " + sec(perRow.seconds())
                 : n(perRow.rows()) + " rows in " + sec(perRow.seconds()) + " (time limit; the slice would take ~"
@@ -709,8 +732,21 @@ final class Benchmark {
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("process", "CPU s", "share of 2 cores"));
         double total = 0;
+        List<Map.Entry<String, Double>> used0 = new ArrayList<>();
         for (var e : after.entrySet()) {
-            double used = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+            used0.add(Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)));
+        }
+        used0.sort((a, b) -> Double.compare(b.getValue(), a.getValue()));
+        busiest.put(
+                title,
+                String.join(
+                        ", ",
+                        used0.stream()
+                                .limit(3)
+                                .map(e -> e.getKey() + " " + pct(e.getValue() / (2 * seconds)))
+                                .toList()));
+        for (var e : used0) {
+            double used = e.getValue();
             if (used < 0.05) {
                 continue;
             }
@@ -731,6 +767,17 @@ final class Benchmark {
         rows.add(List.of("**all**", String.format(java.util.Locale.ROOT, "%.1f", total), pct(total / (2 * seconds))));
         report.para(title + " — CPU seconds per process from `/proc/<pid>/stat` (utime + stime):");
         report.table(rows);
+    }
+
+    private void summary() {
+        report.heading(2, "Goals");
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("goal", "measured", "verdict"));
+        rows.addAll(goals);
+        report.table(rows);
+        report.para("Where the CPU went (busiest processes, share of the 2 cores):");
+        busiest.forEach((phase, top) -> report.line("- " + phase + ": " + top));
+        report.line("");
     }
 
     private static String tail(String s, int lines) {

@@ -116,18 +116,44 @@ final class SinkBench {
         }
     }
 
-    /** The raw ceiling: COPY of the same rows, one chunk per transaction, on one connection. */
+    /** The raw ceiling: COPY of the same rows, one chunk per transaction, one connection per thread. */
     BoundedRun.Result copyCeiling(String table, List<byte[]> chunks, Duration limit) throws SQLException {
-        try (Connection c = pg()) {
-            var copy = c.unwrap(PGConnection.class).getCopyAPI();
-            return BoundedRun.run(chunks, 1, limit, chunk -> {
+        try (Connections connections = new Connections()) {
+            return BoundedRun.run(chunks, threads, limit, chunk -> {
                 try {
-                    return copy.copyIn(
-                            "COPY " + table + " (" + PG_COLUMNS + ") FROM STDIN", new ByteArrayInputStream(chunk));
+                    return connections
+                            .get()
+                            .unwrap(PGConnection.class)
+                            .getCopyAPI()
+                            .copyIn(
+                                    "COPY " + table + " (" + PG_COLUMNS + ") FROM STDIN",
+                                    new ByteArrayInputStream(chunk));
                 } catch (SQLException | IOException e) {
                     throw new IllegalStateException("COPY failed: " + e.getMessage(), e);
                 }
             });
+        }
+    }
+
+    /** One connection per thread of a run, closed together at the end. */
+    private static final class Connections implements AutoCloseable {
+        private final Map<Thread, Connection> byThread = new ConcurrentHashMap<>();
+
+        Connection get() {
+            return byThread.computeIfAbsent(Thread.currentThread(), t -> {
+                try {
+                    return pg();
+                } catch (SQLException e) {
+                    throw new IllegalStateException("cannot connect to the warehouse: " + e.getMessage(), e);
+                }
+            });
+        }
+
+        @Override
+        public void close() throws SQLException {
+            for (Connection c : byThread.values()) {
+                c.close();
+            }
         }
     }
 
@@ -154,20 +180,9 @@ final class SinkBench {
         int columns = PG_COLUMNS.split(",").length;
         String sql = "INSERT INTO " + table + " (" + PG_COLUMNS + ") VALUES ("
                 + String.join(",", Collections.nCopies(columns, "?")) + ")";
-        Map<Thread, PreparedStatement> statements = new ConcurrentHashMap<>();
-        List<Connection> connections = Collections.synchronizedList(new ArrayList<>());
-        try {
+        try (Connections connections = new Connections()) {
             return BoundedRun.run(rows, threads, limit, row -> {
-                try {
-                    PreparedStatement ps = statements.computeIfAbsent(Thread.currentThread(), t -> {
-                        try {
-                            Connection c = pg();
-                            connections.add(c);
-                            return c.prepareStatement(sql);
-                        } catch (SQLException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    });
+                try (PreparedStatement ps = connections.get().prepareStatement(sql)) {
                     for (int i = 0; i < row.length; i++) {
                         ps.setObject(i + 1, row[i]);
                     }
@@ -176,10 +191,6 @@ final class SinkBench {
                     throw new IllegalStateException("INSERT failed: " + e.getMessage(), e);
                 }
             });
-        } finally {
-            for (Connection c : connections) {
-                c.close();
-            }
         }
     }
 
@@ -332,7 +343,7 @@ final class SinkBench {
     // ---------------------------------------------------------------- S3
 
     /** One archived object: its key, its bytes, and the event ids in it. */
-    record ArchivedObject(String key, byte[] bytes, List<String> eventIds, List<byte[]> lines) {}
+    record ArchivedObject(String key, byte[] bytes, List<String> eventIds) {}
 
     /** Every object under raw/, fetched and unpacked. */
     List<ArchivedObject> archive() throws InterruptedException {
@@ -346,7 +357,7 @@ final class SinkBench {
             byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray();
             List<byte[]> lines = gunzipLines(bytes);
             List<String> ids = lines.stream().map(SinkBench::eventIdOf).toList();
-            out.add(new ArchivedObject(key, bytes, ids, lines));
+            out.add(new ArchivedObject(key, bytes, ids));
             return lines.size();
         });
         return out;
