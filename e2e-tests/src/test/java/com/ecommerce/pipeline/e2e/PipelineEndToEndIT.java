@@ -5,17 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.ecommerce.pipeline.e2e.SampleRows.Batch;
 import com.ecommerce.pipeline.e2e.SampleRows.Row;
-import com.ecommerce.pipeline.e2e.SampleRows.Summary;
 import com.ecommerce.pipeline.e2e.Sinks.StreamedEvent;
-import java.math.BigDecimal;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +29,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The pipeline end to end, as in production: ingest-service, s3-archiver, dynamo-writer and warehouse-loader
@@ -45,28 +37,24 @@ import tools.jackson.databind.JsonNode;
  * sample go in through HTTP; the stream and the three sinks are read back independently (AWS SDK, JDBC) and
  * compared with what the CSV and the chosen idempotency keys say, never with the services' own output.
  */
+@Order(1)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndIT {
 
-    private static final Duration HEALTHY = Duration.ofMinutes(4);
-    private static final Duration DELIVERED = Duration.ofMinutes(5);
     /** The largest consumer buffer max-age (s3-archiver's 15 s) plus a margin. */
     private static final Duration BUFFERS_AGED = Duration.ofSeconds(20);
+
+    private static final Duration DELIVERED = Stack.DELIVERED;
+    private static final Duration HEALTHY = Stack.HEALTHY;
 
     private static final String KEY_PREFIX = "e2e-sample";
     private static final int FIRST_ROWS = 2000;
     private static final int SECOND_ROWS = 2000;
 
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, String> timings = new LinkedHashMap<>();
 
-    private E2eCloud cloud;
-    private Map<String, String> cloudProperties;
-    private ServiceProcess ingest;
-    private ServiceProcess archiver;
-    private ServiceProcess dynamoWriter;
+    private Stack stack;
     private ServiceProcess warehouseLoader;
     private List<ServiceProcess> consumers;
     private KinesisClient kinesis;
@@ -79,78 +67,39 @@ class PipelineEndToEndIT {
     private List<Row> allRows;
     private List<Batch> firstBatches;
     private List<Batch> secondBatches;
-    private Path workDir;
     private Map<String, Map<String, String>> archiveBeforeRepost;
     private Map<String, Map<String, String>> archiveAfterRepost;
 
     @BeforeAll
     void startTheStack() throws Exception {
-        long start = System.nanoTime();
-        Path root = Path.of(System.getProperty("e2e.repository.root", ".."))
-                .toAbsolutePath()
-                .normalize();
-        workDir = Path.of(System.getProperty("e2e.work.dir", "target")).toAbsolutePath();
-        List<Row> rows = SampleRows.read(root.resolve("data/online_retail_sample.csv"), FIRST_ROWS + SECOND_ROWS);
+        stack = Stack.get();
+        List<Row> rows = SampleRows.read(stack.root.resolve("data/online_retail_sample.csv"), FIRST_ROWS + SECOND_ROWS);
         allRows = rows;
         firstRows = rows.subList(0, FIRST_ROWS);
         firstBatches = SampleRows.batches(KEY_PREFIX, firstRows, 250);
         secondBatches = SampleRows.batches(KEY_PREFIX, rows.subList(FIRST_ROWS, FIRST_ROWS + SECOND_ROWS), 125);
-
-        cloud = E2eCloud.fromSystemProperty();
-        cloudProperties = cloud.springProperties();
-        kinesis = cloud.kinesis();
-        dynamo = cloud.dynamo();
-        s3 = cloud.s3();
-        db = cloud.warehouse();
-        shards = Sinks.shardCount(kinesis);
-        timings.put("local cloud", seconds(start));
-
-        long services = System.nanoTime();
-        ingest = ServiceProcess.of(
-                "ingest-service", root, workDir, ServiceProcess.ingestProperties(cloudProperties), null);
-        archiver = ServiceProcess.of("s3-archiver", root, workDir, cloudProperties, "e2e-s3-archiver-1");
-        dynamoWriter = ServiceProcess.of("dynamo-writer", root, workDir, cloudProperties, "e2e-dynamo-writer-1");
-        warehouseLoader =
-                ServiceProcess.of("warehouse-loader", root, workDir, cloudProperties, "e2e-warehouse-loader-1");
-        consumers = List.of(archiver, dynamoWriter, warehouseLoader);
-        List<ServiceProcess> all = List.of(ingest, archiver, dynamoWriter, warehouseLoader);
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(() -> all.forEach(p -> {
-                    try {
-                        p.kill();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                })));
-        for (ServiceProcess p : all) {
-            p.start();
-        }
-        for (ServiceProcess p : all) {
-            p.awaitHealthy(HEALTHY);
-        }
-        timings.put("services healthy", seconds(services));
+        assertThat(stack.ledger.size())
+                .as("rows sent before this class (it runs first: junit-platform.properties orders the classes)")
+                .isZero();
+        kinesis = stack.cloud.kinesis();
+        dynamo = stack.cloud.dynamo();
+        s3 = stack.cloud.s3();
+        db = stack.db();
+        shards = stack.shards;
+        warehouseLoader = stack.warehouseLoader;
+        consumers = stack.consumers();
+        timings.putAll(stack.timings);
     }
 
+    /** The stack stays up for the next test classes (it stops at JVM exit); only the timings are written. */
     @AfterAll
-    void stopTheStack() throws Exception {
-        for (ServiceProcess p : consumers == null ? List.<ServiceProcess>of() : consumers) {
-            p.stop();
-        }
-        if (ingest != null) {
-            ingest.stop();
-        }
-        if (db != null) {
-            db.close();
-        }
-        if (cloud != null) {
-            cloud.close();
-        }
+    void writeTimings() throws Exception {
         StringBuilder report = new StringBuilder("end-to-end timings:\n");
         timings.forEach((k, v) -> report.append(String.format("  %-45s %s%n", k, v)));
         System.out.print(report);
-        if (workDir != null) {
-            Files.createDirectories(workDir.resolve("e2e-logs"));
-            Files.writeString(workDir.resolve("e2e-logs/timings.txt"), report);
+        if (stack != null) {
+            Files.createDirectories(stack.workDir.resolve("e2e-logs"));
+            Files.writeString(stack.workDir.resolve("e2e-logs/timings.txt"), report);
         }
     }
 
@@ -376,30 +325,9 @@ class PipelineEndToEndIT {
 
     /** The customers table holds exactly the summaries the CSV rows give, for every customer of the rows. */
     private void assertSummaries(List<Row> rows) {
-        Map<String, Summary> expected = SampleRows.summaries(rows);
-        Map<String, Map<String, AttributeValue>> actual = Sinks.customerItems(dynamo, SampleRows.customerIds(rows));
-        assertThat(actual.keySet())
-                .as("customers items (customerId|invoiceKey)")
-                .isEqualTo(expected.keySet());
-        List<String> wrong = new ArrayList<>();
-        expected.forEach((key, s) -> {
-            Map<String, AttributeValue> item = actual.get(key);
-            boolean ok = s.invoiceNo().equals(item.get("invoiceNo").s())
-                    && s.invoiceDate().equals(item.get("invoiceDate").s())
-                    && s.country().equals(item.get("country").s())
-                    && s.lineCount() == Long.parseLong(item.get("lineCount").n())
-                    && s.totalQuantity()
-                            == Long.parseLong(item.get("totalQuantity").n())
-                    && s.totalValue()
-                                    .compareTo(new BigDecimal(
-                                            item.get("totalValue").n()))
-                            == 0
-                    && s.cancelled() == item.get("cancelled").bool();
-            if (!ok) {
-                wrong.add(key + ": expected " + s + ", found " + item);
-            }
-        });
-        assertThat(wrong).as("customer summaries that differ from the CSV").isEmpty();
+        assertThat(Reconciliation.wrongSummaries(dynamo, rows))
+                .as("customer summaries that differ from the CSV")
+                .isEmpty();
     }
 
     /**
@@ -407,67 +335,13 @@ class PipelineEndToEndIT {
      * shards leased) and its sink has written at least as many rows as the stream holds.
      */
     private void awaitCaughtUp(int streamRows) {
-        await("consumers caught up with " + streamRows + " rows on the stream")
-                .atMost(DELIVERED)
-                .pollInterval(Duration.ofSeconds(2))
-                .untilAsserted(() -> {
-                    for (ServiceProcess consumer : consumers) {
-                        JsonNode details = consumer.health()
-                                .path("components")
-                                .path("kinesisConsumer")
-                                .path("details");
-                        assertThat(details.path("leases").size())
-                                .as(consumer.name() + " leases")
-                                .isEqualTo(shards);
-                        JsonNode lag = details.path("millisBehindLatest");
-                        assertThat(lag.size())
-                                .as(consumer.name() + " shards with a lag")
-                                .isEqualTo(shards);
-                        for (JsonNode millis : lag) {
-                            assertThat(millis.asLong())
-                                    .as(consumer.name() + " millisBehindLatest")
-                                    .isZero();
-                        }
-                        assertThat(rowsWritten(consumer))
-                                .as(consumer.name() + " rows written")
-                                .isGreaterThanOrEqualTo(streamRows);
-                    }
-                });
-    }
-
-    /** {@code pipeline_consumer_rows_total}, summed over its series (rows the sink wrote since the start). */
-    private static double rowsWritten(ServiceProcess consumer) throws Exception {
-        double total = 0;
-        for (String line : consumer.get("/actuator/prometheus").split("\n")) {
-            if (line.startsWith("pipeline_consumer_rows_total")) {
-                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return total;
+        Map<ServiceProcess, Double> rows = new java.util.HashMap<>();
+        consumers.forEach(c -> rows.put(c, (double) streamRows));
+        stack.awaitCaughtUp(consumers, rows);
     }
 
     private void post(Batch batch) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(ingest.uri("/transactions"))
-                            .timeout(Duration.ofSeconds(60))
-                            .header("Content-Type", "application/json")
-                            .header("Idempotency-Key", batch.key())
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(batch.body()))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 503 && attempt < 5) {
-                Thread.sleep(5000); // the same key again: the contract's retry
-                continue;
-            }
-            assertThat(response.statusCode())
-                    .as("POST " + batch.key() + ": " + response.body())
-                    .isEqualTo(202);
-            JsonNode body = ServiceProcess.JSON.readTree(response.body());
-            assertThat(body.path("accepted").asInt()).isEqualTo(batch.rows().size());
-            assertThat(body.path("idempotencyKey").asString()).isEqualTo(batch.key());
-            return;
-        }
+        stack.post(batch);
     }
 
     private static Map<String, Integer> duplicates(Map<String, Integer> counts) {
@@ -485,6 +359,6 @@ class PipelineEndToEndIT {
     }
 
     private static String seconds(long since) {
-        return String.format("%.1f s", (System.nanoTime() - since) / 1e9);
+        return Stack.seconds(since);
     }
 }

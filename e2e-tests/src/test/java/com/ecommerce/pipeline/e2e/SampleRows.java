@@ -137,6 +137,30 @@ final class SampleRows {
         return batches;
     }
 
+    /**
+     * The batches the streaming client forms from a file's rows (its documented rule, computed here independently):
+     * {@code size} rows, then the rest of the invoice in progress (at most 10,000 rows), keyed {@code
+     * <prefix>:<first row>-<last row>}.
+     */
+    static List<Batch> clientBatches(String prefix, List<Row> rows, int size) {
+        List<Batch> batches = new ArrayList<>();
+        for (int from = 0; from < rows.size(); ) {
+            int to = Math.min(rows.size(), from + size);
+            while (to < rows.size()
+                    && to - from < 10_000
+                    && rows.get(to).invoiceNo().equals(rows.get(to - 1).invoiceNo())) {
+                to++;
+            }
+            List<Row> part = rows.subList(from, to);
+            batches.add(new Batch(
+                    prefix + ":" + part.get(0).index() + "-"
+                            + part.get(part.size() - 1).index(),
+                    List.copyOf(part)));
+            from = to;
+        }
+        return batches;
+    }
+
     static Set<String> eventIds(List<Batch> batches) {
         Set<String> ids = new LinkedHashSet<>();
         batches.forEach(b -> ids.addAll(b.eventIds()));

@@ -54,6 +54,17 @@ final class ServiceProcess {
      */
     static ServiceProcess of(
             String module, Path repositoryRoot, Path workDir, Map<String, String> properties, String workerId) {
+        return of(module, repositoryRoot, workDir, properties, workerId, 1);
+    }
+
+    /** Instance {@code instance} of the module (its log {@code <module>-<instance>.log} from the second on). */
+    static ServiceProcess of(
+            String module,
+            Path repositoryRoot,
+            Path workDir,
+            Map<String, String> properties,
+            String workerId,
+            int instance) {
         Path built = repositoryRoot.resolve(module).resolve("target").resolve(module + "-0.1.0-SNAPSHOT-exec.jar");
         if (!Files.isRegularFile(built)) {
             throw new IllegalStateException("the runnable jar of " + module + " is missing: " + built.toAbsolutePath()
@@ -61,7 +72,9 @@ final class ServiceProcess {
         }
         try {
             Path jars = Files.createDirectories(workDir.resolve("e2e-jars"));
-            Path copy = jars.resolve(built.getFileName());
+            // one copy per instance: a second instance must not overwrite the jar the first one runs from
+            Path copy = jars.resolve(
+                    instance == 1 ? built.getFileName().toString() : module + "-" + instance + "-exec.jar");
             Files.copy(built, copy, StandardCopyOption.REPLACE_EXISTING);
             Path logs = Files.createDirectories(workDir.resolve("e2e-logs"));
             int port = freePort();
@@ -71,7 +84,8 @@ final class ServiceProcess {
             if (workerId != null) {
                 args.add("--pipeline.consumer.worker-id=" + workerId);
             }
-            return new ServiceProcess(module, copy, port, List.copyOf(args), logs.resolve(module + ".log"));
+            String name = instance == 1 ? module : module + "-" + instance;
+            return new ServiceProcess(name, copy, port, List.copyOf(args), logs.resolve(name + ".log"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -46,8 +46,11 @@ final class Sinks {
 
     private Sinks() {}
 
-    /** Everything on every shard, from TRIM_HORIZON (as ingest-service's test StreamContents reads it). */
-    static List<StreamedEvent> stream(KinesisClient kinesis) throws MalformedRecordException {
+    /**
+     * Every event on every shard, from TRIM_HORIZON (as ingest-service's test StreamContents reads it). Records
+     * that do not decode (the poison the fault tests put on the stream) hold no event and are skipped.
+     */
+    static List<StreamedEvent> stream(KinesisClient kinesis) {
         List<StreamedEvent> events = new ArrayList<>();
         for (Shard shard : kinesis.listShards(r -> r.streamName(STREAM)).shards()) {
             String iterator = kinesis.getShardIterator(r -> r.streamName(STREAM)
@@ -63,8 +66,12 @@ final class Sinks {
                     emptyReads++;
                 }
                 for (Record record : response.records()) {
-                    List<TransactionEvent> decoded =
-                            RecordCodec.decode(record.data().asByteArray());
+                    List<TransactionEvent> decoded;
+                    try {
+                        decoded = RecordCodec.decode(record.data().asByteArray());
+                    } catch (MalformedRecordException e) {
+                        continue;
+                    }
                     for (int i = 0; i < decoded.size(); i++) {
                         events.add(new StreamedEvent(shard.shardId(), record.sequenceNumber(), i, decoded.get(i)));
                     }

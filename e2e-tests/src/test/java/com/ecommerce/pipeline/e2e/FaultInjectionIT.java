@@ -1,0 +1,447 @@
+package com.ecommerce.pipeline.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.ecommerce.pipeline.client.ReplayCommand;
+import com.ecommerce.pipeline.e2e.SampleRows.Batch;
+import com.ecommerce.pipeline.e2e.SampleRows.Row;
+import com.ecommerce.pipeline.localcloud.LocalCloud;
+import com.ecommerce.pipeline.localcloud.LocalCloudConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The fault-injection suite ({@code mvn -o -pl e2e-tests verify -Pfaults}, or {@code ./pipeline faults}): on the
+ * shared stack, after the poison and warehouse-outage cases, a throughput load, every consumer killed hard mid-load,
+ * two instances of one consumer with one killed, S3 and DynamoDB taken away from their consumer for 30 s, and
+ * ingest-service killed while the streaming client replays. Each case ends with the reconciliation of every row sent
+ * so far against the stream and the three sinks, and a line in {@code target/fault-report.md}.
+ */
+@Order(4)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultInjectionIT {
+
+    private static final int THROUGHPUT_COPIES = Integer.getInteger("e2e.throughput.copies", 4);
+
+    private Stack stack;
+    private List<Row> sample;
+
+    @BeforeAll
+    void stack() throws Exception {
+        stack = Stack.get();
+        sample = stack.sample();
+    }
+
+    @AfterAll
+    void report() throws Exception {
+        Path hostile = stack == null ? null : stack.root.resolve("ingest-service/target/hostile-requests.md");
+        if (hostile != null && Files.isRegularFile(hostile)) {
+            FaultReport.figure(
+                    "hostile HTTP requests: see ingest-service/target/hostile-requests.md (HostileRequestsIT)");
+        }
+        FaultReport.write();
+    }
+
+    /**
+     * No fault: the sample {@value #THROUGHPUT_COPIES} times under different keys (20,000 rows by default), posted as
+     * fast as ingest takes them; each consumer's rows/s into its sink and its lag at the end.
+     */
+    @Test
+    @Order(1)
+    void throughputOfEachConsumerOnTheLargestLoad() throws Exception {
+        long start = System.nanoTime();
+        List<Batch> batches = new ArrayList<>();
+        for (int copy = 0; copy < THROUGHPUT_COPIES; copy++) {
+            batches.addAll(SampleRows.batches("e2e-throughput-" + copy, sample, 500));
+        }
+        int rows = batches.stream().mapToInt(b -> b.rows().size()).sum();
+        Map<ServiceProcess, Double> before = new LinkedHashMap<>();
+        for (ServiceProcess c : stack.consumers()) {
+            before.put(c, Stack.rowsWritten(c));
+        }
+        ExecutorService posters = Executors.newFixedThreadPool(4);
+        long postStart = System.nanoTime();
+        List<Future<?>> posts = new ArrayList<>();
+        for (Batch b : batches) {
+            posts.add(posters.submit(() -> {
+                stack.post(b);
+                return null;
+            }));
+        }
+        Map<ServiceProcess, Double> firstRowAt = new LinkedHashMap<>();
+        Map<ServiceProcess, Double> doneAt = new LinkedHashMap<>();
+        Map<ServiceProcess, Long> maxLag = new LinkedHashMap<>();
+        double postedAt = -1;
+        long deadline = System.nanoTime() + Stack.DELIVERED.toNanos();
+        while (doneAt.size() < before.size() && System.nanoTime() < deadline) {
+            if (postedAt < 0 && posts.stream().allMatch(Future::isDone)) {
+                postedAt = (System.nanoTime() - postStart) / 1e9;
+            }
+            for (ServiceProcess c : stack.consumers()) {
+                double t = (System.nanoTime() - postStart) / 1e9;
+                double written = Stack.rowsWritten(c) - before.get(c);
+                if (written > 0) {
+                    firstRowAt.putIfAbsent(c, t);
+                }
+                if (written >= rows) {
+                    doneAt.putIfAbsent(c, t);
+                }
+                long lag = Stack.lags(c).values().stream()
+                        .mapToLong(Long::longValue)
+                        .max()
+                        .orElse(0);
+                maxLag.merge(c, lag, Math::max);
+            }
+            Thread.sleep(500);
+        }
+        posters.shutdown();
+        for (Future<?> f : posts) {
+            f.get(1, TimeUnit.MINUTES);
+        }
+        if (postedAt < 0) {
+            postedAt = (System.nanoTime() - postStart) / 1e9;
+        }
+        Reconciliation r = settle();
+        FaultReport.figure(String.format(
+                "load: %,d rows (the sample x%d, keys e2e-throughput-N) posted in %d batches of 500 by 4 threads in"
+                        + " %.1f s (%,.0f rows/s through ingest-service)",
+                rows, THROUGHPUT_COPIES, batches.size(), postedAt, rows / postedAt));
+        for (ServiceProcess c : stack.consumers()) {
+            Double done = doneAt.get(c);
+            Map<String, Long> lagsAtEnd = Stack.lags(c);
+            FaultReport.figure(
+                    done == null
+                            ? c.name() + ": did not write all " + rows + " rows within " + Stack.DELIVERED
+                            : String.format(
+                                    "%s: %,d rows in its sink %.1f s after the first post, %,.0f rows/s overall; first rows"
+                                            + " after %.1f s (buffer age), %,.0f rows/s from then; max millisBehindLatest"
+                                            + " during the load %,d ms, at the end %s",
+                                    c.name(),
+                                    rows,
+                                    done,
+                                    rows / done,
+                                    firstRowAt.get(c),
+                                    rows / Math.max(0.001, done - firstRowAt.get(c)),
+                                    maxLag.get(c),
+                                    lagsAtEnd.values()));
+        }
+        FaultReport.add(
+                "load, no fault", "none (throughput run)", 0, r, start, rows + " rows as fast as ingest takes them");
+        assertThat(doneAt).as("consumers that wrote the whole load").hasSize(3);
+        assertExact(r);
+    }
+
+    /** Each consumer SIGKILLed as soon as its first rows of the load are durable, restarted with its worker id. */
+    @Test
+    @Order(2)
+    void eachConsumerKilledHardMidLoadAndRestarted() throws Exception {
+        long start = System.nanoTime();
+        Map<ServiceProcess, Double> before = new LinkedHashMap<>();
+        for (ServiceProcess c : stack.consumers()) {
+            before.put(c, Stack.rowsWritten(c));
+        }
+        Faults.Load load = Faults.load(stack, "e2e-kill", sample.subList(2000, 4000), 100, Duration.ofMillis(1500));
+        List<String> kills = new ArrayList<>();
+        List<CompletableFuture<Void>> restarts = new ArrayList<>();
+        for (ServiceProcess c : stack.consumers()) {
+            double at = Faults.awaitRowsWritten(c, before.get(c), Duration.ofMinutes(2)) - before.get(c);
+            c.kill();
+            kills.add(String.format(
+                    "%s at %.0f new rows written, %d/%d batches posted", c.name(), at, load.posted(), load.batches()));
+            c.start();
+            restarts.add(CompletableFuture.runAsync(() -> {
+                try {
+                    c.awaitHealthy(Stack.HEALTHY);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        boolean midLoad = load.posted() < load.batches();
+        load.await();
+        for (CompletableFuture<Void> r : restarts) {
+            r.get(5, TimeUnit.MINUTES);
+        }
+        Reconciliation r = settle();
+        FaultReport.add(
+                "consumers killed",
+                "SIGKILL of s3-archiver, dynamo-writer and warehouse-loader mid-load, each restarted at once (same worker id)",
+                3,
+                r,
+                start,
+                "killed: " + String.join("; ", kills) + (midLoad ? "" : " (the load had ended before the last kill)"));
+        assertThat(midLoad).as("the last kill came before the load ended").isTrue();
+        assertExact(r);
+    }
+
+    /**
+     * A second dynamo-writer (another worker id) shares the shards; the first is SIGKILLed mid-load and the survivor
+     * takes its leases over once they expire (KCL failoverTimeMillis, 10 s).
+     */
+    @Test
+    @Order(3)
+    void twoInstancesOfOneConsumerOneKilledTheSurvivorTakesOver() throws Exception {
+        long start = System.nanoTime();
+        ServiceProcess first = stack.dynamoWriter;
+        ServiceProcess second = stack.consumer("dynamo-writer", 2);
+        second.start();
+        second.awaitHealthy(Stack.HEALTHY);
+        // KCL 3 assigns leases by load; give it a little time to hand some to the new worker, and report the split.
+        Thread.sleep(20_000);
+        String split = "before the kill: instance 1 leases " + Stack.leases(first) + ", instance 2 leases "
+                + Stack.leases(second);
+        double before = Stack.rowsWritten(first) + Stack.rowsWritten(second);
+        Faults.Load load =
+                Faults.load(stack, "e2e-two-instances", sample.subList(0, 2000), 100, Duration.ofMillis(1500));
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (Stack.rowsWritten(first) + Stack.rowsWritten(second) <= before) {
+            assertThat(System.nanoTime())
+                    .as("dynamo-writer writes new rows within 2 min")
+                    .isLessThan(deadline);
+            Thread.sleep(200);
+        }
+        first.kill();
+        long killedAt = System.nanoTime();
+        int postedAtKill = load.posted();
+        await("the surviving dynamo-writer holds every lease")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
+                .until(() -> Stack.leases(second).size() == stack.shards);
+        double takeover = (System.nanoTime() - killedAt) / 1e9;
+        load.await();
+        Reconciliation r = Reconciliation.awaitAndRun(stack, Faults.RECONCILED);
+        stack.awaitCaughtUp(List.of(second, stack.archiver, stack.warehouseLoader), Map.of());
+        FaultReport.figure(String.format(
+                "two dynamo-writer instances: %s; instance 1 SIGKILLed with %d/%d batches posted; instance 2 held all"
+                        + " %d leases %.1f s after the kill",
+                split, postedAtKill, load.batches(), stack.shards, takeover));
+
+        // Back to one instance with the usual worker id, for the next cases.
+        second.stop();
+        first.start();
+        first.awaitHealthy(Stack.HEALTHY);
+        long back = System.nanoTime();
+        await("dynamo-writer instance 1 holds every lease again")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
+                .until(() -> Stack.leases(first).size() == stack.shards);
+        Reconciliation after = Reconciliation.awaitAndRun(stack, Faults.RECONCILED);
+        FaultReport.add(
+                "two instances, one killed",
+                "dynamo-writer x2 (worker ids -1, -2) sharing the shards; -1 SIGKILLed mid-load",
+                1,
+                after.exact() ? r : after,
+                start,
+                String.format(
+                        "%s; survivor held all leases %.1f s after the kill; after it stopped, instance 1 took them"
+                                + " back in %.1f s",
+                        split, takeover, (System.nanoTime() - back) / 1e9));
+        assertExact(r);
+        assertExact(after);
+    }
+
+    @Test
+    @Order(4)
+    void s3UnavailableForThirtySecondsMidLoad() throws Exception {
+        long start = System.nanoTime();
+        Faults.Outcome outcome =
+                Faults.outage(stack, stack.s3Proxy, stack.archiver, "e2e-s3-outage", sample.subList(2000, 4000));
+        FaultReport.add(
+                "S3 unavailable",
+                "s3-archiver's S3 connections cut and refused for " + Faults.OUTAGE.toSeconds()
+                        + " s mid-load (TCP proxy)",
+                1,
+                outcome.reconciliation(),
+                start,
+                outcome.notes());
+        outcome.assertSurvived("s3-archiver");
+    }
+
+    @Test
+    @Order(5)
+    void dynamoDbUnavailableForThirtySecondsMidLoad() throws Exception {
+        long start = System.nanoTime();
+        Faults.Outcome outcome = Faults.outage(
+                stack, stack.dynamoProxy, stack.dynamoWriter, "e2e-dynamodb-outage", sample.subList(3000, 5000));
+        FaultReport.add(
+                "DynamoDB unavailable",
+                "dynamo-writer's DynamoDB connections (tables and its KCL lease table) cut and refused for "
+                        + Faults.OUTAGE.toSeconds() + " s mid-load (TCP proxy)",
+                1,
+                outcome.reconciliation(),
+                start,
+                outcome.notes());
+        outcome.assertSurvived("dynamo-writer");
+    }
+
+    /**
+     * ingest-service SIGKILLed while the streaming client ({@code pipeline-client}'s replay, as a library) is sending,
+     * restarted at once; the client's retries (same Idempotency-Keys) must complete the replay and double nothing.
+     */
+    @Test
+    @Order(6)
+    void ingestKilledMidRequestWhileTheClientReplays() throws Exception {
+        long start = System.nanoTime();
+        Path dir = Files.createDirectories(stack.workDir.resolve("e2e-replay"));
+        Path csv = dir.resolve("replay-slice.csv");
+        List<String> lines =
+                Files.readAllLines(stack.root.resolve("data/online_retail_sample.csv"), StandardCharsets.UTF_8);
+        int rows = 1500;
+        Files.write(csv, lines.subList(0, rows + 1), StandardCharsets.UTF_8);
+        List<Row> fileRows = SampleRows.read(csv, rows);
+        String prefix = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(csv)))
+                .substring(0, 16);
+        List<Batch> expected = SampleRows.clientBatches(prefix, fileRows, 50);
+        Path record = dir.resolve("replays.jsonl");
+        Files.deleteIfExists(record);
+        String[] args = {
+            csv.toString(),
+            "--url",
+            stack.ingest.uri("").toString(),
+            "--batch",
+            "50",
+            "--rate",
+            "150",
+            "--concurrency",
+            "2",
+            "--progress",
+            "lines",
+            "--record",
+            record.toString()
+        };
+        StringWriter out = new StringWriter();
+        CompletableFuture<Integer> replay = CompletableFuture.supplyAsync(
+                () -> ReplayCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args));
+        Thread.sleep(3000);
+        boolean replayRunning = !replay.isDone();
+        stack.ingest.kill();
+        long killedAt = System.nanoTime();
+        stack.ingest.start();
+        stack.ingest.awaitHealthy(Stack.HEALTHY);
+        double ingestBack = (System.nanoTime() - killedAt) / 1e9;
+        int code = replay.get(5, TimeUnit.MINUTES);
+        String runs = "replay exit " + code;
+        if (code != ReplayCommand.OK) {
+            // the documented recovery: run the same command again (same keys)
+            code = ReplayCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args);
+            runs += ", re-run exit " + code;
+        }
+        System.out.println("replay output:\n" + out);
+        expected.forEach(stack.ledger::sent);
+        Reconciliation r = settle();
+        FaultReport.add(
+                "ingest killed during a replay",
+                "ingest-service SIGKILLed 3 s into `replay` of 1,500 rows (batches of 50, 150 rows/s), restarted at once",
+                1,
+                r,
+                start,
+                String.format(
+                        "%s; ingest healthy again %.1f s after the kill; %d client batches (keys %s:…); %d event ids"
+                                + " re-published on the stream in all",
+                        runs, ingestBack, expected.size(), prefix, r.republished()));
+        assertThat(replayRunning)
+                .as("the replay was still sending when ingest was killed")
+                .isTrue();
+        assertThat(code).as("replay exit code:\n" + out).isEqualTo(ReplayCommand.OK);
+        assertExact(r);
+    }
+
+    /**
+     * kinesis-local restarted with persistence on: a dedicated local cloud with a data directory and its own four
+     * services; a load is posted, and before the consumers have written it the whole cloud (kinesis-local with its
+     * persisted stream, DynamoDB Local with the lease tables, S3Mock, PostgreSQL) is stopped gracefully and started
+     * again on the same ports and data; a second load follows. Both must end up exactly once in every sink.
+     */
+    @Test
+    @Order(7)
+    void kinesisLocalRestartedWithPersistenceOn() throws Exception {
+        long start = System.nanoTime();
+        Path dataDir = stack.workDir.resolve("e2e-persistent-cloud");
+        LocalCloud.purge(dataDir);
+        LocalCloudConfig config = LocalCloudConfig.freePorts(dataDir);
+        LocalCloud[] cloud = {LocalCloud.start(config)};
+        LocalE2eCloud e2eCloud = new LocalE2eCloud(cloud[0]);
+        Stack dedicated = Stack.start(e2eCloud, 11);
+        try {
+            Stack.Ledger ledger = dedicated.ledger;
+            for (Batch b : SampleRows.batches("e2e-persist-a", sample.subList(0, 1000), 250)) {
+                dedicated.post(b);
+            }
+            // the consumers buffer for 5-15 s: restart while the first load is on the stream, not yet in every sink
+            Reconciliation beforeRestart = Reconciliation.run(dedicated);
+            long restartAt = System.nanoTime();
+            cloud[0].close();
+            cloud[0] = LocalCloud.start(config);
+            double restart = (System.nanoTime() - restartAt) / 1e9;
+            for (Batch b : SampleRows.batches("e2e-persist-b", sample.subList(1000, 2000), 250)) {
+                dedicated.post(b);
+            }
+            Reconciliation r = Reconciliation.awaitAndRun(dedicated, Faults.RECONCILED);
+            FaultReport.add(
+                    "kinesis-local restarted (persistent)",
+                    "a dedicated persistent local cloud stopped and started again (same ports and data dir) between"
+                            + " two loads, with its four services running",
+                    1,
+                    r,
+                    start,
+                    String.format(
+                            "at the restart %,d of %,d rows of the first load missing from some sink (%s); cloud"
+                                    + " down and up again in %.1f s",
+                            beforeRestart.lost() > 0
+                                    ? beforeRestart.lostBySink().values().stream()
+                                            .mapToInt(Integer::intValue)
+                                            .max()
+                                            .orElse(0)
+                                    : 0,
+                            1000,
+                            beforeRestart.lostBySink(),
+                            restart));
+            assertThat(ledger.size()).isEqualTo(2000);
+            assertExact(r);
+        } finally {
+            dedicated.stop();
+            e2eCloud.close();
+            cloud[0].close();
+        }
+    }
+
+    /** Waits until every sent row is in every sink (bounded), reconciles, and waits until the consumers are idle. */
+    private Reconciliation settle() throws Exception {
+        Reconciliation r = Reconciliation.awaitAndRun(stack, Faults.RECONCILED);
+        stack.awaitCaughtUp(stack.consumers(), Map.of());
+        return r;
+    }
+
+    private static void assertExact(Reconciliation r) {
+        assertThat(r.exact())
+                .as("every sent row exactly once in every sink: " + r.summary())
+                .isTrue();
+    }
+}

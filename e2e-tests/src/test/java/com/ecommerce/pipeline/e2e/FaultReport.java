@@ -1,0 +1,150 @@
+package com.ecommerce.pipeline.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The fault-injection report of this test JVM: one line per case (fault injected, faults survived, rows sent,
+ * lost, doubled, time), rewritten to {@code target/fault-report.md} after every case so that an interrupted run
+ * still leaves what it measured.
+ */
+final class FaultReport {
+
+    /** One case: what was done to the pipeline and what the reconciliation found afterwards. */
+    record Case(
+            String name,
+            String fault,
+            int faults,
+            int survived,
+            int rowsSent,
+            int lost,
+            int doubled,
+            Duration time,
+            String notes) {}
+
+    private static final List<Case> CASES = new ArrayList<>();
+    private static final List<String> FIGURES = new ArrayList<>();
+    private static final Instant STARTED = Instant.now();
+
+    private FaultReport() {}
+
+    /** Adds a case from its reconciliation (survived = the pipeline ended exact) and rewrites the report. */
+    static synchronized Case add(
+            String name, String fault, int faults, Reconciliation r, long startNanos, String notes) {
+        Case c = new Case(
+                name,
+                fault,
+                faults,
+                r.exact() ? faults : 0,
+                r.expected(),
+                r.lost(),
+                r.doubled(),
+                Duration.ofNanos(System.nanoTime() - startNanos),
+                notes + (r.exact() ? "" : " — " + r.summary()));
+        CASES.add(c);
+        System.out.printf("fault case %s: %s; %s%n", name, fault, r.summary());
+        write();
+        return c;
+    }
+
+    /** A measured figure for the report (throughput, lag, takeover time). */
+    static synchronized void figure(String line) {
+        FIGURES.add(line);
+        System.out.println("figure: " + line);
+        write();
+    }
+
+    static synchronized void write() {
+        Path file = Path.of(System.getProperty("e2e.work.dir", "target")).resolve("fault-report.md");
+        StringBuilder md = new StringBuilder();
+        md.append("# Fault-injection report\n\n");
+        md.append("- started: ").append(STARTED.truncatedTo(ChronoUnit.SECONDS)).append('\n');
+        md.append("- command: `")
+                .append(System.getProperty("e2e.command", "mvn -pl e2e-tests verify"))
+                .append("`\n");
+        md.append("- cloud: ")
+                .append(System.getProperty(E2eCloud.PROPERTY, "local"))
+                .append('\n');
+        md.append("- machine: ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" CPUs, ")
+                .append(memory())
+                .append(", load average ")
+                .append(loadAverage())
+                .append(" (when this file was written)\n\n");
+        md.append("Rows sent: every row the tests had sent into the pipeline by the end of the case (the reconciliation"
+                + " covers them all, not only the case's own). Lost: sent rows missing from the stream or"
+                + " a sink (summed over stream, archive, DynamoDB, warehouse). Doubled: archive copies beyond"
+                + " the stream's, an event id under two DynamoDB invoices or a customer summary that differs"
+                + " from the sent rows', a warehouse row more than once.\n\n");
+        md.append(
+                "| case | fault injected | faults | survived | rows sent | rows lost | rows doubled | time | notes |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+        int faults = 0;
+        int survived = 0;
+        for (Case c : CASES) {
+            faults += c.faults();
+            survived += c.survived();
+            md.append(String.format(
+                    "| %s | %s | %d | %d | %,d | %,d | %,d | %.0f s | %s |%n",
+                    c.name(),
+                    c.fault(),
+                    c.faults(),
+                    c.survived(),
+                    c.rowsSent(),
+                    c.lost(),
+                    c.doubled(),
+                    c.time().toMillis() / 1000.0,
+                    c.notes().replace("|", "\\|")));
+        }
+        md.append(String.format(
+                "%n**%d cases, %d of %d faults survived, %d rows lost, %d rows doubled.**%n",
+                CASES.size(),
+                survived,
+                faults,
+                CASES.stream().mapToInt(Case::lost).sum(),
+                CASES.stream().mapToInt(Case::doubled).sum()));
+        if (!FIGURES.isEmpty()) {
+            md.append("\n## Figures\n\n");
+            FIGURES.forEach(f -> md.append("- ").append(f).append('\n'));
+        }
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, md);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String memory() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    long kb = Long.parseLong(line.replaceAll("\\D", ""));
+                    return String.format("%.1f GiB memory", kb / 1024.0 / 1024.0);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return "memory unknown";
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return String.format(
+                    "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+    }
+}
