@@ -3,11 +3,10 @@ package com.ecommerce.pipeline.query;
 import static com.ecommerce.pipeline.query.QueryApiIT.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ecommerce.pipeline.localcloud.LocalCloud;
+import com.ecommerce.pipeline.localcloud.tokens.Tokens;
 import java.net.http.HttpResponse;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,17 +16,15 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * With security on, configured by issuer URI (OIDC discovery + JWKS, as for a Cognito user pool) and
- * audience: no token, an expired token, one signed by another key, for another audience or from another
- * issuer are 401; analytics need analyst or admin; a customer reads only their own history (another's
+ * Security as shipped (on by default), configured by the issuer URI of the local cloud's token issuer
+ * (OIDC discovery + JWKS, as for a Cognito user pool) and its client id: no token, an expired token, one
+ * signed by another key, for another client or from another issuer are 401; analytics need analyst or admin; a customer reads only their own history (another's
  * is 403) and invoices (another's is 404, the same answer as an unknown invoice) and never the data.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "pipeline.security.enabled=true")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class QuerySecurityIT {
 
-    private static final TestIssuer issuer = start();
+    private static final Tokens tokens = LocalCloud.shared().tokens();
     private static Expected.Invoice mine;
     private static Expected.Invoice theirs;
 
@@ -38,9 +35,7 @@ class QuerySecurityIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
-        TestData.register(registry);
-        registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", () -> issuer.issuer);
-        registry.add("spring.security.oauth2.resourceserver.jwt.audiences", () -> TestIssuer.AUDIENCE);
+        TestData.register(registry); // the shared local cloud's endpoints, its issuer and client id included
     }
 
     @BeforeAll
@@ -54,11 +49,6 @@ class QuerySecurityIT {
                 .filter(i -> !i.customerId().equals(mine.customerId()))
                 .findFirst()
                 .orElseThrow();
-    }
-
-    @AfterAll
-    static void stop() {
-        issuer.close();
     }
 
     @BeforeEach
@@ -82,13 +72,7 @@ class QuerySecurityIT {
 
     @Test
     void expiredTokenIs401() throws Exception {
-        String expired = TestIssuer.token(
-                issuer.trusted,
-                issuer.issuer,
-                TestIssuer.AUDIENCE,
-                List.of("admin"),
-                Map.of(),
-                Instant.now().minusSeconds(600));
+        String expired = tokens.expired("admin");
         for (String path : PROTECTED) {
             assertRefused(http.get(path, expired), 401);
         }
@@ -96,13 +80,7 @@ class QuerySecurityIT {
 
     @Test
     void tokenSignedByAnotherKeyIs401() throws Exception {
-        String forged = TestIssuer.token(
-                issuer.other,
-                issuer.issuer,
-                TestIssuer.AUDIENCE,
-                List.of("admin"),
-                Map.of(),
-                Instant.now().plusSeconds(300));
+        String forged = tokens.signedByAnotherKey("admin");
         for (String path : PROTECTED) {
             assertRefused(http.get(path, forged), 401);
         }
@@ -110,20 +88,8 @@ class QuerySecurityIT {
 
     @Test
     void tokenForAnotherAudienceOrFromAnotherIssuerIs401() throws Exception {
-        String otherAudience = TestIssuer.token(
-                issuer.trusted,
-                issuer.issuer,
-                "another-app",
-                List.of("admin"),
-                Map.of(),
-                Instant.now().plusSeconds(300));
-        String otherIssuer = TestIssuer.token(
-                issuer.trusted,
-                "http://127.0.0.1:1/another-pool",
-                TestIssuer.AUDIENCE,
-                List.of("admin"),
-                Map.of(),
-                Instant.now().plusSeconds(300));
+        String otherAudience = tokens.forClient("another-app", "admin");
+        String otherIssuer = tokens.fromAnotherIssuer("admin");
         for (String path : PROTECTED) {
             assertRefused(http.get(path, otherAudience), 401);
             assertRefused(http.get(path, otherIssuer), 401);
@@ -132,7 +98,7 @@ class QuerySecurityIT {
 
     @Test
     void analystsAndAdminsReadEverything() throws Exception {
-        for (String token : List.of(issuer.analyst(), issuer.admin())) {
+        for (String token : List.of(tokens.forRoles("analyst"), tokens.forRoles("admin"))) {
             assertThat(http.get("/invoices/" + theirs.invoiceNo(), token).statusCode())
                     .isEqualTo(200);
             assertThat(http.get("/customers/" + theirs.customerId() + "/invoices", token)
@@ -154,7 +120,7 @@ class QuerySecurityIT {
 
     @Test
     void aCustomerReadsTheirOwnHistoryAndInvoices() throws Exception {
-        String token = issuer.customer(mine.customerId());
+        String token = tokens.forCustomer(mine.customerId());
         HttpResponse<String> history = http.get("/customers/" + mine.customerId() + "/invoices", token);
         assertThat(history.statusCode()).isEqualTo(200);
         assertThat(history.body()).contains(mine.invoiceNo());
@@ -167,7 +133,7 @@ class QuerySecurityIT {
 
     @Test
     void aCustomerGetsNothingOfAnotherCustomer() throws Exception {
-        String token = issuer.customer(mine.customerId());
+        String token = tokens.forCustomer(mine.customerId());
         HttpResponse<String> history = http.get("/customers/" + theirs.customerId() + "/invoices", token);
         assertRefused(history, 403);
         assertThat(history.body()).doesNotContain(theirs.invoiceNo());
@@ -185,10 +151,10 @@ class QuerySecurityIT {
 
     @Test
     void customersAndTokensWithoutARoleGetNoAnalytics() throws Exception {
-        for (String token : List.of(issuer.customer(mine.customerId()), issuer.token(List.of("ingest"), Map.of()))) {
+        for (String token : List.of(tokens.forCustomer(mine.customerId()), tokens.forRoles("ingest"))) {
             assertRefused(http.get("/analytics/top-customers", token), 403);
         }
-        String noCustomer = issuer.token(List.of("ingest"), Map.of());
+        String noCustomer = tokens.forRoles("ingest");
         assertRefused(http.get("/customers/" + mine.customerId() + "/invoices", noCustomer), 403);
         assertProblem(http.get("/invoices/" + mine.invoiceNo(), noCustomer), 404, null);
     }
@@ -208,14 +174,9 @@ class QuerySecurityIT {
 
     private static void assertRefused(HttpResponse<String> response, int status) {
         assertThat(response.statusCode()).as(response.uri().toString()).isEqualTo(status);
-        assertThat(response.body()).doesNotContain("invoiceNo", "revenue", "customerId\":\"");
-    }
-
-    private static TestIssuer start() {
-        try {
-            return new TestIssuer();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        // no data field (the problem's "instance" may name the path, e.g. /analytics/revenue)
+        assertThat(response.body()).doesNotContain("\"invoiceNo\":", "\"revenue\":", "\"customerId\":\"");
     }
 }
