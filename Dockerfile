@@ -17,10 +17,11 @@ RUN --mount=type=cache,id=ecommerce-pipeline-m2,target=/root/.m2,sharing=locked 
 FROM eclipse-temurin:17.0.15_6-jre-noble
 ARG MODULE
 ARG VERSION=0.1.0-SNAPSHOT
-# A non-root user owning its working directory (the token issuer keeps its signing key under it).
+# A non-root user owning its working directory. The token issuer keeps its signing key in /app/.pipeline/data: a new
+# named volume mounted there takes the owner of this directory, so the user can write to it.
 RUN groupadd --system --gid 10001 pipeline \
     && useradd --system --uid 10001 --gid pipeline --home-dir /app --no-create-home --shell /usr/sbin/nologin pipeline \
-    && install -d -o 10001 -g 10001 /app
+    && install -d -o 10001 -g 10001 /app /app/.pipeline /app/.pipeline/data
 WORKDIR /app
 COPY --from=build --chown=10001:10001 /src/${MODULE}/target/${MODULE}-${VERSION}-exec.jar /app/app.jar
 # The "aws" Spring profile (SPRING_PROFILES_ACTIVE=aws): Spring Boot reads ./config/ of the working directory.

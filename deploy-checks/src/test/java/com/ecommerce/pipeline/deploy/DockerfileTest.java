@@ -52,6 +52,27 @@ class DockerfileTest {
     }
 
     @Test
+    void volumesOfTheBuiltServicesAreDirectoriesTheUserOwnsInTheImage() {
+        // A new named volume takes the owner of the image's directory; one the image lacks would be root's.
+        ComposeFile compose = ComposeFile.load();
+        Matcher install =
+                Pattern.compile("install -d -o 10001 -g 10001 ([^\\n]+)").matcher(dockerfile);
+        assertThat(install.find()).isTrue();
+        List<String> owned = List.of(install.group(1).trim().split("\\s+"));
+        for (String service : compose.services().keySet()) {
+            Object volumes = compose.service(service).get("volumes");
+            if (compose.module(service) == null || !(volumes instanceof List<?> list)) {
+                continue;
+            }
+            for (Object volume : list) {
+                String target = volume.toString().split(":")[1];
+                assertThat(owned).as("volume %s of %s", volume, service).contains(target);
+            }
+        }
+        assertThat(dockerfile).contains("USER 10001:10001");
+    }
+
+    @Test
     void theJarVersionIsTheProjectVersion() {
         Matcher pom = Pattern.compile("<artifactId>ecommerce-pipeline</artifactId>\\s*<version>([^<]+)</version>")
                 .matcher(Repository.read("pom.xml"));
