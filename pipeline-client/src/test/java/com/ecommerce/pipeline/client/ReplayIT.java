@@ -113,6 +113,8 @@ class ReplayIT {
                 "100", // eight batches (100 rows, then the rest of the invoice), several in flight at once
                 "--url",
                 "http://localhost:" + port,
+                "--token", // security is on by default: an ingest token from the shared cloud's issuer
+                LocalCloud.shared().tokens().forRoles("ingest"),
                 "--progress",
                 "none",
                 "--record",
