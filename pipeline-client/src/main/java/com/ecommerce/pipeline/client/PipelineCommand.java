@@ -3,6 +3,7 @@ package com.ecommerce.pipeline.client;
 import com.ecommerce.pipeline.client.imports.ImportCommand;
 import com.ecommerce.pipeline.client.rebuild.RebuildCommand;
 import com.ecommerce.pipeline.client.reconcile.ReconcileCommand;
+import com.ecommerce.pipeline.client.token.TokenCommand;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
@@ -28,12 +29,10 @@ import picocli.CommandLine.Spec;
             ImportCommand.class,
             RebuildCommand.class,
             ReconcileCommand.class,
+            TokenCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class PipelineCommand implements Callable<Integer> {
-
-    /** Engineer B's {@code token} command; registered when it is on the class path. */
-    static final String TOKEN_COMMAND = "com.ecommerce.pipeline.client.token.TokenCommand";
 
     @Spec
     CommandSpec spec;
@@ -58,12 +57,6 @@ public final class PipelineCommand implements Callable<Integer> {
     /** Builds the command line with the given writers (tests use it too). */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new PipelineCommand());
-        try {
-            Object token = Class.forName(TOKEN_COMMAND).getDeclaredConstructor().newInstance();
-            cl.addSubcommand(token);
-        } catch (ReflectiveOperationException | LinkageError notThere) {
-            // the token command is optional in this build
-        }
         cl.setOut(out).setErr(err).setCaseInsensitiveEnumValuesAllowed(true).setOverwrittenOptionsAllowed(true);
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();

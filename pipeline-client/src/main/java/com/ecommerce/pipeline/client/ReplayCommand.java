@@ -61,7 +61,7 @@ public final class ReplayCommand implements Callable<Integer>, PipelineCommand.S
     public static final int BAD_INPUT = 2;
 
     /** The service's default {@code pipeline.ingest.max-rows}. */
-    static final int MAX_BATCH = 10_000;
+    public static final int MAX_BATCH = 10_000;
 
     @Spec
     CommandSpec spec;
@@ -115,6 +115,15 @@ public final class ReplayCommand implements Callable<Integer>, PipelineCommand.S
             showDefaultValue = Visibility.NEVER,
             description = "bearer token with the role ingest, when the service has security on; env PIPELINE_TOKEN")
     String token;
+
+    @Option(
+            names = "--issuer",
+            paramLabel = "URL",
+            defaultValue = "${env:PIPELINE_ISSUER:-http://localhost:8089}",
+            showDefaultValue = Visibility.ALWAYS,
+            description = "without --token: fetch an ingest token from this token issuer if it is reachable (else"
+                    + " send none); env PIPELINE_ISSUER")
+    URI issuer;
 
     @Option(
             names = "--charset",
@@ -240,11 +249,12 @@ public final class ReplayCommand implements Callable<Integer>, PipelineCommand.S
                             batch / pace.rate);
         }
 
+        String bearer = Credentials.token(token, issuer, "ingest", err());
         ReplayStats stats = new ReplayStats();
         Progress progress = Progress.create(progressMode, expected, err(), lineIntervalSeconds);
         IngestClient client = new IngestClient(
                 endpoint,
-                token,
+                bearer,
                 RetryPolicy.standard(attempts),
                 Duration.ofSeconds(timeoutSeconds),
                 d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000),

@@ -56,7 +56,9 @@ class ReplayCommandTest {
                 "--progress",
                 "none",
                 "--record",
-                dir.resolve("replays.jsonl").toString()));
+                dir.resolve("replays.jsonl").toString(),
+                "--issuer", // no token issuer: whatever runs on this machine's :8089 stays out of the test
+                "http://127.0.0.1:9"));
         if (fake != null) {
             args.addAll(List.of("--url", fake.base().toString()));
         }

@@ -1,43 +1,192 @@
 package com.ecommerce.pipeline.client.rebuild;
 
 import com.ecommerce.pipeline.client.PipelineCommand;
-import java.nio.file.Path;
+import com.ecommerce.pipeline.client.cloud.Archive;
+import com.ecommerce.pipeline.client.cloud.CloudSettings;
+import com.ecommerce.pipeline.client.cloud.StoreOptions;
+import com.ecommerce.pipeline.client.cloud.StoreUnavailableException;
+import com.ecommerce.pipeline.consumer.Sink;
+import com.ecommerce.pipeline.dynamo.sink.DynamoSink;
+import com.ecommerce.pipeline.dynamo.sink.DynamoWriterProperties;
+import com.ecommerce.pipeline.localcloud.CloudResources;
+import com.ecommerce.pipeline.localcloud.Provisioner;
+import com.ecommerce.pipeline.warehouse.sink.WarehouseSink;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
 
-/** {@code ./pipeline rebuild}. */
+/**
+ * {@code ./pipeline rebuild dynamo|warehouse}: a sink rebuilt from the S3 archive alone, through the sink
+ * code the consumer uses ({@link DynamoSink}, {@link WarehouseSink}), after its tables were dropped or
+ * emptied. Missing tables are created first: DynamoDB's from {@code cloud-resources.json} (the local
+ * cloud's {@link Provisioner}), the warehouse's by warehouse-loader's Flyway migrations.
+ */
 @Command(
         name = "rebuild",
         mixinStandardHelpOptions = true,
+        sortOptions = false,
         usageHelpAutoWidth = true,
-        description =
-                "Rebuilds a sink (dynamo or warehouse) from the S3 raw archive alone, deduplicated by event id, through the sink code the consumers use.")
+        description = {
+            "Rebuilds a sink from the S3 raw archive alone: dynamo (the invoices and customers tables) or"
+                    + " warehouse (firehose_transactions and its BI summaries). Missing tables are created"
+                    + " first; every archived event is written once (deduplicated by event id) through the"
+                    + " same sink code the consumer uses, so the result equals what the consumer wrote. Safe"
+                    + " to run on a sink that is not empty (its writes are idempotent by event id).",
+            ""
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:rebuilt",
+            "1:a write failed (run it again: it is idempotent)",
+            "2:bad command line, or a store unreachable"
+        })
 public final class RebuildCommand implements Callable<Integer>, PipelineCommand.Subcommand {
+
+    enum Target {
+        dynamo,
+        warehouse
+    }
 
     @Spec
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "SINK", description = "dynamo or warehouse")
-    String sink;
+    Target target;
 
-    @Option(
-            names = "--config",
-            paramLabel = "FILE",
-            description = "a YAML file with the services' property names (config/local-cloud.yml)")
-    Path config;
+    @Mixin
+    StoreOptions stores;
 
-    @Override
-    public Integer call() {
-        spec.commandLine().getErr().println("pipeline rebuild: not available in this build yet");
-        return 2;
-    }
+    @Option(names = "--debug", hidden = true)
+    boolean debug;
 
     @Override
     public String usageLine() {
-        return "pipeline rebuild dynamo|warehouse";
+        return "pipeline rebuild dynamo|warehouse [--config FILE] [--set NAME=VALUE]";
+    }
+
+    @Override
+    public boolean debug() {
+        return debug;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        CloudSettings settings;
+        try {
+            settings = stores.load();
+        } catch (IOException e) {
+            err.println("pipeline rebuild: " + e.getMessage());
+            return 2;
+        }
+        try (S3Client s3 = settings.s3();
+                DynamoDbClient dynamo = settings.dynamo()) {
+            Archive archive = new Archive(s3, settings);
+            Sink sink;
+            String where;
+            if (target == Target.dynamo) {
+                DynamoWriterProperties p = settings.bind("pipeline.dynamo", DynamoWriterProperties.class);
+                ensureTables(dynamo, p);
+                sink = new DynamoSink(dynamo, p, new SimpleMeterRegistry());
+                where = "DynamoDB " + p.invoicesTable() + " + " + p.customersTable() + " at "
+                        + settings.describe("dynamodb");
+            } else {
+                DataSource dataSource = settings.dataSource();
+                migrate(dataSource);
+                sink = new WarehouseSink(dataSource, new SimpleMeterRegistry());
+                where = "the warehouse at " + settings.jdbcUrl();
+            }
+            out.printf(Locale.ROOT, "rebuilding %s from %s%n", where, archive.location());
+            out.flush();
+            ArchiveReplay.Result r = new ArchiveReplay(archive, sink).run();
+            out.printf(
+                    Locale.ROOT,
+                    "rebuilt %s: %,d events written from %,d archive objects (%,d lines; %,d copies of an event id"
+                            + " skipped) in %.1f s (%,.0f events/s)%n",
+                    target,
+                    r.events(),
+                    r.objects(),
+                    r.lines(),
+                    r.copies(),
+                    r.seconds(),
+                    r.seconds() > 0 ? r.events() / r.seconds() : 0);
+            return 0;
+        } catch (StoreUnavailableException e) {
+            err.println("pipeline rebuild: " + e.getMessage());
+            return 2;
+        } catch (SdkClientException e) {
+            err.println("pipeline rebuild: a store is unreachable: " + e.getMessage());
+            return 2;
+        } catch (SQLException e) {
+            err.println("pipeline rebuild: the warehouse: " + e.getMessage());
+            return e.getSQLState() != null && e.getSQLState().startsWith("08") ? 2 : 1;
+        } catch (ArchiveReplay.WriteFailedException e) {
+            err.println("pipeline rebuild: " + e.getMessage() + " (running it again is safe)");
+            return 1;
+        }
+    }
+
+    /** The sink's two tables, created from their definitions in cloud-resources.json if missing. */
+    static void ensureTables(DynamoDbClient dynamo, DynamoWriterProperties p) {
+        CloudResources resources = CloudResources.load();
+        CloudResources.Table invoices = resources.table("invoices");
+        CloudResources.Table customers = resources.table("customers");
+        Provisioner.tables(
+                dynamo,
+                new CloudResources.DynamoDb(List.of(
+                        new CloudResources.Table(
+                                p.invoicesTable(), invoices.partitionKey(), invoices.sortKey(), invoices.billingMode()),
+                        new CloudResources.Table(
+                                p.customersTable(),
+                                customers.partitionKey(),
+                                customers.sortKey(),
+                                customers.billingMode()))));
+    }
+
+    /**
+     * warehouse-loader's migrations (in its jar). A dropped {@code firehose_transactions} whose migration
+     * history survived cannot be migrated again: said in one line rather than guessed at.
+     */
+    static void migrate(DataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            boolean history = exists(c, "flyway_schema_history");
+            boolean table = exists(c, "firehose_transactions");
+            if (history && !table) {
+                throw new StoreUnavailableException(
+                        "firehose_transactions is missing but flyway_schema_history says the migrations ran; drop"
+                                + " the warehouse schema (DROP SCHEMA public CASCADE; CREATE SCHEMA public;) and run"
+                                + " the rebuild again",
+                        null);
+            }
+        }
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+
+    private static boolean exists(Connection c, String table) throws SQLException {
+        try (ResultSet rs = c.getMetaData().getTables(null, null, table, new String[] {"TABLE"})) {
+            return rs.next();
+        }
     }
 }

@@ -1,46 +1,312 @@
 package com.ecommerce.pipeline.client.reconcile;
 
 import com.ecommerce.pipeline.client.PipelineCommand;
+import com.ecommerce.pipeline.client.cloud.Archive;
+import com.ecommerce.pipeline.client.cloud.CloudSettings;
+import com.ecommerce.pipeline.client.cloud.StoreOptions;
+import com.ecommerce.pipeline.client.cloud.StoreUnavailableException;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.s3.S3Client;
 
-/** {@code ./pipeline reconcile}. */
+/** {@code ./pipeline reconcile}: every source's rows against the event ids in each sink, then data quality. */
 @Command(
         name = "reconcile",
         mixinStandardHelpOptions = true,
+        sortOptions = false,
         usageHelpAutoWidth = true,
-        description =
-                "Per source file streamed: rows read vs event ids in the archive, DynamoDB and the warehouse; then the data-quality report.")
+        description = {
+            "For each source file streamed (the replays in .pipeline/replays.jsonl, re-read and re-keyed; the"
+                    + " completed imports in the imports table): its rows vs the event ids present in the S3"
+                    + " archive, DynamoDB (invoices) and the warehouse (firehose_transactions); the differences"
+                    + " (missing ids with their file row, unexpected ids); then the data-quality report.",
+            ""
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:every sink holds exactly the expected event ids",
+            "1:differences (listed), or a recorded file that cannot be read again",
+            "2:a store is unreachable or missing its table, or a bad command line"
+        })
 public final class ReconcileCommand implements Callable<Integer>, PipelineCommand.Subcommand {
 
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--config",
-            paramLabel = "FILE",
-            description = "a YAML file with the services' property names (config/local-cloud.yml)")
-    Path config;
+    @Mixin
+    StoreOptions stores;
 
     @Option(
             names = "--record",
             paramLabel = "FILE",
             defaultValue = ".pipeline/replays.jsonl",
+            showDefaultValue = Visibility.ALWAYS,
             description = "the replays recorded by ./pipeline replay")
     Path record;
 
-    @Override
-    public Integer call() {
-        spec.commandLine().getErr().println("pipeline reconcile: not available in this build yet");
-        return 2;
-    }
+    @Option(
+            names = "--show",
+            paramLabel = "N",
+            defaultValue = "20",
+            showDefaultValue = Visibility.ALWAYS,
+            description = "differences listed per sink at most")
+    int show;
+
+    @Option(names = "--no-quality", description = "skip the data-quality report")
+    boolean noQuality;
+
+    @Option(names = "--debug", hidden = true)
+    boolean debug;
 
     @Override
     public String usageLine() {
-        return "pipeline reconcile";
+        return "pipeline reconcile [--config FILE] [--record FILE] [--set NAME=VALUE] [--show N]";
+    }
+
+    @Override
+    public boolean debug() {
+        return debug;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        long t0 = System.nanoTime();
+        CloudSettings settings;
+        try {
+            settings = stores.load();
+        } catch (IOException e) {
+            err.println("pipeline reconcile: " + e.getMessage());
+            return 2;
+        }
+        try (DynamoDbClient dynamo = settings.dynamo();
+                S3Client s3 = settings.s3()) {
+            ExpectedEvents expected = new ExpectedEvents();
+            expected.addReplays(record);
+            addImports(dynamo, settings.get("pipeline.import.table", "imports"), expected);
+            double sourcesSeconds = seconds(t0);
+
+            Set<String> invoices = SinkReaders.concurrentSet();
+            invoices.addAll(expected.invoices());
+            SinkContents archive = new SinkContents("archive", expected);
+            SinkContents dynamodb = new SinkContents("dynamodb", expected);
+            SinkContents warehouse = new SinkContents("warehouse", expected);
+            long t1 = System.nanoTime();
+            SinkReaders.archive(new Archive(s3, settings), archive, invoices);
+            double archiveSeconds = seconds(t1);
+            long t2 = System.nanoTime();
+            SinkReaders.warehouse(settings.dataSource(), warehouse, invoices);
+            double warehouseSeconds = seconds(t2);
+            long t3 = System.nanoTime();
+            SinkReaders.dynamo(dynamo, settings.get("pipeline.dynamo.invoices-table", "invoices"), invoices, dynamodb);
+            double dynamoSeconds = seconds(t3);
+
+            List<SinkContents> sinks = List.of(archive, dynamodb, warehouse);
+            boolean sourceProblems = report(out, expected, sinks);
+            if (!noQuality) {
+                Map<String, Long> codes = new LinkedHashMap<>();
+                Map<String, Long> figures;
+                try {
+                    figures = DataQuality.measure(settings.dataSource(), codes);
+                } catch (SQLException e) {
+                    throw SinkReaders.unavailable(e);
+                }
+                DataQuality.print(out, figures, codes);
+            }
+            boolean matches = !sourceProblems && sinks.stream().allMatch(SinkContents::matches);
+            out.printf(
+                    Locale.ROOT,
+                    "%n%s in %.1f s (sources %.1f s, archive %.1f s, warehouse %.1f s, DynamoDB %.1f s for %,d"
+                            + " invoices)%n",
+                    matches ? "reconciled: every sink holds exactly the expected events" : "DIFFERENCES FOUND",
+                    seconds(t0),
+                    sourcesSeconds,
+                    archiveSeconds,
+                    warehouseSeconds,
+                    dynamoSeconds,
+                    invoices.size());
+            return matches ? 0 : 1;
+        } catch (StoreUnavailableException e) {
+            out.flush();
+            err.println("pipeline reconcile: " + e.getMessage());
+            return 2;
+        } catch (SdkClientException e) {
+            out.flush();
+            err.println("pipeline reconcile: a store is unreachable: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    /** Completed imports from the import status table (absent table: no imports). */
+    static void addImports(DynamoDbClient dynamo, String table, ExpectedEvents expected) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        try {
+            dynamo.scanPaginator(r -> r.tableName(table)).items().forEach(items::add);
+        } catch (ResourceNotFoundException e) {
+            return;
+        } catch (SdkClientException e) {
+            throw new StoreUnavailableException("DynamoDB is unreachable: " + e.getMessage(), e);
+        }
+        items.sort(java.util.Comparator.comparing(i -> i.get("fileKey").s()));
+        for (Map<String, AttributeValue> item : items) {
+            if (!"DONE".equals(text(item, "state")) || text(item, "sha256") == null) {
+                continue;
+            }
+            expected.addImport(
+                    item.get("fileKey").s(),
+                    text(item, "sha256"),
+                    Long.parseLong(item.get("rows").n()),
+                    Integer.parseInt(item.get("batchSize").n()));
+        }
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.s();
+    }
+
+    private boolean report(PrintWriter out, ExpectedEvents expected, List<SinkContents> sinks) {
+        List<ExpectedEvents.Source> sources = expected.sources();
+        long[][] present = new long[sinks.size()][sources.size()];
+        for (int i = 0; i < expected.size(); i++) {
+            for (int s = 0; s < sinks.size(); s++) {
+                if (sinks.get(s).present.get(i)) {
+                    present[s][expected.source(i)]++;
+                }
+            }
+        }
+        String row = "%-60s %10s %10s %10s %10s%n";
+        out.printf(
+                Locale.ROOT,
+                row,
+                "source (rows read vs event ids present)",
+                "rows",
+                "archive",
+                "dynamodb",
+                "warehouse");
+        boolean problems = false;
+        long[] perSource = expected.perSource();
+        for (int j = 0; j < sources.size(); j++) {
+            ExpectedEvents.Source src = sources.get(j);
+            if (src.problem() != null) {
+                problems = true;
+                out.println(shorten(src.label()) + ": " + src.problem());
+                continue;
+            }
+            out.printf(
+                    Locale.ROOT,
+                    row,
+                    shorten(src.label()),
+                    n(src.rows()),
+                    n(present[0][j]),
+                    n(present[1][j]),
+                    n(present[2][j]));
+            if (perSource[j] != src.rows()) {
+                problems = true;
+                out.printf(Locale.ROOT, "  only %,d distinct event ids for %,d rows%n", perSource[j], src.rows());
+            }
+        }
+        if (sources.isEmpty()) {
+            out.println("(nothing streamed yet: no replay recorded in " + record + ", no completed import)");
+        }
+        out.printf(
+                Locale.ROOT,
+                row,
+                "expected event ids (all sources)",
+                n(expected.size()),
+                n(sinks.get(0).present.cardinality()),
+                n(sinks.get(1).present.cardinality()),
+                n(sinks.get(2).present.cardinality()));
+        out.printf(
+                Locale.ROOT,
+                row,
+                "unexpected event ids (no source accounts for them)",
+                "",
+                n(sinks.get(0).extras.size()),
+                n(sinks.get(1).extras.size()),
+                n(sinks.get(2).extras.size()));
+        out.printf(
+                Locale.ROOT,
+                row,
+                "distinct event ids in the sink",
+                "",
+                n(sinks.get(0).distinct()),
+                n(sinks.get(1).distinct()),
+                n(sinks.get(2).distinct()));
+        if (sinks.get(0).copies > 0) {
+            out.printf(
+                    Locale.ROOT,
+                    "the archive holds %,d extra copies of event ids (re-posted events; readers dedupe by eventId)%n",
+                    sinks.get(0).copies);
+        }
+        for (SinkContents sink : sinks) {
+            listDifferences(out, expected, sink);
+        }
+        return problems;
+    }
+
+    private void listDifferences(PrintWriter out, ExpectedEvents expected, SinkContents sink) {
+        long missing = sink.missing();
+        if (missing > 0) {
+            out.printf(Locale.ROOT, "%nmissing in %s: %,d event ids%n", sink.name, missing);
+            int listed = 0;
+            for (int i = sink.present.nextClearBit(0);
+                    i < expected.size() && listed < show;
+                    i = sink.present.nextClearBit(i + 1)) {
+                out.printf(
+                        Locale.ROOT,
+                        "  %s  %s row %,d%n",
+                        expected.id(i),
+                        expected.sources().get(expected.source(i)).label(),
+                        expected.fileRow(i));
+                listed++;
+            }
+            if (missing > listed) {
+                out.printf(Locale.ROOT, "  ... and %,d more%n", missing - listed);
+            }
+        }
+        if (!sink.extras.isEmpty()) {
+            out.printf(Locale.ROOT, "%nunexpected in %s: %,d event ids%n", sink.name, sink.extras.size());
+            int listed = 0;
+            for (Map.Entry<String, String> e : sink.extras.entrySet()) {
+                if (listed++ == show) {
+                    out.printf(Locale.ROOT, "  ... and %,d more%n", sink.extras.size() - show);
+                    break;
+                }
+                out.printf(Locale.ROOT, "  %s  invoice %s%n", e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private static String shorten(String label) {
+        return label.length() <= 60 ? label : "..." + label.substring(label.length() - 57);
+    }
+
+    private static String n(long v) {
+        return String.format(Locale.ROOT, "%,d", v);
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
     }
 }

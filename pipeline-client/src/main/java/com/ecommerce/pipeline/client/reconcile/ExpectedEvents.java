@@ -1,0 +1,202 @@
+package com.ecommerce.pipeline.client.reconcile;
+
+import com.ecommerce.pipeline.client.BadFileException;
+import com.ecommerce.pipeline.client.Batch;
+import com.ecommerce.pipeline.client.BatchReader;
+import com.ecommerce.pipeline.client.FileFingerprint;
+import com.ecommerce.pipeline.client.ReplayCommand;
+import com.ecommerce.pipeline.schema.CsvRowReader;
+import com.ecommerce.pipeline.schema.EventIds;
+import com.ecommerce.pipeline.schema.TransactionCsv;
+import com.ecommerce.pipeline.schema.TransactionJson;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Every event id the sources put on the stream, derived again from the sources themselves: each file of
+ * {@code .pipeline/replays.jsonl} is read again and batched as the replay did (same {@code --batch},
+ * the longest {@code --limit}), so its keys and ids are re-derived from the file; each completed import
+ * gives its ids from its content hash, row count and batch size (an import publishes all rows or none).
+ * Each id remembers its source and file row.
+ */
+public final class ExpectedEvents {
+
+    /** A source file: what it is, how many rows it sent, and a note when it could not be read again. */
+    public record Source(String label, long rows, String problem) {}
+
+    private final List<Source> sources = new ArrayList<>();
+    private final Map<String, Integer> index = new HashMap<>();
+    private final List<String> ids = new ArrayList<>();
+    private int[] sourceOf = new int[1024];
+    private long[] rowOf = new long[1024];
+    private final Set<String> invoices = new HashSet<>();
+
+    public List<Source> sources() {
+        return sources;
+    }
+
+    public int size() {
+        return ids.size();
+    }
+
+    /** The position of an event id among the expected ones, or -1. */
+    public int indexOf(String eventId) {
+        Integer i = index.get(eventId);
+        return i == null ? -1 : i;
+    }
+
+    public String id(int i) {
+        return ids.get(i);
+    }
+
+    public int source(int i) {
+        return sourceOf[i];
+    }
+
+    public long fileRow(int i) {
+        return rowOf[i];
+    }
+
+    /** The invoice numbers of the replayed rows (imports add none: their rows are not read here). */
+    public Set<String> invoices() {
+        return invoices;
+    }
+
+    private void add(String eventId, int source, long fileRow) {
+        if (index.putIfAbsent(eventId, ids.size()) != null) {
+            return; // the same row from an overlapping replay (another --limit): the same event
+        }
+        int i = ids.size();
+        if (i == sourceOf.length) {
+            sourceOf = java.util.Arrays.copyOf(sourceOf, i * 2);
+            rowOf = java.util.Arrays.copyOf(rowOf, i * 2);
+        }
+        ids.add(eventId);
+        sourceOf[i] = source;
+        rowOf[i] = fileRow;
+    }
+
+    /** Replays of one content with one batch size (so the same keys), whatever the file was called. */
+    private record Replay(String sha256, int batch, Charset charset) {}
+
+    private final Map<String, Integer> sourceByContent = new HashMap<>();
+
+    /** The same content under another name gives the same keys: one source, both names. */
+    private boolean sameContent(String content, String name) {
+        Integer earlier = sourceByContent.get(content);
+        if (earlier == null) {
+            return false;
+        }
+        Source s = sources.get(earlier);
+        if (!s.label().contains(name)) {
+            sources.set(earlier, new Source(s.label() + ", same content as " + name, s.rows(), s.problem()));
+        }
+        return true;
+    }
+
+    /** The replays of {@code record} (a missing file means none) that put rows on the stream. */
+    public void addReplays(Path record) throws IOException {
+        if (!Files.isRegularFile(record)) {
+            return;
+        }
+        Map<Replay, Long> limits = new LinkedHashMap<>();
+        Map<Replay, String> files = new HashMap<>();
+        for (String line : Files.readAllLines(record, StandardCharsets.UTF_8)) {
+            JsonNode e;
+            try {
+                e = TransactionJson.mapper().readTree(line);
+            } catch (JacksonException bad) {
+                continue; // a torn line of a replay killed mid-write
+            }
+            if (e == null || !e.isObject() || e.path("rowsAccepted").asLong(0) <= 0) {
+                continue;
+            }
+            Replay r = new Replay(
+                    e.path("sha256").asString(),
+                    e.path("batch").asInt(),
+                    Charset.forName(e.path("charset").asString("UTF-8")));
+            long limit = e.path("limit").isNumber() ? e.path("limit").asLong() : Long.MAX_VALUE;
+            limits.merge(r, limit, Math::max);
+            String file = e.path("file").asString();
+            files.merge(r, file, (a, b) -> Files.isRegularFile(Path.of(a)) ? a : b); // one that still exists
+        }
+        for (Map.Entry<Replay, Long> r : limits.entrySet()) {
+            addReplay(r.getKey(), files.get(r.getKey()), r.getValue());
+        }
+    }
+
+    private void addReplay(Replay r, String name, long limit) throws IOException {
+        String label = name + (limit == Long.MAX_VALUE ? "" : " (first " + limit + " rows)");
+        int source = sources.size();
+        Path file = Path.of(name);
+        try {
+            String sha = FileFingerprint.scan(file, r.charset()).sha256();
+            if (!sha.equals(r.sha256())) {
+                sources.add(new Source(label, 0, "the file changed since it was replayed (sha256 " + sha + ")"));
+                return;
+            }
+        } catch (BadFileException e) {
+            sources.add(new Source(label, 0, "cannot read it again: " + e.getMessage()));
+            return;
+        }
+        long rows = 0;
+        try (CsvRowReader reader = TransactionCsv.open(file, r.charset())) {
+            BatchReader batches = new BatchReader(reader::read, r.batch(), ReplayCommand.MAX_BATCH, limit);
+            for (Batch b = batches.next(); b != null; b = batches.next()) {
+                String key = b.idempotencyKey(r.sha256());
+                for (int i = 0; i < b.transactions().size(); i++) {
+                    add(EventIds.of(key, i), source, b.fileRows().get(i));
+                    invoices.add(b.transactions().get(i).invoiceNo());
+                }
+                rows += b.transactions().size();
+            }
+        }
+        sources.add(new Source(label, rows, null));
+        sourceByContent.put("replay:" + r.sha256() + ":" + r.batch(), source);
+    }
+
+    /**
+     * One completed import: the file published all {@code rows} rows in batches of {@code batchSize} with
+     * the keys {@code import:<first 16 hex digits of the content's SHA-256>:<first>-<last>}.
+     */
+    public void addImport(String fileKey, String sha256, long rows, int batchSize) {
+        Objects.requireNonNull(sha256, "sha256");
+        String content = "import:" + sha256 + ":" + batchSize;
+        if (sameContent(content, "import " + fileKey)) {
+            return;
+        }
+        int source = sources.size();
+        sourceByContent.put(content, source);
+        String prefix = "import:" + sha256.substring(0, 16) + ":";
+        for (long first = 0; first < rows; first += batchSize) {
+            long last = Math.min(rows, first + batchSize) - 1;
+            String key = prefix + first + "-" + last;
+            for (long row = first; row <= last; row++) {
+                add(EventIds.of(key, (int) (row - first)), source, row);
+            }
+        }
+        sources.add(new Source("import " + fileKey, rows, null));
+    }
+
+    /** How many expected ids come from each source. */
+    public long[] perSource() {
+        long[] n = new long[sources.size()];
+        for (int i = 0; i < ids.size(); i++) {
+            n[sourceOf[i]]++;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,135 @@
+package com.ecommerce.pipeline.client.rebuild;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ecommerce.pipeline.client.PipelineCommand;
+import com.ecommerce.pipeline.dynamo.sink.DynamoSink;
+import com.ecommerce.pipeline.dynamo.sink.DynamoWriterProperties;
+import com.ecommerce.pipeline.schema.CsvRowReader;
+import com.ecommerce.pipeline.schema.RowResult;
+import com.ecommerce.pipeline.schema.Transaction;
+import com.ecommerce.pipeline.schema.TransactionCsv;
+import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.warehouse.sink.WarehouseSink;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * {@code pipeline rebuild}: both sinks are filled through the consumers' own sink code and the archive
+ * through the archiver's own sink, the sinks' tables are dropped, rebuilt from the archive alone, and
+ * compared with the originals item for item and row for row.
+ */
+class RebuildIT {
+
+    private static final Path SAMPLE = Path.of("../data/online_retail_sample.csv");
+
+    @Test
+    void droppedSinksAreRebuiltFromTheArchiveItemForItemAndRowForRow() throws Exception {
+        TestStores stores = new TestStores();
+        DynamoDbClient dynamo = stores.cloud.dynamoClient();
+        DynamoWriterProperties names =
+                new DynamoWriterProperties(stores.invoicesTable, stores.customersTable, Duration.ofMinutes(1));
+        RebuildCommand.ensureTables(dynamo, names);
+        RebuildCommand.migrate(stores.dataSource());
+        DynamoSink dynamoSink = new DynamoSink(dynamo, names, new SimpleMeterRegistry());
+        WarehouseSink warehouseSink = new WarehouseSink(stores.dataSource(), new SimpleMeterRegistry());
+
+        // Four requests of 500 sample rows, as the consumers and the archiver would see them.
+        List<Transaction> rows = sampleRows(2000);
+        List<TransactionEvent> all = new ArrayList<>();
+        for (int first = 0; first < rows.size(); first += 500) {
+            String key = "rebuild-it-" + stores.id + ":" + first + "-" + (first + 499);
+            List<TransactionEvent> request = TestStores.events(key, rows.subList(first, first + 500));
+            dynamoSink.write(request);
+            warehouseSink.write(request);
+            stores.archive(request, 1_000L * first);
+            all.addAll(request);
+        }
+        // A re-posted request reached the stream twice: the archive holds those events twice.
+        stores.archive(all.subList(0, 300), 9_000_000L);
+
+        TreeSet<String> invoices = stores.items(dynamo, stores.invoicesTable);
+        TreeSet<String> customers = stores.items(dynamo, stores.customersTable);
+        Map<String, TreeSet<String>> warehouse = stores.rows();
+        Set<String> customerInvoices = new HashSet<>();
+        rows.stream()
+                .filter(t -> t.customerId() != null)
+                .forEach(t -> customerInvoices.add(t.customerId() + "|" + t.invoiceNo()));
+        assertThat(invoices).hasSize(2000);
+        assertThat(customers).hasSize(customerInvoices.size());
+        assertThat(warehouse.get("firehose_transactions")).hasSize(2000);
+
+        dynamo.deleteTable(r -> r.tableName(stores.invoicesTable));
+        dynamo.deleteTable(r -> r.tableName(stores.customersTable));
+        stores.dropSchema();
+
+        Run d = run(stores, "rebuild", "dynamo");
+        assertThat(d.code).as(d.toString()).isZero();
+        assertThat(d.out).contains("2,000 events written").contains("300 copies of an event id skipped");
+        Run w = run(stores, "rebuild", "warehouse");
+        assertThat(w.code).as(w.toString()).isZero();
+        assertThat(w.out).contains("2,000 events written");
+
+        assertThat(stores.items(dynamo, stores.invoicesTable)).isEqualTo(invoices);
+        assertThat(stores.items(dynamo, stores.customersTable)).isEqualTo(customers);
+        assertThat(stores.rows()).isEqualTo(warehouse);
+
+        // Again, over full sinks: nothing changes.
+        assertThat(run(stores, "rebuild", "warehouse").code).isZero();
+        assertThat(run(stores, "rebuild", "dynamo").code).isZero();
+        assertThat(stores.items(dynamo, stores.invoicesTable)).isEqualTo(invoices);
+        assertThat(stores.items(dynamo, stores.customersTable)).isEqualTo(customers);
+        assertThat(stores.rows()).isEqualTo(warehouse);
+    }
+
+    @Test
+    void anUnreachableStoreIsOneLineAndExitCodeTwo() throws Exception {
+        TestStores stores = new TestStores();
+        List<String> args = new ArrayList<>(List.of("rebuild", "dynamo"));
+        args.addAll(stores.settings());
+        args.addAll(List.of("--set", "spring.cloud.aws.dynamodb.endpoint=http://127.0.0.1:9"));
+        Run r = execute(args);
+        assertThat(r.code).as(r.toString()).isEqualTo(2);
+        assertThat(r.err.lines().toList()).hasSize(1);
+        assertThat(r.err).startsWith("pipeline rebuild: ").doesNotContain("\tat ");
+    }
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(TestStores stores, String... command) {
+        List<String> args = new ArrayList<>(List.of(command));
+        args.addAll(stores.settings());
+        return execute(args);
+    }
+
+    static Run execute(List<String> args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = PipelineCommand.execute(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
+        System.out.println(out);
+        System.err.println(err);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static List<Transaction> sampleRows(int n) throws Exception {
+        List<Transaction> rows = new ArrayList<>();
+        try (CsvRowReader reader = TransactionCsv.open(SAMPLE, StandardCharsets.UTF_8)) {
+            for (RowResult r = reader.read(); r != null && rows.size() < n; r = reader.read()) {
+                rows.add(((RowResult.Valid) r).transaction());
+            }
+        }
+        return rows;
+    }
+}
