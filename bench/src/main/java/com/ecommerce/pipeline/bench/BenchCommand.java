@@ -73,7 +73,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path repo = root.toAbsolutePath().normalize();
-        Path dataset = file != null ? file : repo.resolveSibling("shared/data/online_retail.csv.gz");
+        Path dataset = (file != null ? file : repo.resolveSibling("shared/data/online_retail.csv.gz"))
+                .toAbsolutePath()
+                .normalize();
         if (!dataset.toFile().isFile()) {
             System.err.println("pipeline bench: no such dataset file: " + dataset + " (--file FILE)");
             return 2;

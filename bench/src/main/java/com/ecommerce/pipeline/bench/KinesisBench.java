@@ -88,14 +88,18 @@ final class KinesisBench {
         return out;
     }
 
-    /** PutRecords calls of up to 500 records / 4.5 MB, in order. */
-    static List<List<PackedRecord>> calls(List<PackedRecord> records) {
+    /**
+     * PutRecords calls of up to 500 records / 4.5 MB, in order, and small enough that each of {@code threads}
+     * threads gets several calls (one call of everything would leave the other threads idle).
+     */
+    static List<List<PackedRecord>> calls(List<PackedRecord> records, int threads) {
+        int maxEntries = Math.max(1, Math.min(MAX_ENTRIES, records.size() / (threads * 4)));
         List<List<PackedRecord>> calls = new ArrayList<>();
         List<PackedRecord> call = new ArrayList<>();
         long bytes = 0;
         for (PackedRecord r : records) {
             long size = r.data().length + r.partitionKey().length();
-            if (!call.isEmpty() && (call.size() == MAX_ENTRIES || bytes + size > MAX_CALL_BYTES)) {
+            if (!call.isEmpty() && (call.size() == maxEntries || bytes + size > MAX_CALL_BYTES)) {
                 calls.add(call);
                 call = new ArrayList<>();
                 bytes = 0;
@@ -111,7 +115,7 @@ final class KinesisBench {
 
     /** Puts packed records with PutRecords on a few threads, retrying failed entries; rows per second. */
     BoundedRun.Result putPacked(String stream, List<PackedRecord> records, int threads, Duration limit) {
-        return BoundedRun.run(calls(records), threads, limit, call -> putRecords(stream, call));
+        return BoundedRun.run(calls(records, threads), threads, limit, call -> putRecords(stream, call));
     }
 
     private long putRecords(String stream, List<PackedRecord> call) {

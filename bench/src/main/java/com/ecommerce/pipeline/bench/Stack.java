@@ -86,13 +86,18 @@ final class Stack {
     record Token(String jwt, String problem) {}
 
     Token token(String role) throws IOException, InterruptedException {
-        Run r = pipeline(Map.of(), Duration.ofMinutes(5), "token", "--role", role);
-        String[] lines = r.output().strip().split("\n");
-        String last = lines[lines.length - 1].strip();
-        if (r.exit() == 0 && last.startsWith("ey")) {
-            return new Token(last, null);
+        String problem = null;
+        for (int attempt = 0; attempt < 3; attempt++) { // a build of the client may fail on a tree being edited
+            Run r = pipeline(Map.of(), Duration.ofMinutes(5), "token", "--role", role);
+            String[] lines = r.output().strip().split("\n");
+            String last = lines[lines.length - 1].strip();
+            if (r.exit() == 0 && last.startsWith("ey")) {
+                return new Token(last, null);
+            }
+            problem = "`./pipeline token --role " + role + "` exited " + r.exit() + ": " + last;
+            Thread.sleep(5_000);
         }
-        return new Token(null, "`./pipeline token --role " + role + "` exited " + r.exit() + ": " + last);
+        return new Token(null, problem);
     }
 
     /** The pid ./pipeline recorded for a component, or -1. */
