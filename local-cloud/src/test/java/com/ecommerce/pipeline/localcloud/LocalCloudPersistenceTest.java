@@ -39,6 +39,7 @@ class LocalCloudPersistenceTest {
         LocalCloudConfig config = LocalCloudConfig.freePorts(dataDir);
         String shardId;
         List<Long> firstPids;
+        String token;
 
         try (LocalCloud cloud = LocalCloud.start(config)) {
             firstPids = cloud.childPids();
@@ -62,6 +63,7 @@ class LocalCloudPersistenceTest {
                 s.execute("CREATE TABLE kept (id int primary key, note text)");
                 s.execute("INSERT INTO kept VALUES (1, 'kept row')");
             }
+            token = cloud.tokens().forRoles("ingest");
             assertThatThrownBy(() -> LocalCloud.purge(dataDir)).hasMessageContaining("running");
         }
         assertNothingLeft(config, firstPids);
@@ -89,6 +91,17 @@ class LocalCloudPersistenceTest {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("kept row");
             }
+            // the issuer kept its key: a token from before the restart still verifies against its JWKS
+            com.nimbusds.jose.jwk.RSAKey published = com.nimbusds.jose.jwk.JWKSet.load(java.net
+                            .URI
+                            .create(e.issuer() + "/.well-known/jwks.json")
+                            .toURL())
+                    .getKeys()
+                    .get(0)
+                    .toRSAKey();
+            assertThat(com.nimbusds.jwt.SignedJWT.parse(token)
+                            .verify(new com.nimbusds.jose.crypto.RSASSAVerifier(published)))
+                    .isTrue();
             firstPids = cloud.childPids();
         }
         assertNothingLeft(config, firstPids);
