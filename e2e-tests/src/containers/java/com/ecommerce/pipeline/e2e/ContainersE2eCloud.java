@@ -3,6 +3,7 @@ package com.ecommerce.pipeline.e2e;
 import com.ecommerce.pipeline.localcloud.CloudResources;
 import com.ecommerce.pipeline.localcloud.Endpoints;
 import com.ecommerce.pipeline.localcloud.tokens.TokenIssuer;
+import com.ecommerce.pipeline.localcloud.tokens.Tokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -164,6 +165,11 @@ public final class ContainersE2eCloud implements E2eCloud {
     @Override
     public S3Client s3() {
         return s3;
+    }
+
+    /** Tokens of the issuer in this JVM (the services' issuer-uri points at it). */
+    public Tokens tokens() {
+        return issuer.tokens();
     }
 
     @Override
