@@ -1,5 +1,6 @@
 package com.ecommerce.pipeline.e2e;
 
+import com.ecommerce.pipeline.localcloud.tokens.Tokens;
 import java.lang.reflect.InvocationTargetException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,7 +11,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The cloud the end-to-end tests run on: the seam between the tests and the emulators. The default is the
+ * The cloud the end-to-end tests run on: the seam between the tests and the emulators (and a token issuer). The default is the
  * Docker-free local cloud ({@link LocalE2eCloud}, {@code LocalCloud.shared()}); {@code -De2e.cloud=containers}
  * chooses the Testcontainers implementation (LocalStack + PostgreSQL, class {@value #CONTAINERS_CLASS}, built only
  * under the {@code containers} Maven profile, with a public no-argument constructor that starts it). The tests
@@ -50,6 +51,9 @@ interface E2eCloud extends AutoCloseable {
 
     /** A path-style S3 client on this cloud, owned by the cloud. */
     S3Client s3();
+
+    /** Bearer tokens from the token issuer the services' properties point at (ingest-service runs with security on). */
+    Tokens tokens();
 
     /** The warehouse's JDBC URL ({@code spring.datasource.url}). */
     default String jdbcUrl() {

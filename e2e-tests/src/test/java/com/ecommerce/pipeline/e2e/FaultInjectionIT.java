@@ -60,8 +60,9 @@ class FaultInjectionIT {
     void report() throws Exception {
         Path hostile = stack == null ? null : stack.root.resolve("ingest-service/target/hostile-requests.md");
         if (hostile != null && Files.isRegularFile(hostile)) {
-            FaultReport.figure(
-                    "hostile HTTP requests: see ingest-service/target/hostile-requests.md (HostileRequestsIT)");
+            FaultReport.appendix(
+                    "Hostile HTTP requests (ingest-service HostileRequestsIT, from ingest-service/target/hostile-requests.md)",
+                    Files.readString(hostile));
         }
         FaultReport.write();
     }
@@ -334,7 +335,9 @@ class FaultInjectionIT {
             "--progress",
             "lines",
             "--record",
-            record.toString()
+            record.toString(),
+            "--token",
+            stack.ingestToken()
         };
         StringWriter out = new StringWriter();
         CompletableFuture<Integer> replay = CompletableFuture.supplyAsync(

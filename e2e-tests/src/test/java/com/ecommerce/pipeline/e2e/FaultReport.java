@@ -32,6 +32,7 @@ final class FaultReport {
 
     private static final List<Case> CASES = new ArrayList<>();
     private static final List<String> FIGURES = new ArrayList<>();
+    private static final List<String> APPENDICES = new ArrayList<>();
     private static final Instant STARTED = Instant.now();
 
     private FaultReport() {}
@@ -59,6 +60,13 @@ final class FaultReport {
     static synchronized void figure(String line) {
         FIGURES.add(line);
         System.out.println("figure: " + line);
+        write();
+    }
+
+    /** A section copied into the report as it is (another suite's summary). */
+    static synchronized void appendix(String title, String markdown) {
+        APPENDICES.add(
+                "## " + title + "\n\n" + markdown.replaceAll("(?m)^#", "###").strip() + "\n");
         write();
     }
 
@@ -116,6 +124,7 @@ final class FaultReport {
             md.append("\n## Figures\n\n");
             FIGURES.forEach(f -> md.append("- ").append(f).append('\n'));
         }
+        APPENDICES.forEach(a -> md.append('\n').append(a));
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, md);

@@ -1,6 +1,7 @@
 package com.ecommerce.pipeline.e2e;
 
 import com.ecommerce.pipeline.localcloud.LocalCloud;
+import com.ecommerce.pipeline.localcloud.tokens.Tokens;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -53,6 +54,11 @@ final class LocalE2eCloud implements E2eCloud {
     @Override
     public S3Client s3() {
         return s3;
+    }
+
+    @Override
+    public Tokens tokens() {
+        return cloud.tokens();
     }
 
     @Override

@@ -92,12 +92,12 @@ final class ServiceProcess {
     }
 
     /**
-     * ingest-service's arguments on this cloud. Security is switched off explicitly, so the tests do not depend on
-     * the service's default; with a local token issuer they switch it on and post with an {@code ingest} token.
+     * ingest-service's arguments on this cloud: security on, explicitly (tokens from the cloud's issuer, which the
+     * cloud's properties name), so the tests post as a real client does, with an {@code ingest} token.
      */
     static Map<String, String> ingestProperties(Map<String, String> cloudProperties) {
         Map<String, String> p = new LinkedHashMap<>(cloudProperties);
-        p.put("pipeline.security.enabled", "false");
+        p.put("pipeline.security.enabled", "true");
         return p;
     }
 

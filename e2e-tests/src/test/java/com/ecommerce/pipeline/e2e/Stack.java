@@ -169,6 +169,7 @@ final class Stack {
                     HttpRequest.newBuilder(ingest.uri("/transactions"))
                             .timeout(Duration.ofSeconds(60))
                             .header("Content-Type", "application/json")
+                            .header("Authorization", "Bearer " + ingestToken())
                             .header("Idempotency-Key", batch.key())
                             .POST(HttpRequest.BodyPublishers.ofByteArray(batch.body()))
                             .build(),
@@ -185,6 +186,11 @@ final class Stack {
             assertThat(body.path("idempotencyKey").asString()).isEqualTo(batch.key());
             return;
         }
+    }
+
+    /** A fresh bearer token with the role {@code ingest} (valid for an hour). */
+    String ingestToken() {
+        return cloud.tokens().forRoles("ingest");
     }
 
     /**
