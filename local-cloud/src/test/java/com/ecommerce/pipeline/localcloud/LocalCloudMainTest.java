@@ -87,6 +87,38 @@ class LocalCloudMainTest {
     }
 
     @Test
+    void issuerOnlyRunsJustTheTokenIssuerWithItsKeyInTheDataDir(@TempDir Path dir) throws Exception {
+        int port = LocalCloudConfig.freePorts().issuerPort();
+        Process p = java(
+                "--issuer-only",
+                "--issuer-port",
+                String.valueOf(port),
+                "--issuer-url",
+                "http://token-issuer:8089",
+                "--data-dir",
+                dir.resolve("data").toString());
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(out.readLine())
+                    .isEqualTo("LOCAL-CLOUD READY issuer=http://token-issuer:8089 port=" + port
+                            + " client-id=pipeline-local");
+            String discovery = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                            "http://localhost:" + port + "/.well-known/openid-configuration"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(discovery).contains("\"issuer\":\"http://token-issuer:8089\"");
+            assertThat(dir.resolve("data/tokens/issuer-key.json")).isNotEmptyFile();
+        } finally {
+            p.destroy();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
     void purgeDeletesTheDataDirectory(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");
         Files.createDirectories(data.resolve("dynamodb"));
