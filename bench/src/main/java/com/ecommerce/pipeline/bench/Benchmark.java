@@ -84,14 +84,30 @@ final class Benchmark {
             if (!complete) {
                 exit = 1;
             }
-            Reconciled r = reconcile(sinks, total);
-            if (!r.ok()) {
+            // From here on a phase that fails is reported and the next one still runs: one broken
+            // measurement must not cost the others of a 20-minute run.
+            Reconciled r = phase("Reconciliation", () -> reconcile(sinks, total));
+            if (r == null || !r.ok()) {
                 exit = 1;
             }
-            queryLoad(data);
-            sinkCeilings(sinks, r);
-            referenceWay(kinesis, sinks, data, r);
-            memory();
+            phase("query-api under load", () -> {
+                queryLoad(data);
+                return true;
+            });
+            if (r != null) {
+                phase("Sink ceilings", () -> {
+                    sinkCeilings(sinks, r);
+                    return true;
+                });
+                phase("Reference way", () -> {
+                    referenceWay(kinesis, sinks, data, r);
+                    return true;
+                });
+            }
+            phase("Memory", () -> {
+                memory();
+                return true;
+            });
             summary();
         } catch (Exception | Error e) {
             report.heading(2, "Run aborted").para("The run stopped with `" + e + "`; the figures above are real.");
@@ -105,6 +121,19 @@ final class Benchmark {
             }
         }
         return exit;
+    }
+
+    /** Runs a phase; if it fails, says so in the report and returns null. */
+    private <T> T phase(String name, java.util.concurrent.Callable<T> body) {
+        try {
+            return body.call();
+        } catch (Exception | Error e) {
+            report.para("**" + name + " failed:** `" + e + "`"
+                    + (e.getCause() != null ? " (cause: `" + e.getCause() + "`)" : "")
+                    + "; the run goes on with the next phase.");
+            e.printStackTrace();
+            return null;
+        }
     }
 
     private void header() {
@@ -448,7 +477,7 @@ final class Benchmark {
 
     private Reconciled reconcile(SinkBench sinks, int total) throws Exception {
         report.heading(2, "Reconciliation");
-        Stack.Run rec = stack.pipeline(Map.of(), Duration.ofMinutes(10), "reconcile");
+        Stack.Run rec = stack.pipeline(Map.of(), Duration.ofMinutes(6), "reconcile");
         if (rec.exit() == 0) {
             report.para("`./pipeline reconcile` (exit 0, " + sec(rec.seconds()) + "):")
                     .code(tail(rec.output(), 25));
