@@ -80,6 +80,8 @@ class FaultInjectionIT {
             batches.addAll(SampleRows.batches("e2e-throughput-" + copy, sample, 500));
         }
         int rows = batches.stream().mapToInt(b -> b.rows().size()).sum();
+        // every consumer holds its leases and is idle first (when this class runs alone, that is the KCL cold start)
+        stack.awaitCaughtUp(stack.consumers(), Map.of());
         Map<ServiceProcess, Double> before = new LinkedHashMap<>();
         for (ServiceProcess c : stack.consumers()) {
             before.put(c, Stack.rowsWritten(c));

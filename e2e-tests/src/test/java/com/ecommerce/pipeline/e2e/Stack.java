@@ -97,10 +97,10 @@ final class Stack {
 
         long services = System.nanoTime();
         ingest = ServiceProcess.of(
-                "ingest-service", root, workDir, ServiceProcess.ingestProperties(cloudProperties), null);
-        archiver = consumer("s3-archiver", 1);
-        dynamoWriter = consumer("dynamo-writer", 1);
-        warehouseLoader = consumer("warehouse-loader", 1);
+                "ingest-service", root, workDir, ServiceProcess.ingestProperties(cloudProperties), null, instance);
+        archiver = consumer("s3-archiver", instance);
+        dynamoWriter = consumer("dynamo-writer", instance);
+        warehouseLoader = consumer("warehouse-loader", instance);
         List<ServiceProcess> all = List.of(ingest, archiver, dynamoWriter, warehouseLoader);
         Runtime.getRuntime().addShutdownHook(new Thread(this::killAll, "e2e-stack-stop"));
         for (ServiceProcess p : all) {
