@@ -78,7 +78,8 @@ final class Benchmark {
         try (Clients clients = new Clients()) {
             KinesisBench kinesis = new KinesisBench(clients.kinesis);
             SinkBench sinks = new SinkBench(clients, opt.threads);
-            double ceiling = ingestCeiling(kinesis, data);
+            Double measured = phase("Ingest ceiling", () -> ingestCeiling(kinesis, data));
+            double ceiling = measured == null ? Double.NaN : measured;
             waitForLeases();
             boolean complete = endToEnd(data, ceiling);
             if (!complete) {

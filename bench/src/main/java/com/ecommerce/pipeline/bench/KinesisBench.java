@@ -36,7 +36,10 @@ final class KinesisBench {
     ShardMap createStream(String name) throws InterruptedException {
         deleteStream(name);
         kinesis.createStream(b -> b.streamName(name).shardCount(SHARDS));
-        for (int i = 0; i < 120; i++) {
+        // kinesis-local turns a stream ACTIVE on a timer of its (single-threaded) event loop: on a starved
+        // CPU that takes far longer than its nominal 500 ms, so wait up to 3 minutes.
+        String last = "not visible";
+        for (long deadline = System.nanoTime() + 180_000_000_000L; System.nanoTime() < deadline; ) {
             var d = describe(name);
             if (d != null && d.streamStatus() == StreamStatus.ACTIVE) {
                 List<HashKeyRange> ranges = new ArrayList<>();
@@ -48,9 +51,10 @@ final class KinesisBench {
                 }
                 return new ShardMap(ranges);
             }
-            Thread.sleep(250);
+            last = d == null ? "not visible" : String.valueOf(d.streamStatus());
+            Thread.sleep(500);
         }
-        throw new IllegalStateException("stream " + name + " did not become ACTIVE");
+        throw new IllegalStateException("stream " + name + " did not become ACTIVE within 3 min (last: " + last + ")");
     }
 
     /** The stream's description, or null while kinesis-local has not made it visible yet. */
