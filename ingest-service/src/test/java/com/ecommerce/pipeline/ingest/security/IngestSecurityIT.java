@@ -96,6 +96,10 @@ class IngestSecurityIT {
         assertThat(post.get("responses").propertyNames()).contains("202", "400", "401", "403", "413", "415");
         assertThat(docs.body()).contains("\"bearer\"");
         assertThat(get("/swagger-ui/index.html").statusCode()).isEqualTo(200);
+        // the RFC 9728 metadata the WWW-Authenticate header points at
+        HttpResponse<String> metadata = get("/.well-known/oauth-protected-resource");
+        assertThat(metadata.statusCode()).isEqualTo(200);
+        assertThat(metadata.body()).contains("\"bearer_methods_supported\"");
         assertRefused(get("/actuator/prometheus"), 401);
         assertThat(get("/actuator/env").statusCode()).isIn(401, 404);
     }
