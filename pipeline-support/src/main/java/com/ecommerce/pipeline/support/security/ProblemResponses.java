@@ -31,10 +31,12 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
             throws IOException {
         entryPoint.commence(request, response, e);
         boolean noToken = request.getHeader("Authorization") == null;
+        // 401, or 400 for a malformed Authorization header (RFC 6750 invalid_request), as the entry point set it
+        HttpStatus status = HttpStatus.resolve(response.getStatus());
         write(
                 request,
                 response,
-                HttpStatus.UNAUTHORIZED,
+                status != null && status.is4xxClientError() ? status : HttpStatus.UNAUTHORIZED,
                 noToken
                         ? "This needs a bearer token (Authorization: Bearer ...)."
                         : "The bearer token was refused: it is malformed, expired, not signed by the issuer's keys,"
