@@ -19,6 +19,10 @@ ARG MODULE
 ARG VERSION=0.1.0-SNAPSHOT
 # A non-root user owning its working directory. The token issuer keeps its signing key in /app/.pipeline/data: a new
 # named volume mounted there takes the owner of this directory, so the user can write to it.
+# curl for the compose healthchecks: recent Temurin images no longer ship it (adoptium/containers#675).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends curl \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 pipeline \
     && useradd --system --uid 10001 --gid pipeline --home-dir /app --no-create-home --shell /usr/sbin/nologin pipeline \
     && install -d -o 10001 -g 10001 /app /app/.pipeline /app/.pipeline/data
