@@ -3,6 +3,7 @@ package com.ecommerce.pipeline.bench;
 import com.ecommerce.pipeline.schema.HashKeyRange;
 import com.ecommerce.pipeline.schema.PackedRecord;
 import com.ecommerce.pipeline.schema.PackingLimits;
+import com.ecommerce.pipeline.schema.PutRecordsCalls;
 import com.ecommerce.pipeline.schema.RecordPacker;
 import com.ecommerce.pipeline.schema.ShardMap;
 import com.ecommerce.pipeline.schema.TransactionEvent;
@@ -98,23 +99,7 @@ final class KinesisBench {
      */
     static List<List<PackedRecord>> calls(List<PackedRecord> records, int threads) {
         int maxEntries = Math.max(1, Math.min(MAX_ENTRIES, records.size() / (threads * 4)));
-        List<List<PackedRecord>> calls = new ArrayList<>();
-        List<PackedRecord> call = new ArrayList<>();
-        long bytes = 0;
-        for (PackedRecord r : records) {
-            long size = r.data().length + r.partitionKey().length();
-            if (!call.isEmpty() && (call.size() == maxEntries || bytes + size > MAX_CALL_BYTES)) {
-                calls.add(call);
-                call = new ArrayList<>();
-                bytes = 0;
-            }
-            call.add(r);
-            bytes += size;
-        }
-        if (!call.isEmpty()) {
-            calls.add(call);
-        }
-        return calls;
+        return PutRecordsCalls.split(records, maxEntries, MAX_CALL_BYTES);
     }
 
     /** Puts packed records with PutRecords on a few threads, retrying failed entries; rows per second. */

@@ -3,6 +3,7 @@ package com.ecommerce.pipeline.ingest.stream;
 import com.ecommerce.pipeline.schema.HashKeyRange;
 import com.ecommerce.pipeline.schema.PackedRecord;
 import com.ecommerce.pipeline.schema.PackingLimits;
+import com.ecommerce.pipeline.schema.PutRecordsCalls;
 import com.ecommerce.pipeline.schema.RecordPacker;
 import com.ecommerce.pipeline.schema.ShardMap;
 import com.ecommerce.pipeline.schema.TransactionEvent;
@@ -146,23 +147,7 @@ class KinesisStreamPublisher implements StreamPublisher {
 
     /** Splits records into PutRecords calls within the per-call limits. */
     static List<List<PackedRecord>> calls(List<PackedRecord> records) {
-        List<List<PackedRecord>> calls = new ArrayList<>();
-        List<PackedRecord> current = new ArrayList<>();
-        long bytes = 0;
-        for (PackedRecord r : records) {
-            long size = r.data().length + r.partitionKey().length();
-            if (!current.isEmpty() && (current.size() == MAX_ENTRIES_PER_CALL || bytes + size > MAX_BYTES_PER_CALL)) {
-                calls.add(current);
-                current = new ArrayList<>();
-                bytes = 0;
-            }
-            current.add(r);
-            bytes += size;
-        }
-        if (!current.isEmpty()) {
-            calls.add(current);
-        }
-        return calls;
+        return PutRecordsCalls.split(records, MAX_ENTRIES_PER_CALL, MAX_BYTES_PER_CALL);
     }
 
     private ShardMap shardMap(long deadline)
