@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
         })
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--rows", description = "rows of the dataset for the end-to-end run (default: all)")
+    @Option(
+            names = "--rows",
+            description = "rows of the dataset for the end-to-end run (default: all, i.e. the full 541,909 rows)")
     int rows;
 
     @Option(
@@ -52,6 +54,12 @@ public final class BenchCommand implements Callable<Integer> {
     double sampleSeconds = 3;
 
     @Option(
+            names = "--backlog-rows",
+            description = "a consumer's capacity is its rate while at least this many accepted rows waited for it"
+                    + " (default: ${DEFAULT-VALUE})")
+    long backlogRows = 2_000;
+
+    @Option(
             names = "--threads",
             description =
                     "threads of the raw and per-row writers: the stream's shards, the client's concurrency (default: ${DEFAULT-VALUE})")
@@ -80,8 +88,9 @@ public final class BenchCommand implements Callable<Integer> {
             System.err.println("pipeline bench: no such dataset file: " + dataset + " (--file FILE)");
             return 2;
         }
-        if (rows < 0 || slice < 1 || clients < 1 || threads < 1) {
-            System.err.println("pipeline bench: --rows must be >= 0, --slice, --clients and --threads >= 1");
+        if (rows < 0 || slice < 1 || clients < 1 || threads < 1 || backlogRows < 1) {
+            System.err.println(
+                    "pipeline bench: --rows must be >= 0, --slice, --clients, --threads and --backlog-rows >= 1");
             return 2;
         }
         Path report = out.isAbsolute() ? out : repo.resolve(out);

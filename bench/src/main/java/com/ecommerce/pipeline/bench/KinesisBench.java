@@ -33,7 +33,17 @@ final class KinesisBench {
         this.kinesis = kinesis;
     }
 
-    /** Creates an empty 4-shard stream (deleting any leftover of that name) and returns its shard map. */
+    /**
+     * Creates an empty 4-shard stream (deleting any leftover of that name first) and returns its shard map once it
+     * is ACTIVE.
+     *
+     * <p>Only a stream that exists is deleted. kinesis-local (kinesis-mock 0.6.2) answers DeleteStream of a missing
+     * stream with ResourceNotFoundException but still schedules the removal of that name for its
+     * DELETE_STREAM_DURATION (500 ms, longer on a busy event loop): a stream created under that name in the meantime
+     * is removed again and never shows up. That is why bench-ceiling, bench-packed and bench-per-row "did not become
+     * ACTIVE (last: not visible)". The same holds after deleting an existing stream, so the name must be gone from
+     * ListStreams (which lists a DELETING stream until it is removed) before it is created again.
+     */
     ShardMap createStream(String name) throws InterruptedException {
         deleteStream(name);
         kinesis.createStream(b -> b.streamName(name).shardCount(SHARDS));
@@ -41,47 +51,65 @@ final class KinesisBench {
         // CPU that takes far longer than its nominal 500 ms, so wait up to 3 minutes.
         String last = "not visible";
         for (long deadline = System.nanoTime() + 180_000_000_000L; System.nanoTime() < deadline; ) {
-            var d = describe(name);
-            if (d != null && d.streamStatus() == StreamStatus.ACTIVE) {
-                List<HashKeyRange> ranges = new ArrayList<>();
-                for (var s : d.shards()) {
-                    ranges.add(new HashKeyRange(
-                            s.shardId(),
-                            new BigInteger(s.hashKeyRange().startingHashKey()),
-                            new BigInteger(s.hashKeyRange().endingHashKey())));
-                }
-                return new ShardMap(ranges);
+            StreamStatus status = status(name);
+            if (status == StreamStatus.ACTIVE) {
+                return shardMap(name);
             }
-            last = d == null ? "not visible" : String.valueOf(d.streamStatus());
+            last = status == null ? "not visible" : status.toString();
             Thread.sleep(500);
         }
         throw new IllegalStateException("stream " + name + " did not become ACTIVE within 3 min (last: " + last + ")");
     }
 
-    /** The stream's description, or null while kinesis-local has not made it visible yet. */
-    private software.amazon.awssdk.services.kinesis.model.StreamDescription describe(String name) {
+    /** Whether ListStreams names the stream (ACTIVE, CREATING or DELETING). */
+    boolean exists(String name) {
+        return kinesis.listStreamsPaginator(b -> b.limit(100)).streamNames().stream()
+                .anyMatch(name::equals);
+    }
+
+    /** The stream's status, or null while it is not there (or not yet). */
+    private StreamStatus status(String name) {
         try {
-            return kinesis.describeStream(b -> b.streamName(name)).streamDescription();
+            return kinesis.describeStreamSummary(b -> b.streamName(name))
+                    .streamDescriptionSummary()
+                    .streamStatus();
         } catch (ResourceNotFoundException e) {
             return null;
         }
     }
 
-    /** Deletes the stream and waits until it is gone (kinesis-local frees its memory). */
+    private ShardMap shardMap(String name) {
+        List<HashKeyRange> ranges = new ArrayList<>();
+        // One page: a 4-shard stream is far below ListShards' default page of 1,000.
+        for (var s : kinesis.listShards(b -> b.streamName(name)).shards()) {
+            ranges.add(new HashKeyRange(
+                    s.shardId(),
+                    new BigInteger(s.hashKeyRange().startingHashKey()),
+                    new BigInteger(s.hashKeyRange().endingHashKey())));
+        }
+        return new ShardMap(ranges);
+    }
+
+    /**
+     * Deletes the stream if it exists and waits until ListStreams no longer names it (kinesis-local frees its memory
+     * then, and only then may the name be created again). A missing stream is left alone: see {@link #createStream}.
+     */
     void deleteStream(String name) throws InterruptedException {
+        if (!exists(name)) {
+            return;
+        }
         try {
             kinesis.deleteStream(b -> b.streamName(name).enforceConsumerDeletion(true));
         } catch (ResourceNotFoundException e) {
-            return;
+            // removed meanwhile: still wait below until the name is gone
         }
-        for (int i = 0; i < 120; i++) {
-            try {
-                kinesis.describeStream(b -> b.streamName(name));
-            } catch (ResourceNotFoundException e) {
+        for (long deadline = System.nanoTime() + 180_000_000_000L; System.nanoTime() < deadline; ) {
+            if (!exists(name)) {
                 return;
             }
             Thread.sleep(250);
         }
+        throw new IllegalStateException("stream " + name + " was still listed 3 min after DeleteStream");
     }
 
     /** Packs each request's events as ingest-service does (its shard map, default limits). */

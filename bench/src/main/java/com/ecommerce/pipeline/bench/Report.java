@@ -39,6 +39,22 @@ final class Report {
         return add(table(rows, true) + "\n");
     }
 
+    /**
+     * A table written row by row as each row is measured: {@link #row} appends to it, {@link #endTable} closes it
+     * (the blank line that ends a Markdown table). What was added before a failure stays in the file.
+     */
+    Report startTable(List<String> header) {
+        return add(table(List.of(header), true));
+    }
+
+    Report row(List<String> cells) {
+        return add(table(List.of(cells), false));
+    }
+
+    Report endTable() {
+        return add("\n");
+    }
+
     Report code(String body) {
         return add("```\n" + body.stripTrailing() + "\n```\n\n");
     }

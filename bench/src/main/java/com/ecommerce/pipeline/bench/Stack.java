@@ -131,25 +131,34 @@ final class Stack {
         return out;
     }
 
-    /** A consumer's rows written so far and the largest millisBehindLatest of its shards, from Prometheus. */
-    record ConsumerReading(long rows, long lagMillis) {}
-
-    ConsumerReading consumer(String name) {
-        String body = get("http://localhost:" + CONSUMERS.get(name) + "/actuator/prometheus", null);
-        return parsePrometheus(body);
+    /** A consumer's rows written so far, from its {@code pipeline_consumer_rows_total}; -1 if it did not answer. */
+    long consumerRows(String name) {
+        return counter(get("http://localhost:" + CONSUMERS.get(name) + "/actuator/prometheus", null), CONSUMER_ROWS);
     }
 
-    static ConsumerReading parsePrometheus(String body) {
-        double rows = 0;
-        long lag = 0;
+    /**
+     * Rows ingest-service has accepted onto the stream so far ({@code ingest_rows_accepted_total}, counted after
+     * each request's records were put); -1 if unreadable. Its /actuator/prometheus wants a token when security is
+     * on: any valid one (the ingest token).
+     */
+    long ingestedRows(String token) {
+        return counter(get("http://localhost:8081/actuator/prometheus", token), INGEST_ROWS);
+    }
+
+    static final String CONSUMER_ROWS = "pipeline_consumer_rows_total";
+    static final String INGEST_ROWS = "ingest_rows_accepted_total";
+
+    /** The sum of a Prometheus counter's series in a scrape, or -1 when the scrape does not have it. */
+    static long counter(String body, String name) {
+        double sum = 0;
+        boolean found = false;
         for (String line : body.split("\n")) {
-            if (line.startsWith("pipeline_consumer_rows_total")) {
-                rows += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            } else if (line.startsWith("pipeline_consumer_millis_behind_latest")) {
-                lag = Math.max(lag, (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                found = true;
             }
         }
-        return new ConsumerReading((long) rows, lag);
+        return found ? (long) sum : -1;
     }
 
     /** The shards whose leases a consumer holds (from its health), or -1 if it did not answer. */

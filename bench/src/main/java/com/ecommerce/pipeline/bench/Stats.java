@@ -30,21 +30,31 @@ final class Stats {
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
-    /** One sample of a consumer: seconds since the start, rows written so far, the largest lag of its shards. */
-    record Sample(double t, long rows, long lagMillis) {}
+    /**
+     * One sample of a consumer: seconds since the start, rows it had written so far, and rows ingest-service had
+     * accepted onto the stream so far ({@code -1} when that could not be read).
+     */
+    record Sample(double t, long rows, long ingested) {
+
+        /** Rows accepted by ingest but not yet written by the consumer; -1 when unknown. */
+        long backlog() {
+            return ingested < 0 ? -1 : Math.max(0, ingested - rows);
+        }
+    }
 
     /**
-     * The rate a consumer sustained while it had a backlog: rows written over the sampling intervals that
-     * began with its lag at or above {@code minLagMillis}, divided by their duration. Those intervals show
-     * what the consumer can do; the others show only how fast rows arrived. Null when there were none.
+     * The rate a consumer sustained while it had a backlog (its capacity): rows written over the sampling intervals
+     * that began with at least {@code minBacklogRows} rows accepted by ingest and not yet written by the consumer,
+     * divided by their duration. Those intervals show what the consumer can do; the others show only how fast rows
+     * arrived. Null when there were none (or the backlog was never known).
      */
-    static Double backlogRate(List<Sample> samples, long minLagMillis) {
+    static Double backlogRate(List<Sample> samples, long minBacklogRows) {
         double seconds = 0;
         long rows = 0;
         for (int i = 1; i < samples.size(); i++) {
             Sample a = samples.get(i - 1);
             Sample b = samples.get(i);
-            if (a.lagMillis() >= minLagMillis) {
+            if (a.backlog() >= minBacklogRows) {
                 seconds += b.t() - a.t();
                 rows += b.rows() - a.rows();
             }
@@ -68,13 +78,37 @@ final class Stats {
         return null;
     }
 
-    /** Seconds from the start until the first row was written. */
+    /** Seconds from the start until the first sample that shows rows written. */
     static Double firstRowAt(List<Sample> samples) {
         return samples.stream()
                 .filter(s -> s.rows() > 0)
                 .map(Sample::t)
                 .findFirst()
                 .orElse(null);
+    }
+
+    /**
+     * When the consumer started writing: the last sample still at zero rows before the first rows (its first rows
+     * were written after it), so the cold-start wait before it is not counted; the first sample if that already
+     * shows rows; null if no rows were written.
+     */
+    static Double startedAt(List<Sample> samples) {
+        for (int i = 0; i < samples.size(); i++) {
+            if (samples.get(i).rows() > 0) {
+                return samples.get(i == 0 ? 0 : i - 1).t();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@code rows} over the time from {@link #startedAt} until {@link #reachedAt}; NaN if either is unknown or no
+     * time passed between them (all rows in the very first sample).
+     */
+    static double overallRate(List<Sample> samples, long rows) {
+        Double start = startedAt(samples);
+        Double done = reachedAt(samples, rows);
+        return start == null || done == null || done <= start ? Double.NaN : rows / (done - start);
     }
 
     static String n(long v) {

@@ -36,17 +36,35 @@ class ReportTest {
     }
 
     @Test
-    void prometheusCountersAreSummedAndTheLagIsTheLargestShard() {
+    void prometheusCountersAreSummedOverTheirSeries() {
         String body =
                 """
                 # HELP pipeline_consumer_rows_total rows written
-                pipeline_consumer_rows_total{application="dynamo-writer"} 1500.0
-                pipeline_consumer_millis_behind_latest{application="dynamo-writer",shard="shardId-000000000000"} 0.0
+                pipeline_consumer_rows_total{application="dynamo-writer",sink="invoices"} 1500.0
+                pipeline_consumer_rows_total{application="dynamo-writer",sink="customers"} 20.0
+                pipeline_consumer_rows_total_created{application="dynamo-writer"} 1.7E9
                 pipeline_consumer_millis_behind_latest{application="dynamo-writer",shard="shardId-000000000001"} 12000.0
-                pipeline_consumer_millis_behind_latest{application="dynamo-writer",shard="shardId-000000000002"} -1.0
+                ingest_rows_accepted_total 4500.0
                 """;
-        Stack.ConsumerReading r = Stack.parsePrometheus(body);
-        assertThat(r.rows()).isEqualTo(1_500);
-        assertThat(r.lagMillis()).isEqualTo(12_000);
+        assertThat(Stack.counter(body, Stack.CONSUMER_ROWS)).isEqualTo(1_520);
+        assertThat(Stack.counter(body, Stack.INGEST_ROWS)).isEqualTo(4_500);
+        assertThat(Stack.counter("", Stack.INGEST_ROWS)).isEqualTo(-1);
+        assertThat(Stack.counter("{\"status\":401}", Stack.CONSUMER_ROWS)).isEqualTo(-1);
+    }
+
+    @Test
+    void aTableWrittenRowByRowKeepsItsRowsWhenALaterRowFails(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("r.md");
+        Report report = new Report(file, false);
+        report.startTable(List.of("layer", "ratio"));
+        report.row(List.of("client", "225×"));
+        // What a failure in the next measurement leaves in the file: the rows so far, readable as a table.
+        assertThat(Files.readString(file)).isEqualTo("| layer | ratio |\n|---|---|\n| client | 225× |\n");
+        report.row(List.of("Kinesis", "failed: `a | b`"));
+        report.endTable();
+        report.para("next");
+        assertThat(Files.readString(file))
+                .isEqualTo(
+                        "| layer | ratio |\n|---|---|\n| client | 225× |\n| Kinesis | failed: `a \\| b` |\n\nnext\n\n");
     }
 }

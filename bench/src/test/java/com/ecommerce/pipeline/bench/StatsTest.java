@@ -22,25 +22,74 @@ class StatsTest {
     }
 
     @Test
-    void backlogRateCountsOnlyIntervalsThatStartedBehind() {
+    void backlogRateCountsOnlyIntervalsThatBeganWithEnoughAcceptedRowsWaiting() {
+        // (t, rows written by the consumer, rows accepted by ingest so far); backlog = accepted - written
         List<Stats.Sample> s = List.of(
-                new Stats.Sample(0, 0, 0), // idle: 0→3 s not counted
-                new Stats.Sample(3, 300, 10_000), // behind: 3→6 s counted, 900 rows
-                new Stats.Sample(6, 1_200, 8_000), // behind: 6→9 s counted, 600 rows
-                new Stats.Sample(9, 1_800, 1_000), // caught up: 9→12 s not counted
-                new Stats.Sample(12, 1_900, 0));
-        assertThat(Stats.backlogRate(s, 5_000)).isCloseTo(1_500 / 6.0, within(1e-9));
-        assertThat(Stats.backlogRate(s, 50_000)).isNull();
+                new Stats.Sample(0, 0, 0), // backlog 0: 0→3 s not counted
+                new Stats.Sample(3, 0, 2_500), // backlog 2,500: 3→6 s counted, 600 rows
+                new Stats.Sample(6, 600, 5_000), // backlog 4,400: 6→9 s counted, 900 rows
+                new Stats.Sample(9, 1_500, 5_000), // backlog 3,500: 9→12 s counted, 2,100 rows
+                new Stats.Sample(12, 3_600, 5_000), // backlog 1,400: 12→15 s not counted
+                new Stats.Sample(15, 5_000, 5_000));
+        // by hand: (600 + 900 + 2,100) rows / 9 s = 400 rows/s
+        assertThat(Stats.backlogRate(s, 2_000)).isCloseTo(400.0, within(1e-9));
+        // only 6→9 s began with 4,000+ waiting: 900 / 3 = 300 rows/s
+        assertThat(Stats.backlogRate(s, 4_000)).isCloseTo(300.0, within(1e-9));
+        assertThat(Stats.backlogRate(s, 5_000)).isNull();
     }
 
     @Test
-    void reachedAtInterpolatesBetweenSamples() {
-        List<Stats.Sample> s =
-                List.of(new Stats.Sample(0, 0, 0), new Stats.Sample(10, 400, 0), new Stats.Sample(20, 1_000, 0));
-        assertThat(Stats.reachedAt(s, 700)).isCloseTo(15.0, within(1e-9));
-        assertThat(Stats.reachedAt(s, 1_000)).isCloseTo(20.0, within(1e-9));
-        assertThat(Stats.reachedAt(s, 1_001)).isNull();
-        assertThat(Stats.firstRowAt(s)).isEqualTo(10.0);
+    void theBacklogIsNeverNegativeAndUnknownWithoutTheIngestCount() {
+        // ingest's counter is bumped after the records are put, so a consumer may briefly be ahead of it
+        assertThat(new Stats.Sample(1, 700, 500).backlog()).isZero();
+        assertThat(new Stats.Sample(1, 700, 3_000).backlog()).isEqualTo(2_300);
+        assertThat(new Stats.Sample(1, 700, -1).backlog()).isEqualTo(-1);
+        List<Stats.Sample> unknown =
+                List.of(new Stats.Sample(0, 0, -1), new Stats.Sample(3, 900, -1), new Stats.Sample(6, 1_800, -1));
+        assertThat(Stats.backlogRate(unknown, 1)).isNull();
+    }
+
+    @Test
+    void aConsumersStartIsTheLastSampleAtZeroRowsSoColdStartIsNotCounted() {
+        List<Stats.Sample> s = List.of(
+                new Stats.Sample(0, 0, 0),
+                new Stats.Sample(3, 0, 1_000),
+                new Stats.Sample(6, 0, 2_000), // last sample at zero rows: the start
+                new Stats.Sample(9, 600, 3_000),
+                new Stats.Sample(12, 1_500, 3_000),
+                new Stats.Sample(15, 2_400, 3_000),
+                new Stats.Sample(18, 3_000, 3_000));
+        assertThat(Stats.firstRowAt(s)).isEqualTo(9.0);
+        assertThat(Stats.startedAt(s)).isEqualTo(6.0);
+        // by hand: 3,000 rows from 6 s to 18 s = 250 rows/s (not 3,000 / 18 s, not 3,000 / 9 s from the first rows)
+        assertThat(Stats.overallRate(s, 3_000)).isCloseTo(250.0, within(1e-9));
+        // half the rows: reached at 12 + (1,500 - 1,500) ... = 12 s exactly; 1,500 / 6 s = 250 rows/s
+        assertThat(Stats.overallRate(s, 1_500)).isCloseTo(250.0, within(1e-9));
+    }
+
+    @Test
+    void allRowsWithinOneSamplingIntervalIsARateOverThatInterval() {
+        // The 03:11 run's s3-archiver: nothing until 28 s, all 20,000 rows at 30 s. It printed "0 overall"
+        // (first rows at 30 s, done at 30 s); the rows were written within 28→30 s: 10,000 rows/s.
+        List<Stats.Sample> s = List.of(
+                new Stats.Sample(26, 0, 15_133), new Stats.Sample(28, 0, 20_000), new Stats.Sample(30, 20_000, 20_000));
+        assertThat(Stats.startedAt(s)).isEqualTo(28.0);
+        assertThat(Stats.reachedAt(s, 20_000)).isCloseTo(30.0, within(1e-9));
+        assertThat(Stats.overallRate(s, 20_000)).isCloseTo(10_000.0, within(1e-9));
+    }
+
+    @Test
+    void noRateWithoutAStartOrWithoutTimePassing() {
+        assertThat(Stats.startedAt(List.of(new Stats.Sample(0, 0, 0), new Stats.Sample(3, 0, 0))))
+                .isNull();
+        assertThat(Stats.overallRate(List.of(new Stats.Sample(0, 0, 0)), 1)).isNaN();
+        // rows already in the first sample: start and end are that sample, no time to divide by
+        assertThat(Stats.startedAt(List.of(new Stats.Sample(4, 100, 100)))).isEqualTo(4.0);
+        assertThat(Stats.overallRate(List.of(new Stats.Sample(4, 100, 100)), 100))
+                .isNaN();
+        // not all rows reached
+        assertThat(Stats.overallRate(List.of(new Stats.Sample(0, 0, 0), new Stats.Sample(3, 50, 100)), 100))
+                .isNaN();
     }
 
     @Test
