@@ -171,9 +171,14 @@ final class Benchmark {
         ingestToken = ingest.jwt();
         analystToken = analyst.jwt();
         report.para("`./pipeline down --purge` (" + sec(purge.seconds()) + "), then `./pipeline up --detach`: every"
-                + " service healthy after " + sec(up.seconds()) + ". Tokens: "
-                + (ingestToken != null ? "`ingest` from `./pipeline token --role ingest`" : ingest.problem()) + "; "
-                + (analystToken != null ? "`analyst` from `./pipeline token --role analyst`" : analyst.problem())
+                + " service healthy after " + sec(up.seconds()) + ". Tokens (valid 6 h, longer than the run): "
+                + (ingestToken != null
+                        ? "`ingest` from `./pipeline token --role ingest --ttl 21600`"
+                        : ingest.problem())
+                + "; "
+                + (analystToken != null
+                        ? "`analyst` from `./pipeline token --role analyst --ttl 21600`"
+                        : analyst.problem())
                 + ". Without a token the requests go without one (security off).");
         return true;
     }
@@ -355,7 +360,9 @@ final class Benchmark {
                     done == null ? "not all" : sec(done),
                     n(overall) + " overall; "
                             + (backlog == null
-                                    ? "never " + n(opt.backlogRows) + "+ rows behind"
+                                    ? (s.stream().allMatch(x -> x.ingested() < 0)
+                                            ? "backlog unknown (ingest's metric unreadable)"
+                                            : "never " + n(opt.backlogRows) + "+ rows behind")
                                     : n(backlog) + " while " + n(opt.backlogRows) + "+ rows behind"),
                     "below",
                     ""));
@@ -403,9 +410,11 @@ final class Benchmark {
             long ingested = stack.ingestedRows(ingestToken);
             for (String c : Stack.CONSUMER_ORDER) {
                 long rows = stack.consumerRows(c);
-                if (rows >= 0) {
-                    samples.get(c).add(new Stats.Sample(t, rows, ingested));
+                List<Stats.Sample> s = samples.get(c);
+                if (rows < 0) { // no answer this time: its last count stands (keeps the consumers' samples aligned)
+                    rows = s.isEmpty() ? 0 : s.get(s.size() - 1).rows();
                 }
+                s.add(new Stats.Sample(t, rows, ingested));
             }
             for (long p : ProcStats.withDescendants(replayPid)) {
                 if (ProcStats.describe(p).equals("java")) {

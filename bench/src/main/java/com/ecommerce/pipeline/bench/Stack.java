@@ -88,13 +88,14 @@ final class Stack {
     Token token(String role) throws IOException, InterruptedException {
         String problem = null;
         for (int attempt = 0; attempt < 3; attempt++) { // a build of the client may fail on a tree being edited
-            Run r = pipeline(Map.of(), Duration.ofMinutes(5), "token", "--role", role);
+            // Valid for 6 h: the issuer's default of 1 h would expire before a full-dataset run's last phases.
+            Run r = pipeline(Map.of(), Duration.ofMinutes(5), "token", "--role", role, "--ttl", "21600");
             String[] lines = r.output().strip().split("\n");
             String last = lines[lines.length - 1].strip();
             if (r.exit() == 0 && last.startsWith("ey")) {
                 return new Token(last, null);
             }
-            problem = "`./pipeline token --role " + role + "` exited " + r.exit() + ": " + last;
+            problem = "`./pipeline token --role " + role + " --ttl 21600` exited " + r.exit() + ": " + last;
             Thread.sleep(5_000);
         }
         return new Token(null, problem);
