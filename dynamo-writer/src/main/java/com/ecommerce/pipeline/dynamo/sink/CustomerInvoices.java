@@ -13,10 +13,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * The {@code customers} table: one summary item per (customer, invoice). Key {@code customerId} (S,
@@ -118,6 +125,9 @@ public final class CustomerInvoices {
         }
     }
 
+    /** Lines are only ever added, so a summary from more lines is newer: never replace it. */
+    private static final String NOT_FROM_FEWER_LINES = "attribute_not_exists(#lineCount) OR #lineCount <= :lineCount";
+
     private static final String LINE_ATTRIBUTES = String.join(
             ",",
             InvoiceLines.CUSTOMER_ID,
@@ -127,38 +137,140 @@ public final class CustomerInvoices {
             InvoiceLines.LINE_TOTAL,
             InvoiceLines.CANCELLED);
 
+    /** TransactWriteItems' limit on actions per call. */
+    static final int MAX_ACTIONS_PER_TRANSACTION = 100;
+
     private final DynamoDbClient dynamo;
     private final String invoicesTable;
     private final String customersTable;
     private final Counter written;
     private final Counter superseded;
+    private final Counter cancelledTransactions;
+    private final Executor queries;
 
+    /**
+     * @param queries runs the invoices' Queries of one refresh concurrently: each is a round trip
+     *     (DynamoDB Local spends ~10 ms of CPU on any request), so one at a time would leave the
+     *     store idle between them
+     */
     CustomerInvoices(
-            DynamoDbClient dynamo, String invoicesTable, String customersTable, Counter written, Counter superseded) {
+            DynamoDbClient dynamo,
+            String invoicesTable,
+            String customersTable,
+            Counter written,
+            Counter superseded,
+            Counter cancelledTransactions,
+            Executor queries) {
         this.dynamo = dynamo;
         this.invoicesTable = invoicesTable;
         this.customersTable = customersTable;
         this.written = written;
         this.superseded = superseded;
+        this.cancelledTransactions = cancelledTransactions;
+        this.queries = queries;
     }
 
-    /** Recomputes and puts the summaries of these (customer, invoice) pairs; one Query per invoice. */
-    void refresh(Collection<Ref> refs) {
+    /**
+     * Recomputes and puts the summaries of these (customer, invoice) pairs: one Query per invoice
+     * (concurrently), then the puts in transactions of up to 100 conditional writes.
+     */
+    void refresh(Collection<Ref> refs) throws InterruptedException {
         Map<String, Set<String>> customersByInvoice = new LinkedHashMap<>();
         for (Ref ref : refs) {
             customersByInvoice
                     .computeIfAbsent(ref.invoiceNo(), k -> new TreeSet<>())
                     .add(ref.customerId());
         }
-        customersByInvoice.forEach((invoiceNo, customers) -> {
-            Map<String, List<Map<String, AttributeValue>>> linesByCustomer = linesByCustomer(invoiceNo);
-            for (String customerId : customers) {
-                List<Map<String, AttributeValue>> lines = linesByCustomer.get(customerId);
-                if (lines != null) {
-                    put(Summary.of(customerId, invoiceNo, lines));
-                }
+        List<CompletableFuture<List<Summary>>> computing = new ArrayList<>();
+        customersByInvoice.forEach((invoiceNo, customers) -> computing.add(CompletableFuture.supplyAsync(
+                () -> {
+                    Map<String, List<Map<String, AttributeValue>>> linesByCustomer = linesByCustomer(invoiceNo);
+                    List<Summary> summaries = new ArrayList<>();
+                    for (String customerId : customers) {
+                        List<Map<String, AttributeValue>> lines = linesByCustomer.get(customerId);
+                        if (lines != null) {
+                            summaries.add(Summary.of(customerId, invoiceNo, lines));
+                        }
+                    }
+                    return summaries;
+                },
+                queries)));
+        List<Summary> summaries = new ArrayList<>();
+        for (CompletableFuture<List<Summary>> future : computing) {
+            summaries.addAll(join(future));
+        }
+        putAll(summaries);
+    }
+
+    /** The future's value, or its failure as thrown by the Query (the machinery classifies it). */
+    private static <T> T join(CompletableFuture<T> future) throws InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
             }
-        });
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Puts the summaries, many per call: each summary's conditional put (and the deletes of its
+     * superseded keys) goes into a transaction of up to 100 actions. If any condition fails (a newer
+     * summary is there) or another writer conflicts, the transaction writes nothing and that chunk is
+     * put one summary at a time, where each condition decides for its own summary.
+     */
+    void putAll(List<Summary> summaries) {
+        List<Summary> chunk = new ArrayList<>();
+        int actions = 0;
+        for (Summary summary : summaries) {
+            int needed = 1 + summary.laterDates().size();
+            if (!chunk.isEmpty() && actions + needed > MAX_ACTIONS_PER_TRANSACTION) {
+                putChunk(chunk);
+                chunk = new ArrayList<>();
+                actions = 0;
+            }
+            chunk.add(summary);
+            actions += needed;
+        }
+        if (!chunk.isEmpty()) {
+            putChunk(chunk);
+        }
+    }
+
+    private void putChunk(List<Summary> chunk) {
+        if (chunk.size() == 1) {
+            put(chunk.get(0));
+            return;
+        }
+        List<TransactWriteItem> actions = new ArrayList<>();
+        for (Summary summary : chunk) {
+            actions.add(TransactWriteItem.builder()
+                    .put(Put.builder()
+                            .tableName(customersTable)
+                            .item(summary.item())
+                            .conditionExpression(NOT_FROM_FEWER_LINES)
+                            .expressionAttributeNames(Map.of("#lineCount", LINE_COUNT))
+                            .expressionAttributeValues(Map.of(":lineCount", lineCount(summary)))
+                            .build())
+                    .build());
+            for (String laterDate : summary.laterDates()) {
+                actions.add(TransactWriteItem.builder()
+                        .delete(Delete.builder()
+                                .tableName(customersTable)
+                                .key(laterKey(summary, laterDate))
+                                .build())
+                        .build());
+            }
+        }
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(actions));
+        } catch (TransactionCanceledException cancelled) {
+            cancelledTransactions.increment();
+            chunk.forEach(this::put);
+            return;
+        }
+        written.increment(chunk.size());
     }
 
     /** The invoice's lines, grouped by customer (lines without one are not in any summary). */
@@ -194,9 +306,9 @@ public final class CustomerInvoices {
         try {
             dynamo.putItem(r -> r.tableName(customersTable)
                     .item(summary.item())
-                    .conditionExpression("attribute_not_exists(#lineCount) OR #lineCount <= :lineCount")
+                    .conditionExpression(NOT_FROM_FEWER_LINES)
                     .expressionAttributeNames(Map.of("#lineCount", LINE_COUNT))
-                    .expressionAttributeValues(Map.of(":lineCount", n(Integer.toString(summary.lineCount())))));
+                    .expressionAttributeValues(Map.of(":lineCount", lineCount(summary))));
         } catch (ConditionalCheckFailedException newerSummaryExists) {
             superseded.increment();
             return false;
@@ -206,11 +318,16 @@ public final class CustomerInvoices {
         // arrived first, a summary was put under a later key: remove it (after the put, so readers never
         // see the invoice missing).
         for (String laterDate : summary.laterDates()) {
-            dynamo.deleteItem(r -> r.tableName(customersTable)
-                    .key(Map.of(
-                            CUSTOMER_ID, s(summary.customerId()),
-                            INVOICE_KEY, s(invoiceKey(laterDate, summary.invoiceNo())))));
+            dynamo.deleteItem(r -> r.tableName(customersTable).key(laterKey(summary, laterDate)));
         }
         return true;
+    }
+
+    private static AttributeValue lineCount(Summary summary) {
+        return n(Integer.toString(summary.lineCount()));
+    }
+
+    private static Map<String, AttributeValue> laterKey(Summary summary, String laterDate) {
+        return Map.of(CUSTOMER_ID, s(summary.customerId()), INVOICE_KEY, s(invoiceKey(laterDate, summary.invoiceNo())));
     }
 }

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -22,11 +24,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * machinery may replay any batch any number of times.
  */
 @Component
-public class DynamoSink implements Sink {
+public class DynamoSink implements Sink, AutoCloseable {
 
     private final String invoicesTable;
     private final BatchWriter lines;
     private final CustomerInvoices summaries;
+    /** The summaries' Queries; daemon threads, so a command-line rebuild still exits. */
+    private final ExecutorService summaryQueries;
 
     public DynamoSink(DynamoDbClient dynamo, DynamoWriterProperties properties, MeterRegistry meters) {
         this.invoicesTable = properties.invoicesTable();
@@ -34,12 +38,24 @@ public class DynamoSink implements Sink {
                 dynamo,
                 properties.unprocessedItemsTimeout(),
                 meters.counter("pipeline.dynamo.unprocessed.items", "table", properties.invoicesTable()));
+        this.summaryQueries = Executors.newFixedThreadPool(properties.summaryQueryConcurrency(), runnable -> {
+            Thread thread = new Thread(runnable, "summary-query");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.summaries = new CustomerInvoices(
                 dynamo,
                 properties.invoicesTable(),
                 properties.customersTable(),
                 meters.counter("pipeline.dynamo.summaries.written"),
-                meters.counter("pipeline.dynamo.summaries.superseded"));
+                meters.counter("pipeline.dynamo.summaries.superseded"),
+                meters.counter("pipeline.dynamo.summaries.transactions.cancelled"),
+                summaryQueries);
+    }
+
+    @Override
+    public void close() {
+        summaryQueries.shutdownNow();
     }
 
     @Override

@@ -258,7 +258,9 @@ class DynamoSinkIT {
                 Tables.INVOICES,
                 Tables.CUSTOMERS,
                 new SimpleMeterRegistry().counter("w"),
-                new SimpleMeterRegistry().counter("s"));
+                new SimpleMeterRegistry().counter("s"),
+                new SimpleMeterRegistry().counter("c"),
+                Runnable::run);
         // What a stale worker that had read only the first two lines would put.
         List<Map<String, AttributeValue>> twoLines = linesOf("536365").subList(0, 2);
 
@@ -266,6 +268,46 @@ class DynamoSinkIT {
 
         assertThat(written).isFalse();
         assertThat(tables.customers()).isEqualTo(before);
+    }
+
+    @Test
+    void summariesGoInTransactionsAndOneStaleSummaryInAChunkCostsOnlyItself() throws Exception {
+        List<Row> rows = sample;
+        writeInBatches(SampleRows.events(rows, KEY), 5000);
+        var before = tables.customers();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        CustomerInvoices summaries = new CustomerInvoices(
+                dynamo,
+                Tables.INVOICES,
+                Tables.CUSTOMERS,
+                meters.counter("written"),
+                meters.counter("superseded"),
+                meters.counter("cancelled"),
+                Runnable::run);
+        // Every summary recomputed from all its lines (as a redelivery would), except that invoice
+        // 536365's is what a stale worker that had read only two of its lines would put.
+        List<CustomerInvoices.Summary> recomputed = new ArrayList<>();
+        for (String invoiceNo : rows.stream()
+                .filter(r -> !r.customerId().isEmpty())
+                .map(Row::invoiceNo)
+                .distinct()
+                .toList()) {
+            recomputed.add(
+                    CustomerInvoices.Summary.of(rowsOf(invoiceNo).get(0).customerId(), invoiceNo, linesOf(invoiceNo)));
+        }
+        assertThat(recomputed.size()).isGreaterThan(CustomerInvoices.MAX_ACTIONS_PER_TRANSACTION);
+        assertThat(recomputed.get(0).invoiceNo()).isEqualTo("536365");
+        recomputed.set(
+                0,
+                CustomerInvoices.Summary.of("17850", "536365", linesOf("536365").subList(0, 2)));
+
+        summaries.putAll(recomputed);
+
+        assertThat(tables.customers()).isEqualTo(before);
+        assertThat(meters.counter("superseded").count()).isEqualTo(1);
+        assertThat(meters.counter("written").count()).isEqualTo(recomputed.size() - 1);
+        // Only the chunk holding the stale summary fell back to one put at a time.
+        assertThat(meters.counter("cancelled").count()).isEqualTo(1);
     }
 
     @Test
