@@ -54,8 +54,7 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
                 "The token's roles do not allow " + request.getMethod() + " " + request.getRequestURI() + ".");
     }
 
-    private static void write(
-            HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
+    static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
             throws IOException {
         if (response.isCommitted()) {
             return;

@@ -8,6 +8,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
@@ -15,7 +16,7 @@ import org.springframework.security.web.SecurityFilterChain;
  * {@link AccessRules} beans; health, info and the API docs stay open; everything else needs a valid
  * token: signature from the issuer's JWKS, issuer, expiry (Spring Boot, from {@code
  * spring.security.oauth2.resourceserver.jwt.issuer-uri}) and client id ({@link ClientIdValidator}).
- * 401 and 403 are problem details. With {@code pipeline.security.enabled=false} the rules are not
+ * 401 and 403 are problem details; an unreachable issuer is a 503 ({@link IssuerUnavailableFilter}). With {@code pipeline.security.enabled=false} the rules are not
  * applied (tests that are not about security only).
  */
 @AutoConfiguration
@@ -55,7 +56,8 @@ public class SecurityAutoConfiguration {
                         o -> o.jwt(j -> j.jwtAuthenticationConverter(new JwtRoles(properties.rolesClaim())))
                                 .authenticationEntryPoint(problems)
                                 .accessDeniedHandler(problems))
-                .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems));
+                .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+                .addFilterBefore(new IssuerUnavailableFilter(), BearerTokenAuthenticationFilter.class);
         return http.build();
     }
 }
