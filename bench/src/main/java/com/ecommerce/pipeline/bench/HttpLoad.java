@@ -1,5 +1,8 @@
 package com.ecommerce.pipeline.bench;
 
+import com.ecommerce.pipeline.client.IngestClient;
+import com.ecommerce.pipeline.client.ReplayAbortedException;
+import com.ecommerce.pipeline.client.RetryPolicy;
 import com.ecommerce.pipeline.schema.Transaction;
 import com.ecommerce.pipeline.schema.TransactionJson;
 import java.io.IOException;
@@ -7,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,37 +100,51 @@ final class HttpLoad {
         return new Result(all, seconds, new TreeMap<>(statuses), errors.get());
     }
 
+    /** What the one-POST-per-row run did, and how many of its POSTs were retries (503, 429, 5xx, connection). */
+    record PerRowPosts(BoundedRun.Result run, long retries) {}
+
     /**
      * The reference designs' client: one POST per row, its own Idempotency-Key, on {@code threads} threads
-     * (the batched client's concurrency), until all rows went or the limit passed.
+     * (the batched client's concurrency), until all rows went or the limit passed. Each POST goes through the
+     * product's own {@link IngestClient}, as {@code ./pipeline replay}'s do: 503 (with its Retry-After) and
+     * connection errors are retried with the same key, at most {@code attempts} times; a refusal (400/413/422)
+     * or retries that run out fail the run.
      */
-    BoundedRun.Result postPerRow(
-            String url, String token, List<Transaction> rows, String keyPrefix, int threads, Duration limit) {
+    PerRowPosts postPerRow(
+            String url,
+            String token,
+            List<Transaction> rows,
+            String keyPrefix,
+            int threads,
+            Duration limit,
+            RetryPolicy retry) {
+        AtomicLong retries = new AtomicLong();
+        IngestClient client = new IngestClient(
+                URI.create(url),
+                token,
+                retry,
+                Duration.ofSeconds(30),
+                d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000),
+                (key, attempt, reason, delay) -> retries.incrementAndGet(),
+                Clock.systemUTC());
         List<Integer> indexes =
                 java.util.stream.IntStream.range(0, rows.size()).boxed().toList();
-        return BoundedRun.run(indexes, threads, limit, i -> {
+        BoundedRun.Result run = BoundedRun.run(indexes, threads, limit, i -> {
             byte[] body = TransactionJson.writeRequest(List.of(rows.get(i)));
-            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json")
-                    .header("Idempotency-Key", keyPrefix + ":" + i)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-            if (token != null) {
-                req.header("Authorization", "Bearer " + token);
-            }
             try {
-                HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() != 202) {
+                IngestClient.Outcome outcome = client.post(keyPrefix + ":" + i, body, "row " + i);
+                if (outcome instanceof IngestClient.Refused refused) {
                     throw new IllegalStateException(
-                            "POST of row " + i + " answered " + r.statusCode() + ": " + r.body());
+                            "POST of row " + i + " answered " + refused.status() + ": " + refused.detail());
                 }
                 return 1;
-            } catch (IOException e) {
-                throw new IllegalStateException("POST of row " + i + " failed: " + e, e);
+            } catch (ReplayAbortedException e) {
+                throw new IllegalStateException("POST of row " + i + " failed: " + e.getMessage(), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             }
         });
+        return new PerRowPosts(run, retries.get());
     }
 }

@@ -67,4 +67,47 @@ class ReportTest {
                 .isEqualTo(
                         "| layer | ratio |\n|---|---|\n| client | 225× |\n| Kinesis | failed: `a \\| b` |\n\nnext\n\n");
     }
+
+    @Test
+    void theReferenceTableWritesEachRowOnceAndTheGoalsOneLine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("r.md");
+        Report report = new Report(file, false);
+        ReferenceTable table = new ReferenceTable(report);
+        table.row("client → ingest: replay vs per-row", () -> {
+            throw new IllegalStateException("boom");
+        });
+        table.row(
+                "Kinesis, SDK straight: packed vs per-row",
+                () -> new ReferenceTable.Row(
+                        List.of("Kinesis, SDK straight: packed vs per-row", "a", "b", "196×"), 196));
+        table.row(
+                "warehouse: loader vs INSERT",
+                () -> new ReferenceTable.Row(List.of("warehouse: loader vs INSERT", "c", "d", "0.3×"), 0.3));
+        table.end();
+        List<List<String>> goals = new java.util.ArrayList<>();
+        goals.add(List.of("goal", "measured", "verdict"));
+        goals.add(table.goal());
+        report.table(goals);
+
+        String text = Files.readString(file);
+        for (String layer : List.of(
+                "client → ingest: replay vs per-row",
+                "Kinesis, SDK straight: packed vs per-row",
+                "warehouse: loader vs INSERT")) {
+            assertThat(text.split(java.util.regex.Pattern.quote(layer), -1))
+                    .as(layer)
+                    .hasSize(2);
+        }
+        assertThat(text).contains("| Kinesis, SDK straight: packed vs per-row | a | b | 196× |\n");
+        assertThat(text)
+                .contains("| client → ingest: replay vs per-row | **failed:** `java.lang.IllegalStateException: boom`");
+        // The table: header, separator, three rows, the blank line that ends it.
+        assertThat(text.substring(0, text.indexOf("\n\n")).lines()).hasSize(5);
+        assertThat(table.goal())
+                .containsExactly(
+                        "≥ 20× the one-at-a-time way, in each layer of the side-by-side table",
+                        "client → ingest not measured; Kinesis, SDK straight 196×; warehouse 0.3×",
+                        "met in 1 of 3 layers; missed in warehouse (by how much: the table above); not measured:"
+                                + " client → ingest");
+    }
 }
