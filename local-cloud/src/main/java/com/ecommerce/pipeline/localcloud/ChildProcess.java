@@ -73,7 +73,9 @@ final class ChildProcess {
     void stop(Duration grace) {
         List<ProcessHandle> descendants = process.descendants().toList();
         if (process.isAlive()) {
-            process.destroy();
+            // SIGTERM through the handle: Process.destroy() would also close the pipes, and an emulator that logs a
+            // line while it shuts down then dies of EPIPE before it has saved its state (kinesis-local did)
+            process.toHandle().destroy();
             try {
                 long patience = Math.min(3000, grace.toMillis());
                 if (!process.waitFor(patience, TimeUnit.MILLISECONDS)) {

@@ -71,9 +71,13 @@ public final class LocalCloud implements AutoCloseable {
     private static final String ISSUER_KEY_FILE = "issuer-key.json";
     /**
      * Runs kinesis-local and exits when the parent's end of stdin closes, so that the Node.js process does not outlive
-     * a parent that was killed hard (SIGKILL skips shutdown hooks).
+     * a parent that was killed hard (SIGKILL skips shutdown hooks). kinesis-local replaces {@code process.exit} with its
+     * graceful stop, which saves the stream. Output written after the parent has gone is dropped rather than left to
+     * kill the process with EPIPE before that save.
      */
     private static final String NODE_WATCHDOG = "const main = process.argv.splice(1, 1)[0];"
+            + "process.stdout.on('error', () => {});"
+            + "process.stderr.on('error', () => {});"
             + "process.stdin.on('end', () => process.exit(0));"
             + "process.stdin.on('error', () => process.exit(0));"
             + "process.stdin.resume();"

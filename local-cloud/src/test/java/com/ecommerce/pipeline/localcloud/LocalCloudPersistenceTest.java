@@ -110,6 +110,54 @@ class LocalCloudPersistenceTest {
         assertThat(dataDir).doesNotExist();
     }
 
+    /**
+     * kinesis-local writes its state when it stops, after up to ~30 s of serving the clients still connected; a line
+     * it logs in that time (here: a request it refuses) once made it exit without writing, because the stop had
+     * closed the pipe its output goes to.
+     */
+    @Test
+    void kinesisKeepsTheStreamWhenItLogsWhileStopping(@TempDir Path tmp) throws Exception {
+        LocalCloudConfig config = LocalCloudConfig.freePorts(tmp.resolve("data"));
+        String shardId;
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread noisyClient;
+        try (LocalCloud cloud = LocalCloud.start(config)) {
+            KinesisClient kinesis = cloud.kinesisClient();
+            shardId = kinesis.putRecord(b -> b.streamName("APIData")
+                            .partitionKey("536365")
+                            .data(SdkBytes.fromUtf8String("kept through a noisy stop")))
+                    .shardId();
+            // a connected client whose requests kinesis-local refuses (and logs) until it has gone
+            noisyClient = new Thread(() -> {
+                while (running.get()) {
+                    try {
+                        kinesis.describeStreamSummary(b -> b.streamName("no-such-stream"));
+                    } catch (RuntimeException expected) {
+                        // ResourceNotFound while it runs, connection errors once it has gone
+                    }
+                    sleep(100);
+                }
+                kinesis.close();
+            });
+            noisyClient.start();
+            sleep(500);
+        }
+        running.set(false);
+        noisyClient.join();
+        try (LocalCloud cloud = LocalCloud.start(config);
+                KinesisClient kinesis = cloud.kinesisClient()) {
+            assertThat(readShard(kinesis, shardId)).contains("kept through a noisy stop");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void aPortInUseIsReportedBeforeAnythingStarts() throws Exception {
         LocalCloudConfig config = LocalCloudConfig.freePorts();
