@@ -16,13 +16,17 @@ import java.util.stream.Collectors;
  * The local cloud as a program, for {@code ./pipeline up}: contract ports, data persisted under {@code --data-dir}.
  *
  * <pre>
- * java -jar local-cloud/target/local-cloud-0.1.0-SNAPSHOT-exec.jar [--data-dir DIR] [--kinesis-port N]
+ * java -jar local-cloud/target/local-cloud-0.1.0-SNAPSHOT-exec.jar [--data-dir DIR | --ephemeral] [--kinesis-port N]
  *      [--kinesis-tls-port N] [--dynamodb-port N] [--s3-port N] [--s3-https-port N] [--postgres-port N]
  *      [--issuer-port N] [--issuer-url URL] [--client-id ID]
  * java -jar local-cloud/target/local-cloud-0.1.0-SNAPSHOT-exec.jar --issuer-only [--issuer-port N] [--issuer-url URL]
  *      [--client-id ID] [--data-dir DIR]
  * java -jar local-cloud/target/local-cloud-0.1.0-SNAPSHOT-exec.jar --purge [--data-dir DIR]
  * </pre>
+ *
+ * <p>{@code --ephemeral} keeps nothing: DynamoDB Local and kinesis-local in memory (DynamoDB Local writes ~3x faster
+ * than on disk here), S3Mock and PostgreSQL in temporary directories deleted at the stop; {@code --data-dir} then
+ * only says where the pids file goes.
  *
  * <p>{@code --issuer-only} runs just the token issuer (for docker compose, where the other emulators are LocalStack
  * and PostgreSQL containers); its key is kept under {@code DIR/tokens}.
@@ -41,7 +45,7 @@ public final class LocalCloudMain {
     static final int EXIT_PORT_IN_USE = 2;
     static final int EXIT_USAGE = 64;
 
-    private static final String USAGE = "usage: LocalCloudMain [--data-dir DIR] [--kinesis-port N]"
+    private static final String USAGE = "usage: LocalCloudMain [--data-dir DIR] [--ephemeral] [--kinesis-port N]"
             + " [--kinesis-tls-port N] [--dynamodb-port N] [--s3-port N] [--s3-https-port N] [--postgres-port N]"
             + " [--issuer-port N] [--issuer-url URL] [--client-id ID]"
             + " | --issuer-only [--issuer-port N] [--issuer-url URL] [--client-id ID] [--data-dir DIR]"
@@ -175,6 +179,9 @@ public final class LocalCloudMain {
         boolean purge;
         boolean help;
         boolean issuerOnly;
+        /** Nothing kept: DynamoDB Local and kinesis-local in memory, S3 and PostgreSQL in temporary directories. */
+        boolean ephemeral;
+
         URI issuerUrl;
         String clientId;
         final Map<String, Integer> ports = new LinkedHashMap<>();
@@ -192,6 +199,7 @@ public final class LocalCloudMain {
                 switch (arg) {
                     case "--purge" -> o.purge = true;
                     case "--issuer-only" -> o.issuerOnly = true;
+                    case "--ephemeral" -> o.ephemeral = true;
                     case "--issuer-url" -> {
                         if (value == null) {
                             value = next(args, ++i, arg);
@@ -241,6 +249,11 @@ public final class LocalCloudMain {
                     default -> throw new IllegalArgumentException("unknown argument " + arg);
                 }
             }
+            if (o.ephemeral && (o.purge || o.issuerOnly)) {
+                throw new IllegalArgumentException(
+                        "--ephemeral starts the whole cloud with nothing kept; it does not go with "
+                                + (o.purge ? "--purge" : "--issuer-only"));
+            }
             return o;
         }
 
@@ -261,7 +274,7 @@ public final class LocalCloudMain {
                     ports.getOrDefault("--s3-https-port", d.s3HttpsPort()),
                     ports.getOrDefault("--postgres-port", d.postgresPort()),
                     ports.getOrDefault("--issuer-port", d.issuerPort()),
-                    dataDir,
+                    ephemeral ? null : dataDir,
                     issuerUrl,
                     clientId);
         }

@@ -41,6 +41,18 @@ class LocalCloudMainTest {
     }
 
     @Test
+    void ephemeralKeepsNothingButStillPlacesThePidsFile() {
+        LocalCloudMain.Options options =
+                LocalCloudMain.Options.parse(new String[] {"--ephemeral", "--data-dir", "/tmp/x/data"});
+
+        assertThat(options.config().persistent()).isFalse();
+        assertThat(options.config().dataDir()).isNull();
+        assertThat(LocalCloudMain.pidsFile(options.dataDir)).isEqualTo(Path.of("/tmp/x/local-cloud.pids"));
+        assertThatThrownBy(() -> LocalCloudMain.Options.parse(new String[] {"--ephemeral", "--purge"}))
+                .hasMessageContaining("does not go with --purge");
+    }
+
+    @Test
     void issuerOptions() {
         LocalCloudConfig config = LocalCloudMain.Options.parse(new String[] {
                     "--issuer-port", "18089", "--issuer-url", "http://token-issuer:8089", "--client-id=shop-app"
