@@ -60,6 +60,12 @@ public final class BenchCommand implements Callable<Integer> {
     long backlogRows = 2_000;
 
     @Option(
+            names = "--capacity-rows",
+            description = "rows (the dataset's first) of the ingest-alone run and of the backlog each consumer drains"
+                    + " after a restart, to measure its capacity; 0 skips that phase (default: ${DEFAULT-VALUE})")
+    int capacityRows = 100_000;
+
+    @Option(
             names = "--threads",
             description =
                     "threads of the raw and per-row writers: the stream's shards, the client's concurrency (default: ${DEFAULT-VALUE})")
@@ -88,9 +94,16 @@ public final class BenchCommand implements Callable<Integer> {
             System.err.println("pipeline bench: no such dataset file: " + dataset + " (--file FILE)");
             return 2;
         }
-        if (rows < 0 || slice < 1 || clients < 1 || threads < 1 || backlogRows < 1) {
-            System.err.println(
-                    "pipeline bench: --rows must be >= 0, --slice, --clients, --threads and --backlog-rows >= 1");
+        if (rows < 0 || capacityRows < 0 || slice < 1 || clients < 1 || threads < 1 || backlogRows < 1) {
+            System.err.println("pipeline bench: --rows and --capacity-rows must be >= 0, --slice, --clients,"
+                    + " --threads and --backlog-rows >= 1");
+            return 2;
+        }
+        if (capacityRows == slice) {
+            // The two files would be the same bytes, hence the same Idempotency-Keys: the slice's replay would
+            // only be answered from the idempotency store.
+            System.err.println("pipeline bench: --capacity-rows must differ from --slice (the same rows would be"
+                    + " the same file, already ingested)");
             return 2;
         }
         Path report = out.isAbsolute() ? out : repo.resolve(out);

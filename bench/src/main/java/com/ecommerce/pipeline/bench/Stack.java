@@ -111,6 +111,12 @@ final class Stack {
         }
     }
 
+    /** Whether the component's recorded process is alive (./pipeline stop removes the record). */
+    boolean running(String name) {
+        long pid = pid(name);
+        return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
     /** A process of the suite: what it is and its pid. */
     record Proc(String name, long pid) {}
 

@@ -111,6 +111,38 @@ final class Stats {
         return start == null || done == null || done <= start ? Double.NaN : rows / (done - start);
     }
 
+    /**
+     * A consumer draining a standing backlog of {@code target} rows after a restart: {@code startedAt} is the last
+     * sample at zero rows before its first rows (so the wait for its leases is not counted: it is {@code startedAt}
+     * itself), {@code doneAt} the first sample that shows all {@code target} rows (not interpolated: counters move
+     * in flushes, so this and the start make the rate a lower bound, each end within one sampling interval). If it
+     * did not get there, {@code rows} is what it wrote and the rate runs to the sample where it last moved. Null
+     * times and a NaN rate when it wrote nothing.
+     */
+    record Drain(Double startedAt, Double doneAt, long rows, double rate) {
+
+        boolean complete() {
+            return doneAt != null;
+        }
+    }
+
+    static Drain drain(List<Sample> samples, long target) {
+        Double start = startedAt(samples);
+        if (start == null) {
+            return new Drain(null, null, 0, Double.NaN);
+        }
+        Sample end = null;
+        for (Sample s : samples) {
+            if (s.rows() >= target) {
+                return new Drain(start, s.t(), target, rate(target, s.t() - start));
+            }
+            if (end == null || s.rows() > end.rows()) {
+                end = s;
+            }
+        }
+        return new Drain(start, null, end.rows(), rate(end.rows(), end.t() - start));
+    }
+
     static String n(long v) {
         return String.format(Locale.ROOT, "%,d", v);
     }

@@ -112,4 +112,57 @@ class StatsTest {
         assertThat(Stats.times(25.4)).isEqualTo("25×");
         assertThat(Stats.times(2.54)).isEqualTo("2.5×");
     }
+
+    @Test
+    void aDrainRunsFromTheLastSampleAtZeroToTheFirstSampleWithEveryRow() {
+        // A restarted consumer, 10,000 rows waiting: 0-9 s starting and taking over leases, first rows by 12 s.
+        // rows written at 0, 3, 6, ... s; the last at zero (9 s) starts the drain; all rows first seen at 21 s (not
+        // interpolated back into 18-21 s)
+        List<Stats.Sample> s = everyStep(3, 10_000, 0, 0, 0, 0, 2_000, 7_000, 9_999, 10_000, 10_000);
+        Stats.Drain d = Stats.drain(s, 10_000);
+        assertThat(d.startedAt()).isEqualTo(9.0);
+        assertThat(d.doneAt()).isEqualTo(21.0);
+        assertThat(d.complete()).isTrue();
+        assertThat(d.rows()).isEqualTo(10_000);
+        // by hand: 10,000 rows / (21 - 9) s
+        assertThat(d.rate()).isCloseTo(833.333, within(1e-3));
+    }
+
+    @Test
+    void aDrainOfEverythingInOneFlushIsOneSamplingIntervalNotAnInstant() {
+        // s3-archiver flushes its buffers on a timer: all rows appear between two samples.
+        List<Stats.Sample> s = everyStep(3, 6_000, 0, 0, 6_000);
+        Stats.Drain d = Stats.drain(s, 6_000);
+        assertThat(d.startedAt()).isEqualTo(3.0);
+        assertThat(d.rate()).isCloseTo(2_000.0, within(1e-9)); // 6,000 rows / 3 s
+    }
+
+    @Test
+    void aDrainThatDidNotFinishIsARateOverWhatWasWrittenUntilTheLastProgress() {
+        // every 5 s; last progress at 15 s
+        List<Stats.Sample> s = everyStep(5, 50_000, 0, 0, 1_000, 3_000, 3_000);
+        Stats.Drain d = Stats.drain(s, 50_000);
+        assertThat(d.complete()).isFalse();
+        assertThat(d.doneAt()).isNull();
+        assertThat(d.rows()).isEqualTo(3_000);
+        assertThat(d.rate()).isCloseTo(300.0, within(1e-9)); // 3,000 rows / (15 - 5) s
+    }
+
+    @Test
+    void aConsumerThatWroteNothingHasNoDrain() {
+        List<Stats.Sample> s = List.of(new Stats.Sample(0, 0, 100), new Stats.Sample(3, 0, 100));
+        Stats.Drain d = Stats.drain(s, 100);
+        assertThat(d.startedAt()).isNull();
+        assertThat(d.rows()).isZero();
+        assertThat(d.rate()).isNaN();
+    }
+
+    /** Samples {@code step} seconds apart from 0 s, with these rows written and {@code target} rows waiting. */
+    private static List<Stats.Sample> everyStep(double step, long target, long... rows) {
+        List<Stats.Sample> out = new java.util.ArrayList<>();
+        for (int i = 0; i < rows.length; i++) {
+            out.add(new Stats.Sample(i * step, rows[i], target));
+        }
+        return out;
+    }
 }

@@ -1,0 +1,49 @@
+package com.ecommerce.pipeline.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The options' parsing and the checks made before anything runs (no suite is started by these cases). */
+class BenchCommandTest {
+
+    @Test
+    void capacityRowsDefaultsToOneHundredThousandAndIsParsed() {
+        BenchCommand defaults = new BenchCommand();
+        new CommandLine(defaults).parseArgs();
+        assertThat(defaults.capacityRows).isEqualTo(100_000);
+        BenchCommand given = new BenchCommand();
+        new CommandLine(given).parseArgs("--capacity-rows", "10000", "--slice", "5000");
+        assertThat(given.capacityRows).isEqualTo(10_000);
+        assertThat(given.slice).isEqualTo(5_000);
+    }
+
+    @Test
+    void aNegativeCapacityOrOneEqualToTheSliceIsRefusedBeforeAnythingRuns(@TempDir Path dir) throws Exception {
+        Path csv = Files.writeString(dir.resolve("rows.csv"), "InvoiceNo\n");
+        PrintStream err = System.err;
+        try {
+            System.setErr(new PrintStream(java.io.OutputStream.nullOutputStream()));
+            assertThat(exit(dir, csv, "--capacity-rows", "-1")).isEqualTo(2);
+            // the same rows would be the same file, hence the same keys: the slice's replay would be a no-op
+            assertThat(exit(dir, csv, "--capacity-rows", "5000", "--slice", "5000"))
+                    .isEqualTo(2);
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(dir.resolve("report.md")).doesNotExist();
+    }
+
+    private static int exit(Path dir, Path csv, String... args) {
+        String[] all = new String[args.length + 6];
+        System.arraycopy(
+                new String[] {"--root", dir.toString(), "--file", csv.toString(), "--out", "report.md"}, 0, all, 0, 6);
+        System.arraycopy(args, 0, all, 6, args.length);
+        return new CommandLine(new BenchCommand()).execute(all);
+    }
+}
