@@ -548,15 +548,16 @@ final class Benchmark {
                 .normalize()
                 .relativize(file.toAbsolutePath().normalize());
         List<Transaction> rows = Dataset.load(file, 0).rows;
-        // The ceiling of the same rows now: kinesis-local slows as APIData fills, so the same moment is the fair one.
-        Packed ceiling = packedCeiling(kinesis, rows, CAPACITY_STREAM);
-        double ceilingRate = ceiling.run().rate();
         try {
             Stack.Run stop = stack.pipeline(Map.of(), Duration.ofMinutes(3), withCommand("stop", CONSUMERS));
             if (stop.exit() != 0) {
                 throw new IllegalStateException(
                         "./pipeline stop exited " + stop.exit() + ": " + tail(stop.output(), 3));
             }
+            // The ceiling of the same rows now, with the consumers stopped too (their KCL polling costs
+            // kinesis-local CPU): kinesis-local slows as APIData fills, so the same moment is the fair one.
+            Packed ceiling = packedCeiling(kinesis, rows, CAPACITY_STREAM);
+            double ceilingRate = ceiling.run().rate();
             List<String> args = new ArrayList<>(List.of("replay", file.toString()));
             if (ingestToken != null) {
                 args.addAll(List.of("--token", ingestToken));
@@ -579,10 +580,11 @@ final class Benchmark {
                     + shown + "`: the client keys each batch by the"
                     + " file's SHA-256 and its rows, and ingest-service derives each event id from the key and the"
                     + " row's place in the request, so these are new events, " + n(rows.size()) + " valid rows)."
-                    + " Their raw ceiling was taken first, exactly as above (packed per request, `PutRecords` on "
-                    + opt.threads + " threads, a new empty 4-shard stream `" + CAPACITY_STREAM + "`, then deleted),"
-                    + " at this moment of the run, so against kinesis-local in the same state. Then `./pipeline stop "
-                    + String.join(" ", CONSUMERS) + "` and `./pipeline replay " + shown
+                    + " First `./pipeline stop " + String.join(" ", CONSUMERS) + "`; then their raw ceiling, exactly"
+                    + " as above (packed per request, `PutRecords` on " + opt.threads + " threads, a new empty 4-shard"
+                    + " stream `" + CAPACITY_STREAM + "`, then deleted), at this moment of the run, so against"
+                    + " kinesis-local in the same state and with the same processes running; then `./pipeline replay "
+                    + shown
                     + (ingestToken != null ? " --token …" : "") + "`: ingest alone on the cores (query-api idle),"
                     + " rate over the client's own elapsed time ("
                     + (elapsed != null ? sec(elapsed) : "not printed; the wall time " + sec(replay.seconds()))
