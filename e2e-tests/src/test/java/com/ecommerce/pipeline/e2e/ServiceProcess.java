@@ -30,6 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class ServiceProcess {
 
     static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -147,7 +148,11 @@ final class ServiceProcess {
             try {
                 JsonNode health = health();
                 last = health.path("status").asString();
-                if ("UP".equals(last)) {
+                // and it is this process that answered: it is still alive and says it listens on the port
+                if ("UP".equals(last)
+                        && process.isAlive()
+                        && !linesOfLastRunContaining("started on port " + port + " ")
+                                .isEmpty()) {
                     return;
                 }
             } catch (IOException e) {
@@ -229,10 +234,19 @@ final class ServiceProcess {
         }
     }
 
+    /**
+     * A port free now and not handed to another service of this JVM before: the kernel may offer a port again once its
+     * probe socket closed, and two services of one stack were once given the same one (the second failed to bind while
+     * the first answered its health checks).
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                socket.setReuseAddress(true);
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
         }
     }
 }
