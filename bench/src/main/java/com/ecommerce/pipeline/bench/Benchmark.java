@@ -714,7 +714,12 @@ final class Benchmark {
         report.table(rows);
         report.para("Wall time from `./pipeline start` until the last consumer had all " + n(target) + " rows: "
                 + (every ? sec(last) : "not reached within " + sec(wall)) + ".");
-        cpuTable("CPU while the consumers drained the backlog (" + sec(wall) + ")", cpu0, cpu1, wall);
+        cpuTable(
+                "CPU from `./pipeline start` until every consumer had every row (" + sec(wall)
+                        + "; includes the three JVMs' start, which overlaps the first drains)",
+                cpu0,
+                cpu1,
+                wall);
     }
 
     /** Starts again whichever consumer is not running, so the later phases and `./pipeline down` find them. */
