@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.kinesis.exceptions.KinesisClientLibDependencyException;
 import software.amazon.kinesis.exceptions.KinesisClientLibException;
 import software.amazon.kinesis.exceptions.ShutdownException;
@@ -387,6 +388,7 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
     private boolean leaseWrite(String what, LeaseWrite write) {
         Duration pause = CHECKPOINT_BACKOFF;
         for (int attempt = 1; ; attempt++) {
+            Exception transientFailure;
             try {
                 write.run();
                 return true;
@@ -398,33 +400,52 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
                 leaseGone = true;
                 return false;
             } catch (ThrottlingException | KinesisClientLibDependencyException e) {
-                if (shutdown.raised()) {
-                    return false;
-                }
-                metrics.retried();
-                log.warn(
-                        "{}: {} failed (attempt {}), retrying in {} ms: {}",
-                        shardId,
-                        what,
-                        attempt,
-                        pause.toMillis(),
-                        e.toString());
-                try {
-                    if (!shutdown.pause(pause)) {
-                        return false;
-                    }
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-                pause = pause.multipliedBy(2).compareTo(CHECKPOINT_MAX_BACKOFF) > 0
-                        ? CHECKPOINT_MAX_BACKOFF
-                        : pause.multipliedBy(2);
+                transientFailure = e;
             } catch (KinesisClientLibException | IllegalArgumentException e) {
                 log.error("{}: {} failed: {}", shardId, what, e.toString());
                 return false;
+            } catch (RuntimeException e) {
+                // KCL 3.5.1 passes a lease table it cannot reach as a RuntimeException around the SDK's
+                // SdkClientException, not as a dependency exception: as transient as throttling, so retried too
+                // (before, the shard stalled on this worker until the lease moved).
+                if (!unreachable(e)) {
+                    throw e;
+                }
+                transientFailure = e;
+            }
+            if (shutdown.raised()) {
+                return false;
+            }
+            metrics.retried();
+            log.warn(
+                    "{}: {} failed (attempt {}), retrying in {} ms: {}",
+                    shardId,
+                    what,
+                    attempt,
+                    pause.toMillis(),
+                    transientFailure.toString());
+            try {
+                if (!shutdown.pause(pause)) {
+                    return false;
+                }
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            pause = pause.multipliedBy(2).compareTo(CHECKPOINT_MAX_BACKOFF) > 0
+                    ? CHECKPOINT_MAX_BACKOFF
+                    : pause.multipliedBy(2);
+        }
+    }
+
+    /** The SDK could not reach the service (refused, reset, timed out): a cause of {@code e}, at any depth. */
+    private static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SdkClientException) {
+                return true;
             }
         }
+        return false;
     }
 
     private void clearBuffer() {

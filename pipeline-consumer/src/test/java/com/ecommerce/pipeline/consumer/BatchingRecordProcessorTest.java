@@ -355,6 +355,25 @@ class BatchingRecordProcessorTest {
                         "checkpoint 2");
     }
 
+    /** As KCL 3.5.1 reports a lease table it cannot reach: a RuntimeException around the SDK's client exception. */
+    @Test
+    void anUnreachableLeaseTableIsRetriedBeforeTheBatchIsWritten() {
+        checkpointer.unreachableBeforeSuccess = 2;
+
+        process(good("1", 5), good("2", 5));
+
+        assertThat(journal)
+                .containsExactly(
+                        "unreachable prepare 1",
+                        "unreachable prepare 1",
+                        "prepare 1",
+                        "write 1..1 (5)",
+                        "checkpoint 1",
+                        "prepare 2",
+                        "write 2..2 (5)",
+                        "checkpoint 2");
+    }
+
     @Test
     void aLeaseLostBeforeTheWriteIsRecordedMeansNoWrite() {
         checkpointer.leaseLost = true;
@@ -479,6 +498,7 @@ class BatchingRecordProcessorTest {
 
         boolean leaseLost;
         int throttlesBeforeSuccess;
+        int unreachableBeforeSuccess;
 
         @Override
         public void checkpoint() {
@@ -552,6 +572,12 @@ class BatchingRecordProcessorTest {
                 String sequenceNumber, long subSequenceNumber, byte[] applicationState) throws ShutdownException {
             if (leaseLost) {
                 throw new ShutdownException("lease lost");
+            }
+            if (unreachableBeforeSuccess > 0) {
+                unreachableBeforeSuccess--;
+                journal.add("unreachable prepare " + sequenceNumber);
+                throw new RuntimeException(software.amazon.awssdk.core.exception.SdkClientException.create(
+                        "Unable to execute HTTP request: Connection refused"));
             }
             journal.add("prepare " + sequenceNumber);
             pending = new String(applicationState, StandardCharsets.UTF_8) + ".." + sequenceNumber;
