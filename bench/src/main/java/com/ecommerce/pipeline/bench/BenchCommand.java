@@ -77,6 +77,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--keep-up", description = "leave the suite running at the end")
     boolean keepUp;
 
+    @Option(
+            names = "--ephemeral",
+            description = "run the suite on `./pipeline up --ephemeral` (every emulator in memory or in temporary"
+                    + " directories) instead of the default local cloud on disk")
+    boolean ephemeral;
+
     @Option(names = "--command", hidden = true, description = "the command line as the user typed it")
     String command = "./pipeline bench";
 

@@ -167,10 +167,14 @@ final class Benchmark {
         rows.add(List.of("load average before (1, 5, 15 min)", ProcStats.loadAverage()));
         rows.add(List.of("services' JVM options (`JAVA_OPTS`)", "`" + opt.javaOpts + "`"));
         report.table(rows);
-        report.para(
-                "The services run with `JAVA_OPTS` above (C2 on, for steady-state throughput) instead of"
-                        + " `./pipeline`'s C1-only default, which favours start-up on 2 cores. The local cloud runs as `./pipeline up`"
-                        + " starts it. The benchmark's own JVM (which also plays the raw SDK clients) runs on the same machine.");
+        report.para("The services run with `JAVA_OPTS` above (C2 on, for steady-state throughput) instead of"
+                + " `./pipeline`'s C1-only default, which favours start-up on 2 cores. The local cloud runs as `./pipeline up`"
+                + " starts it"
+                + (opt.ephemeral
+                        ? " with `--ephemeral`: nothing on disk for DynamoDB Local and kinesis-local (in memory), S3Mock and"
+                                + " PostgreSQL in temporary directories"
+                        : ", on disk under `.pipeline/data` (the default)")
+                + ". The benchmark's own JVM (which also plays the raw SDK clients) runs on the same machine.");
     }
 
     // ------------------------------------------------------------------------------------------------ stack
@@ -178,10 +182,12 @@ final class Benchmark {
     private boolean startStack() throws Exception {
         report.heading(2, "Start");
         Stack.Run purge = stack.pipeline(Map.of(), Duration.ofMinutes(3), "down", "--purge");
-        Stack.Run up = stack.pipeline(Map.of("JAVA_OPTS", opt.javaOpts), Duration.ofMinutes(10), "up", "--detach");
+        String[] upArgs =
+                opt.ephemeral ? new String[] {"up", "--detach", "--ephemeral"} : new String[] {"up", "--detach"};
+        String upCommand = "`./pipeline " + String.join(" ", upArgs) + "`";
+        Stack.Run up = stack.pipeline(Map.of("JAVA_OPTS", opt.javaOpts), Duration.ofMinutes(10), upArgs);
         if (up.exit() != 0) {
-            report.para("`./pipeline up --detach` failed (exit " + up.exit() + "):")
-                    .code(tail(up.output(), 30));
+            report.para(upCommand + " failed (exit " + up.exit() + "):").code(tail(up.output(), 30));
             stack.pipeline(Map.of(), Duration.ofMinutes(3), "down");
             return false;
         }
@@ -189,7 +195,7 @@ final class Benchmark {
         Stack.Token analyst = stack.token("analyst");
         ingestToken = ingest.jwt();
         analystToken = analyst.jwt();
-        report.para("`./pipeline down --purge` (" + sec(purge.seconds()) + "), then `./pipeline up --detach`: every"
+        report.para("`./pipeline down --purge` (" + sec(purge.seconds()) + "), then " + upCommand + ": every"
                 + " service healthy after " + sec(up.seconds()) + ". Tokens (valid 6 h, longer than the run): "
                 + (ingestToken != null
                         ? "`ingest` from `./pipeline token --role ingest --ttl 21600`"
