@@ -141,14 +141,18 @@ class FaultInjectionIT {
                             ? c.name() + ": did not write all " + rows + " rows within " + Stack.DELIVERED
                             : String.format(
                                     "%s: %,d rows in its sink %.1f s after the first post, %,.0f rows/s overall; first rows"
-                                            + " after %.1f s (buffer age), %,.0f rows/s from then; max millisBehindLatest"
+                                            + " after %.1f s (buffer age), %s; max millisBehindLatest"
                                             + " during the load %,d ms, at the end %s",
                                     c.name(),
                                     rows,
                                     done,
                                     rows / done,
                                     firstRowAt.get(c),
-                                    rows / Math.max(0.001, done - firstRowAt.get(c)),
+                                    // counters are read every 0.5 s: a span under one reading is no rate
+                                    done - firstRowAt.get(c) < 0.5
+                                            ? "all of them within the same 0.5-s reading"
+                                            : String.format(
+                                                    "%,.0f rows/s from then", rows / (done - firstRowAt.get(c))),
                                     maxLag.get(c),
                                     lagsAtEnd.values()));
         }
