@@ -440,7 +440,7 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
 
     /** The SDK could not reach the service (refused, reset, timed out): a cause of {@code e}, at any depth. */
     private static boolean unreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SdkClientException) {
                 return true;
             }
