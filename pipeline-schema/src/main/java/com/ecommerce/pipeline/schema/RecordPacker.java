@@ -51,18 +51,41 @@ public final class RecordPacker {
                 if (batch.fits(invoice.size(), bytes)) {
                     invoice.forEach(batch::add);
                 } else {
-                    // Too big even for an empty record: split it, row by row, in order.
-                    for (Line l : invoice) {
-                        if (!batch.fits(1, l.size())) {
+                    // Too big even for an empty record: split it between its pieces (InvoicePieces), which
+                    // the operational store writes whole; a piece too big for an empty record (only under
+                    // limits far below the defaults) is split row by row.
+                    for (List<Line> piece : pieces(invoice)) {
+                        long pieceBytes = piece.stream().mapToLong(Line::size).sum();
+                        if (!batch.fits(piece.size(), pieceBytes)) {
                             batch.flush();
                         }
-                        batch.add(l);
+                        for (Line l : piece) {
+                            if (!batch.fits(1, l.size())) {
+                                batch.flush();
+                            }
+                            batch.add(l);
+                        }
                     }
                 }
             }
             batch.flush();
         }
         return records;
+    }
+
+    /** The invoice's rows cut as {@link InvoicePieces#of} cuts them. */
+    private static List<List<Line>> pieces(List<Line> invoice) {
+        Map<TransactionEvent, Line> lineOf = new java.util.IdentityHashMap<>();
+        List<TransactionEvent> events = new ArrayList<>(invoice.size());
+        for (Line l : invoice) {
+            lineOf.put(l.event(), l);
+            events.add(l.event());
+        }
+        List<List<Line>> pieces = new ArrayList<>();
+        for (InvoicePieces.Piece piece : InvoicePieces.of(events)) {
+            pieces.add(piece.events().stream().map(lineOf::get).toList());
+        }
+        return pieces;
     }
 
     private record Line(TransactionEvent event, byte[] json) {

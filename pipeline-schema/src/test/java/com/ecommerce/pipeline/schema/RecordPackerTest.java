@@ -66,6 +66,29 @@ class RecordPackerTest {
     }
 
     @Test
+    void anInvoiceTooBigForOneRecordIsSplitBetweenItsPiecesNeverInsideOne() throws Exception {
+        List<Transaction> rows = new ArrayList<>();
+        for (int i = 0; i < 1_100; i++) {
+            rows.add(Fixtures.tx("573585", "S" + i, 1, "1.25"));
+        }
+        List<TransactionEvent> events = Fixtures.events("largest", rows);
+        List<PackedRecord> records = RecordPacker.pack(events, FOUR, PackingLimits.defaults());
+        // 1,000 rows a record at most: 7 whole pieces of 128 (896 rows), then the remaining 204.
+        assertThat(records).extracting(r -> r.events().size()).containsExactly(896, 204);
+        assertThat(records.stream().flatMap(r -> r.events().stream()).toList()).isEqualTo(events);
+        // The pieces a consumer cuts from any record onward are the pieces of the whole request.
+        List<String> whole = ids(InvoicePieces.of(events));
+        List<String> fromRecords =
+                new ArrayList<>(ids(InvoicePieces.of(records.get(0).events())));
+        fromRecords.addAll(ids(InvoicePieces.of(records.get(1).events())));
+        assertThat(fromRecords).isEqualTo(whole).hasSize(9);
+    }
+
+    private static List<String> ids(List<InvoicePieces.Piece> pieces) {
+        return pieces.stream().map(InvoicePieces.Piece::id).toList();
+    }
+
+    @Test
     void interleavedInvoicesAreRegroupedSoEachStaysContiguous() throws Exception {
         // Two invoices on one shard, rows interleaved in the request: each comes out whole and in order.
         String a = "536365";
