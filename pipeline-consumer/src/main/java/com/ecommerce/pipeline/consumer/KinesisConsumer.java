@@ -1,5 +1,6 @@
 package com.ecommerce.pipeline.consumer;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +25,9 @@ import software.amazon.kinesis.retrieval.polling.PollingConfig;
 
 /**
  * The KCL worker of a consumer service, as a Spring lifecycle: {@link #start()} runs the KCL {@link
- * Scheduler} in its own thread (polling mode, from TRIM_HORIZON of a new lease table, KCL metrics off);
- * {@link #stop()} shuts it down gracefully, so every shard processor flushes and checkpoints what is
+ * Scheduler} in its own thread (polling mode, from TRIM_HORIZON of a new lease table, KCL metrics off),
+ * after creating the lease table with its index if it does not exist ({@link LeaseTable}: KCL's own way of
+ * adding the index is refused by dynalite); {@link #stop()} shuts it down gracefully, so every shard processor flushes and checkpoints what is
  * durable. The DynamoDB and CloudWatch clients given to it are closed with it.
  */
 public class KinesisConsumer implements SmartLifecycle, DisposableBean {
@@ -41,6 +43,12 @@ public class KinesisConsumer implements SmartLifecycle, DisposableBean {
 
     private static final long LEADER_HEARTBEAT_MILLIS = 10_000;
 
+    /** DescribeTable polls while a new lease table and its index become ACTIVE (~0.5 s on dynalite). */
+    private static final Duration LEASE_TABLE_POLL = Duration.ofMillis(500);
+
+    /** Past this, KCL is started anyway: it waits for the table and index itself (up to an hour). */
+    private static final Duration LEASE_TABLE_TIMEOUT = Duration.ofMinutes(5);
+
     private final ConsumerProperties properties;
     private final String stream;
     private final KinesisAsyncClient kinesis;
@@ -52,6 +60,10 @@ public class KinesisConsumer implements SmartLifecycle, DisposableBean {
     private volatile Scheduler scheduler;
     private volatile Thread thread;
     private volatile boolean running;
+    /** Guards {@link #schedulerStarted}: the worker thread starts KCL only if no stop came first. */
+    private final Object startLock = new Object();
+
+    private boolean schedulerStarted;
 
     public KinesisConsumer(
             ConsumerProperties properties,
@@ -104,7 +116,11 @@ public class KinesisConsumer implements SmartLifecycle, DisposableBean {
                 // Empty polls reach the processors too, so a time-based flush happens on an idle shard.
                 configs.processorConfig().callProcessRecordsEvenForEmptyRecordList(true),
                 configs.retrievalConfig().retrievalSpecificConfig(polling));
-        Thread worker = new Thread(() -> run(created), "kcl-" + properties.applicationName());
+        LeaseTable leaseTable = new LeaseTable(dynamo, configs.tableName(), LEASE_TABLE_POLL, LEASE_TABLE_TIMEOUT);
+        synchronized (startLock) {
+            schedulerStarted = false;
+        }
+        Thread worker = new Thread(() -> run(leaseTable, created), "kcl-" + properties.applicationName());
         scheduler = created;
         thread = worker;
         running = true;
@@ -116,8 +132,15 @@ public class KinesisConsumer implements SmartLifecycle, DisposableBean {
                 stream);
     }
 
-    private void run(Scheduler s) {
+    private void run(LeaseTable leaseTable, Scheduler s) {
         try {
+            boolean interrupted = !prepare(leaseTable);
+            synchronized (startLock) {
+                if (interrupted || shutdown.raised()) {
+                    return; // stopped before KCL started: nothing to shut down
+                }
+                schedulerStarted = true;
+            }
             s.run();
         } catch (RuntimeException e) {
             log.error("KCL scheduler of {} failed", properties.applicationName(), e);
@@ -128,6 +151,29 @@ public class KinesisConsumer implements SmartLifecycle, DisposableBean {
         }
     }
 
+    /**
+     * Creates the lease table with its index if need be. Best effort: if it fails, KCL is started anyway
+     * and creates the table its own way (which works on AWS and LocalStack), so nothing is lost here.
+     *
+     * @return false if the thread was interrupted
+     */
+    private boolean prepare(LeaseTable leaseTable) {
+        try {
+            leaseTable.ensureExists(shutdown);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (RuntimeException e) {
+            if (!shutdown.raised()) {
+                log.warn(
+                        "Could not prepare lease table {} ({}); KCL will create it itself",
+                        leaseTable.table(),
+                        e.toString());
+            }
+        }
+        return true;
+    }
+
     @Override
     public synchronized void stop() {
         if (!running) {
@@ -136,6 +182,19 @@ public class KinesisConsumer implements SmartLifecycle, DisposableBean {
         shutdown.raise(); // shards that are retrying a failing write give up instead of holding us up
         if (!schedulerAlive()) {
             running = false; // it died earlier: nothing to shut down gracefully
+            return;
+        }
+        boolean kclStarted;
+        synchronized (startLock) {
+            kclStarted = schedulerStarted; // if false, the worker thread will not start KCL any more
+        }
+        if (!kclStarted) {
+            try {
+                thread.join(LEASE_TABLE_POLL.toMillis() * 4); // it leaves its lease-table wait at once
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            running = false;
             return;
         }
         long start = System.nanoTime();
