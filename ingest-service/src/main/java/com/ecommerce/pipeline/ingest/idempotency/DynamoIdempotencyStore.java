@@ -11,7 +11,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Keys in the DynamoDB table {@code idempotency-keys} (partition key {@code idempotencyKey}), with an
- * {@code expiresAt} epoch-seconds attribute for DynamoDB TTL. A failing table never fails a request:
+ * {@code expiresAt} epoch-seconds attribute for DynamoDB TTL; a record past it counts as absent even while
+ * the table still holds it (TTL deletes lazily; dynalite never). A failing table never fails a request:
  * without the record the request is simply published again, which the sinks deduplicate.
  */
 class DynamoIdempotencyStore implements IdempotencyStore {
@@ -21,12 +22,17 @@ class DynamoIdempotencyStore implements IdempotencyStore {
     private final DynamoDbClient dynamo;
     private final String table;
     private final Duration retention;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
     DynamoIdempotencyStore(DynamoDbClient dynamo, String table, Duration retention) {
+        this(dynamo, table, retention, Clock.systemUTC());
+    }
+
+    DynamoIdempotencyStore(DynamoDbClient dynamo, String table, Duration retention, Clock clock) {
         this.dynamo = dynamo;
         this.table = table;
         this.retention = retention;
+        this.clock = clock;
     }
 
     @Override
@@ -36,7 +42,7 @@ class DynamoIdempotencyStore implements IdempotencyStore {
                             .key(Map.of("idempotencyKey", AttributeValue.fromS(idempotencyKey)))
                             .consistentRead(true))
                     .item();
-            if (item == null || item.isEmpty()) {
+            if (item == null || item.isEmpty() || expired(item)) {
                 return Optional.empty();
             }
             return Optional.of(new CompletedRequest(
@@ -46,6 +52,18 @@ class DynamoIdempotencyStore implements IdempotencyStore {
             log.warn("Idempotency lookup failed for key {}; publishing the request ({})", idempotencyKey, e.toString());
             return Optional.empty();
         }
+    }
+
+    /**
+     * Whether the record's {@code expiresAt} has passed, as DynamoDB TTL reckons it (expired once the current
+     * epoch second is greater). DynamoDB deletes expired items lazily, up to days late, and dynalite never does,
+     * so a record still found may be past its retention. A record without {@code expiresAt} never expires.
+     */
+    private boolean expired(Map<String, AttributeValue> item) {
+        AttributeValue expiresAt = item.get("expiresAt");
+        return expiresAt != null
+                && expiresAt.n() != null
+                && clock.instant().getEpochSecond() > Long.parseLong(expiresAt.n());
     }
 
     @Override

@@ -7,7 +7,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * @param table the DynamoDB table of completed keys; blank switches the store off (every request is
  *     published, repeats included, and the sinks deduplicate)
- * @param retention how long a key is remembered (DynamoDB TTL on {@code expiresAt})
+ * @param retention how long a key is remembered ({@code expiresAt}: checked on read, and DynamoDB TTL deletes
+ *     the record some time later)
  */
 @ConfigurationProperties(prefix = "pipeline.ingest.idempotency")
 public record IdempotencyProperties(
