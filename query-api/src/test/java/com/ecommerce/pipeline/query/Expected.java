@@ -69,7 +69,14 @@ final class Expected {
 
     // ----- invoices and customers (DynamoDB) -----
 
-    record Line(String stockCode, String description, long quantity, BigDecimal unitPrice, BigDecimal lineTotal) {}
+    /** @param eventId the row's event id ({@link Row#eventId()}: the id the test posted it under) */
+    record Line(
+            String eventId,
+            String stockCode,
+            String description,
+            long quantity,
+            BigDecimal unitPrice,
+            BigDecimal lineTotal) {}
 
     record Invoice(
             String invoiceNo,
@@ -102,6 +109,7 @@ final class Expected {
                                 .orElseThrow()),
                         lines.stream()
                                 .map(r -> new Line(
+                                        r.eventId(),
                                         r.stockCode(),
                                         r.description(),
                                         r.quantity(),

@@ -56,9 +56,37 @@ class QueryApiIT {
     void everyInvoiceComesBackWithItsLinesInFileOrderAndExactTotals() throws Exception {
         Map<String, Expected.Invoice> invoices = expected.invoices();
         assertThat(invoices).hasSizeGreaterThan(50);
+        List<String> eventIds = new ArrayList<>();
         for (Expected.Invoice want : invoices.values()) {
-            assertInvoice(http.json("/invoices/" + want.invoiceNo()), want);
+            JsonNode got = http.json("/invoices/" + want.invoiceNo());
+            assertInvoice(got, want);
+            got.get("lines").forEach(l -> eventIds.add(l.get("eventId").asString()));
         }
+        // Every row once over all invoices (the first request was written twice), under its own event id.
+        assertThat(eventIds)
+                .containsExactlyInAnyOrderElementsOf(
+                        TestData.load().stream().map(SampleRows.Row::eventId).toList());
+    }
+
+    @Test
+    void theLargestInvoiceIsWholeAcrossItsPiecesAndRequestsWithEachLinesEventId() throws Exception {
+        Expected.Invoice largest = expected.invoices().values().stream()
+                .max((a, b) -> Integer.compare(a.lines().size(), b.lines().size()))
+                .orElseThrow();
+        List<SampleRows.Row> rows = TestData.load().stream()
+                .filter(r -> r.invoiceNo().equals(largest.invoiceNo()))
+                .toList();
+        // The sample's 536544 (527 rows; the full dataset's largest has 1,114): several pieces of at
+        // most 128 rows, posted in two requests.
+        assertThat(rows).hasSizeGreaterThan(128);
+        assertThat(rows.stream().map(SampleRows.Row::requestKey).distinct()).hasSizeGreaterThan(1);
+        JsonNode got = http.json("/invoices/" + largest.invoiceNo());
+        List<String> eventIds = new ArrayList<>();
+        got.get("lines").forEach(l -> eventIds.add(l.get("eventId").asString()));
+        assertThat(eventIds)
+                .containsExactlyElementsOf(
+                        rows.stream().map(SampleRows.Row::eventId).toList());
+        assertInvoice(got, largest);
     }
 
     @Test
@@ -262,6 +290,7 @@ class QueryApiIT {
         List<Expected.Line> lines = new ArrayList<>();
         for (JsonNode l : got.get("lines")) {
             lines.add(new Expected.Line(
+                    l.get("eventId").asString(),
                     l.get("stockCode").asString(),
                     l.get("description").asString(),
                     l.get("quantity").asLong(),

@@ -1,5 +1,6 @@
 package com.ecommerce.pipeline.query;
 
+import com.ecommerce.pipeline.schema.EventIds;
 import com.ecommerce.pipeline.schema.IngestMetadata;
 import com.ecommerce.pipeline.schema.Transaction;
 import com.ecommerce.pipeline.schema.TransactionEvent;
@@ -32,6 +33,15 @@ public final class SampleRows {
     /** How DynamoDB items and responses write a date: ISO-8601 with seconds. */
     public static final DateTimeFormatter ISO_SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
 
+    /**
+     * The rows are posted as the replay client posts a file: requests of this many consecutive rows,
+     * each under its own idempotency key (zero-padded, so posting order, by key and then row, is file
+     * order). An invoice on a request boundary is kept in two requests.
+     */
+    public static final int REQUEST_ROWS = 500;
+
+    private static final String KEY_PREFIX = "query-api-it-";
+
     /** One CSV row as written, with its 0-based position in the file. */
     public record Row(
             int index,
@@ -53,8 +63,23 @@ public final class SampleRows {
             return !invoiceNo.startsWith("C") && quantity > 0 && unitPrice.signum() > 0 && customerId != null;
         }
 
-        /** The event the ingest service would make of this row, posted under {@code key}. */
-        TransactionEvent event(String key) {
+        /** The idempotency key of the request this row is posted in. */
+        public String requestKey() {
+            return String.format("%s%06d", KEY_PREFIX, index / REQUEST_ROWS);
+        }
+
+        /** The row's position in its request. */
+        public int requestRow() {
+            return index % REQUEST_ROWS;
+        }
+
+        /** The event id the ingest service gives this row (derived from the request's key and the row). */
+        public String eventId() {
+            return EventIds.of(requestKey(), requestRow());
+        }
+
+        /** The event the ingest service would make of this row. */
+        TransactionEvent event() {
             Transaction t = new Transaction(
                     invoiceNo,
                     stockCode,
@@ -65,9 +90,9 @@ public final class SampleRows {
                     customerId,
                     country);
             return new TransactionEvent(
-                    key + "-" + index,
+                    eventId(),
                     t,
-                    new IngestMetadata(key, index, Instant.parse("2024-01-01T00:00:00Z"), "test"));
+                    new IngestMetadata(requestKey(), requestRow(), Instant.parse("2024-01-01T00:00:00Z"), "test"));
         }
     }
 

@@ -1,7 +1,7 @@
 package com.ecommerce.pipeline.query;
 
-import com.ecommerce.pipeline.dynamo.sink.DynamoSink;
-import com.ecommerce.pipeline.dynamo.sink.DynamoWriterProperties;
+import com.ecommerce.pipeline.dynamostore.InvoiceWriter;
+import com.ecommerce.pipeline.dynamostore.StoreTables;
 import com.ecommerce.pipeline.localcloud.Endpoints;
 import com.ecommerce.pipeline.localcloud.LocalCloud;
 import com.ecommerce.pipeline.schema.TransactionEvent;
@@ -10,15 +10,19 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * The first 2,000 sample rows, written into the JVM's shared local cloud through the real sinks
- * (dynamo-writer's {@link DynamoSink}, warehouse-loader's {@link WarehouseSink} on a warehouse migrated
- * with warehouse-loader's own Flyway migrations), once per JVM. Both sinks are idempotent by event id,
- * so loading again would change nothing.
+ * The first 2,000 sample rows, written into the JVM's shared local cloud through the real write paths
+ * (dynamo-store's {@link InvoiceWriter}, which dynamo-writer writes with, one call per request of
+ * {@value SampleRows#REQUEST_ROWS} rows as a consumer hands it whole records; warehouse-loader's
+ * {@link WarehouseSink} on a warehouse migrated with warehouse-loader's own Flyway migrations), once per
+ * JVM. The first request is then written again (a redelivery): both stores are idempotent by event id,
+ * so the answers must not change.
  */
 public final class TestData {
 
@@ -30,7 +34,6 @@ public final class TestData {
     public static final int ROWS = Integer.getInteger("query.rows", 2000);
 
     private static final String DATASET = System.getProperty("query.dataset", "");
-    private static final String KEY = "query-api-it";
 
     private static List<SampleRows.Row> rows;
 
@@ -41,12 +44,11 @@ public final class TestData {
         if (rows == null) {
             List<SampleRows.Row> read =
                     DATASET.isEmpty() ? SampleRows.read(ROWS) : SampleRows.read(Path.of(DATASET), ROWS);
-            List<TransactionEvent> events = read.stream().map(r -> r.event(KEY)).toList();
+            List<TransactionEvent> events =
+                    read.stream().map(SampleRows.Row::event).toList();
             LocalCloud cloud = LocalCloud.shared();
-            DynamoSink dynamo = new DynamoSink(
-                    cloud.dynamoClient(),
-                    new DynamoWriterProperties("invoices", "customers", Duration.ofMinutes(1)),
-                    new SimpleMeterRegistry());
+            InvoiceWriter dynamo =
+                    new InvoiceWriter(cloud.dynamoClient(), StoreTables.defaults(), Duration.ofMinutes(1), n -> {});
             Endpoints endpoints = cloud.endpoints();
             try (HikariDataSource warehouse = new HikariDataSource()) {
                 warehouse.setJdbcUrl(endpoints.jdbcUrl());
@@ -64,9 +66,11 @@ public final class TestData {
                     sink.write(events.subList(from, Math.min(from + 5000, events.size())));
                 }
                 long warehouseDone = System.nanoTime();
-                for (int from = 0; from < events.size(); from += 500) {
-                    dynamo.write(events.subList(from, Math.min(from + 500, events.size())));
+                List<List<TransactionEvent>> requests = requests(events);
+                for (List<TransactionEvent> request : requests) {
+                    written(dynamo.write(request));
                 }
+                written(dynamo.write(requests.get(0)));
                 System.out.printf(
                         "loaded %d rows: warehouse %.1f s, DynamoDB %.1f s%n",
                         events.size(), (warehouseDone - start) / 1e9, (System.nanoTime() - warehouseDone) / 1e9);
@@ -76,6 +80,34 @@ public final class TestData {
         return rows;
     }
 
+    /** The events cut into their requests (consecutive rows with one idempotency key). */
+    private static List<List<TransactionEvent>> requests(List<TransactionEvent> events) {
+        List<List<TransactionEvent>> requests = new ArrayList<>();
+        List<TransactionEvent> request = new ArrayList<>();
+        for (TransactionEvent event : events) {
+            if (!request.isEmpty()
+                    && !request.get(0)
+                            .ingest()
+                            .idempotencyKey()
+                            .equals(event.ingest().idempotencyKey())) {
+                requests.add(request);
+                request = new ArrayList<>();
+            }
+            request.add(event);
+        }
+        if (!request.isEmpty()) {
+            requests.add(request);
+        }
+        return requests;
+    }
+
+    /** Every row of the dataset fits DynamoDB's limits: none may be refused. */
+    private static void written(Map<TransactionEvent, String> refused) {
+        if (!refused.isEmpty()) {
+            throw new IllegalStateException("InvoiceWriter refused " + refused.size() + " rows, e.g. " + refused);
+        }
+    }
+
     /** Points a Spring test context at the shared local cloud (the data is loaded first). */
     public static void register(DynamicPropertyRegistry registry) throws Exception {
         load();
@@ -83,7 +115,5 @@ public final class TestData {
         // The app never migrates the warehouse (warehouse-loader owns the schema); Flyway is on the
         // test class path only through warehouse-loader.
         registry.add("spring.flyway.enabled", () -> "false");
-        // DynamoDB Local runs in the test JVM and logs every request at INFO.
-        registry.add("logging.level.com.amazonaws.services.dynamodbv2.local", () -> "WARN");
     }
 }

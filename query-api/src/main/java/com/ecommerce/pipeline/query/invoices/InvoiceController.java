@@ -1,11 +1,11 @@
 package com.ecommerce.pipeline.query.invoices;
 
+import com.ecommerce.pipeline.dynamostore.InvoiceReader;
+import com.ecommerce.pipeline.dynamostore.InvoiceSummary;
 import com.ecommerce.pipeline.query.QueryProperties;
 import com.ecommerce.pipeline.query.access.Caller;
 import com.ecommerce.pipeline.query.web.BadParameterException;
-import com.ecommerce.pipeline.query.web.Money;
 import com.ecommerce.pipeline.query.web.NotFoundException;
-import java.math.BigDecimal;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -16,28 +16,29 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Customer-facing reads from DynamoDB: an invoice's items and a customer's purchase history. An
+ * Customer-facing reads from DynamoDB through dynamo-store's {@link InvoiceReader}: an invoice's items
+ * (one Query) and a customer's purchase history (one Query, paged here). An
  * invoice the caller may not read is answered exactly like an unknown one (404), so a customer
  * cannot even learn that another customer's invoice exists; another customer's history is 403.
  */
 @RestController
 class InvoiceController {
 
-    private final InvoiceStore store;
+    private final InvoiceReader reader;
     private final Caller caller;
     private final QueryProperties properties;
 
-    InvoiceController(InvoiceStore store, Caller caller, QueryProperties properties) {
-        this.store = store;
+    InvoiceController(InvoiceReader reader, Caller caller, QueryProperties properties) {
+        this.reader = reader;
         this.caller = caller;
         this.properties = properties;
     }
 
     @GetMapping("/invoices/{invoiceNo}")
     Invoice invoice(@PathVariable String invoiceNo) {
-        return store.invoice(invoiceNo)
+        return reader.invoice(invoiceNo)
                 .filter(stored -> stored.customerIds().stream().anyMatch(caller::mayRead))
-                .map(InvoiceStore.StoredInvoice::invoice)
+                .map(Invoice::of)
                 .orElseThrow(() -> unknownInvoice(invoiceNo));
     }
 
@@ -60,19 +61,11 @@ class InvoiceController {
                             HttpStatus.FORBIDDEN, "Not allowed to read this customer's invoices"),
                     null);
         }
-        List<CustomerInvoices.Summary> all = store.customerInvoices(customerId);
+        List<InvoiceSummary> all = reader.customerInvoices(customerId);
         if (all.isEmpty()) {
             throw new NotFoundException("No invoices for customer " + customerId);
         }
-        BigDecimal totalSpend =
-                all.stream().map(CustomerInvoices.Summary::totalValue).reduce(BigDecimal.ZERO, BigDecimal::add);
-        long from = Math.min((long) page * pageSize, all.size());
-        long to = Math.min(from + pageSize, all.size());
-        List<CustomerInvoices.Summary> onPage = all.subList((int) from, (int) to).stream()
-                .map(s -> new CustomerInvoices.Summary(
-                        s.invoiceNo(), s.invoiceDate(), s.lineCount(), Money.round(s.totalValue()), s.cancelled()))
-                .toList();
-        return new CustomerInvoices(customerId, all.size(), Money.round(totalSpend), page, pageSize, onPage);
+        return CustomerInvoices.page(customerId, all, page, pageSize);
     }
 
     @GetMapping("/customers/{customerId}/invoices/{invoiceNo}")
@@ -80,9 +73,9 @@ class InvoiceController {
         if (!caller.mayRead(customerId)) {
             throw unknownInvoice(invoiceNo);
         }
-        return store.invoice(invoiceNo)
+        return reader.invoice(invoiceNo)
                 .filter(stored -> stored.customerIds().contains(customerId))
-                .map(InvoiceStore.StoredInvoice::invoice)
+                .map(Invoice::of)
                 .orElseThrow(() -> unknownInvoice(invoiceNo));
     }
 
