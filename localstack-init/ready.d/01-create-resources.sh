@@ -34,6 +34,12 @@ if ! awslocal dynamodb describe-table --table-name idempotency-keys >/dev/null 2
     --billing-mode PAY_PER_REQUEST >/dev/null
 fi
 awslocal dynamodb wait table-exists --table-name idempotency-keys
+ttl=$(awslocal dynamodb describe-time-to-live --table-name idempotency-keys \
+  --query TimeToLiveDescription.TimeToLiveStatus --output text 2>/dev/null || true)
+if [ "$ttl" != ENABLED ] && [ "$ttl" != ENABLING ]; then
+  awslocal dynamodb update-time-to-live --table-name idempotency-keys \
+    --time-to-live-specification Enabled=true,AttributeName=expiresAt >/dev/null
+fi
 if ! awslocal dynamodb describe-table --table-name imports >/dev/null 2>&1; then
   awslocal dynamodb create-table --table-name imports \
     --attribute-definitions AttributeName=fileKey,AttributeType=S \

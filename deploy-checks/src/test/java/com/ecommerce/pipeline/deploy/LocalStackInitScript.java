@@ -77,6 +77,19 @@ final class LocalStackInitScript {
                                     attributes,
                                     schema,
                                     table.billingMode()));
+            if (table.ttlAttribute() != null) {
+                // UpdateTimeToLive refuses a table whose TTL is enabled already: only when it is not
+                s.append(
+                        """
+                        ttl=$(awslocal dynamodb describe-time-to-live --table-name %1$s \\
+                          --query TimeToLiveDescription.TimeToLiveStatus --output text 2>/dev/null || true)
+                        if [ "$ttl" != ENABLED ] && [ "$ttl" != ENABLING ]; then
+                          awslocal dynamodb update-time-to-live --table-name %1$s \\
+                            --time-to-live-specification Enabled=true,AttributeName=%2$s >/dev/null
+                        fi
+                        """
+                                .formatted(table.name(), checked(table.ttlAttribute(), ATTRIBUTE, "TTL attribute")));
+            }
         }
 
         s.append("\n# S3 buckets (S3 has no folders: the prefixes need nothing created)\n");

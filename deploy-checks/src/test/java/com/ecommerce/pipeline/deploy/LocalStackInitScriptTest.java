@@ -62,6 +62,7 @@ class LocalStackInitScriptTest {
                 .build()
                 .readTree(Repository.file(Repository.CLOUD_RESOURCES).toFile());
         List<String> expected = new ArrayList<>();
+        List<String> expectedTtl = new ArrayList<>();
         for (JsonNode stream : json.get("kinesis").get("streams")) {
             expected.add(
                     "kinesis create-stream --stream-name " + stream.get("name").asString() + " --shard-count "
@@ -83,7 +84,14 @@ class LocalStackInitScriptTest {
             expected.add(
                     "dynamodb create-table --table-name " + table.get("name").asString() + " --attribute-definitions"
                             + attributes + " --key-schema" + keys + " --billing-mode PAY_PER_REQUEST");
+            JsonNode ttl = table.get("ttlAttribute");
+            if (ttl != null && !ttl.isNull()) {
+                expectedTtl.add("dynamodb update-time-to-live --table-name "
+                        + table.get("name").asString() + " --time-to-live-specification Enabled=true,AttributeName="
+                        + ttl.asString());
+            }
         }
+        assertThat(expectedTtl).as("the idempotency keys expire").isNotEmpty();
         for (JsonNode bucket : json.get("s3").get("buckets")) {
             expected.add("s3api create-bucket --bucket " + bucket.get("name").asString());
         }
@@ -92,6 +100,10 @@ class LocalStackInitScriptTest {
 
         assertThat(calls.stream().filter(c -> c.contains(" create-")).toList())
                 .containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(calls.stream()
+                        .filter(c -> c.startsWith("dynamodb update-time-to-live"))
+                        .toList())
+                .containsExactlyInAnyOrderElementsOf(expectedTtl);
         assertThat(calls).anyMatch(c -> c.startsWith("kinesis wait stream-exists"));
         assertThat(calls.stream().filter(c -> c.startsWith("dynamodb wait table-exists")))
                 .hasSize(json.get("dynamodb").get("tables").size());
@@ -101,7 +113,11 @@ class LocalStackInitScriptTest {
     void runAgainTheHookCreatesNothing(@TempDir Path dir) throws Exception {
         List<String> calls = runWithStubAwslocal(dir, true);
 
-        assertThat(calls).isNotEmpty().noneMatch(c -> c.contains(" create-"));
+        assertThat(calls)
+                .isNotEmpty()
+                .noneMatch(c -> c.contains(" create-"))
+                .noneMatch(c -> c.contains(" update-time-to-live"))
+                .anyMatch(c -> c.startsWith("dynamodb describe-time-to-live"));
     }
 
     @Test
@@ -111,7 +127,7 @@ class LocalStackInitScriptTest {
         assertThat(components(CloudResources.class)).containsExactly("region", "kinesis", "dynamodb", "s3", "postgres");
         assertThat(components(CloudResources.Stream.class)).containsExactly("name", "shardCount");
         assertThat(components(CloudResources.Table.class))
-                .containsExactly("name", "partitionKey", "sortKey", "billingMode");
+                .containsExactly("name", "partitionKey", "sortKey", "billingMode", "ttlAttribute");
         assertThat(components(CloudResources.Key.class)).containsExactly("name", "type");
         assertThat(components(CloudResources.Bucket.class)).containsExactly("name", "prefixes");
     }
@@ -122,7 +138,7 @@ class LocalStackInitScriptTest {
                 "eu-west-1",
                 new CloudResources.Kinesis(List.of(new CloudResources.Stream("Other", 2))),
                 new CloudResources.DynamoDb(List.of(new CloudResources.Table(
-                        "keys-only", new CloudResources.Key("id", "N"), null, "PAY_PER_REQUEST"))),
+                        "keys-only", new CloudResources.Key("id", "N"), null, "PAY_PER_REQUEST", "until"))),
                 new CloudResources.S3(List.of(new CloudResources.Bucket("other-bucket", List.of()))),
                 new CloudResources.Postgres("db", "user", "secret"));
 
@@ -134,6 +150,7 @@ class LocalStackInitScriptTest {
                 .contains("--attribute-definitions AttributeName=id,AttributeType=N \\\n")
                 .contains("--key-schema AttributeName=id,KeyType=HASH \\\n")
                 .doesNotContain("RANGE")
+                .contains("--time-to-live-specification Enabled=true,AttributeName=until >/dev/null\n")
                 .contains(
                         "create-bucket --bucket other-bucket --create-bucket-configuration LocationConstraint=eu-west-1");
     }
@@ -156,6 +173,8 @@ class LocalStackInitScriptTest {
                         + "case \"$1 $2\" in\n"
                         + "  'kinesis describe-stream-summary'|'dynamodb describe-table'|'s3api head-bucket')"
                         + " [ \"$STUB_EXISTS\" = true ] || exit 254 ;;\n"
+                        + "  'dynamodb describe-time-to-live')"
+                        + " if [ \"$STUB_EXISTS\" = true ]; then echo ENABLED; else echo DISABLED; fi ;;\n"
                         + "esac\n");
         Files.setPosixFilePermissions(stub, PosixFilePermissions.fromString("rwxr-xr-x"));
         Result result =

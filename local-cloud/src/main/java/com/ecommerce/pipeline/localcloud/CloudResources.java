@@ -110,8 +110,13 @@ public record CloudResources(String region, Kinesis kinesis, DynamoDb dynamodb, 
         }
     }
 
-    /** A DynamoDB table; {@code sortKey} may be null (partition key only). */
-    public record Table(String name, Key partitionKey, Key sortKey, String billingMode) {
+    /**
+     * A DynamoDB table; {@code sortKey} may be null (partition key only).
+     *
+     * @param ttlAttribute the attribute (epoch seconds) DynamoDB's time to live expires items by, or null for none;
+     *     enabled where the platform serves {@code UpdateTimeToLive} (not on dynalite: items stay there)
+     */
+    public record Table(String name, Key partitionKey, Key sortKey, String billingMode, String ttlAttribute) {
         public Table {
             requireText(name, "table name");
             Objects.requireNonNull(partitionKey, "table " + name + ": partitionKey");
@@ -122,6 +127,14 @@ public record CloudResources(String region, Kinesis kinesis, DynamoDb dynamodb, 
                 throw new IllegalArgumentException(
                         "table " + name + ": only billingMode PAY_PER_REQUEST is supported, got " + billingMode);
             }
+            if (ttlAttribute != null && ttlAttribute.isBlank()) {
+                throw new IllegalArgumentException("table " + name + ": ttlAttribute is blank");
+            }
+        }
+
+        /** A table without time to live. */
+        public Table(String name, Key partitionKey, Key sortKey, String billingMode) {
+            this(name, partitionKey, sortKey, billingMode, null);
         }
     }
 

@@ -1,19 +1,13 @@
 package com.ecommerce.pipeline.localcloud;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import com.ecommerce.pipeline.localcloud.tokens.TokenIssuer;
 import com.ecommerce.pipeline.localcloud.tokens.Tokens;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -22,37 +16,35 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The Docker-free local cloud: kinesis-local (Node.js child process), DynamoDB Local (in this JVM), S3Mock (child
- * JVM) and embedded PostgreSQL (child process), with everything in {@code cloud-resources.json} provisioned.
+ * The Docker-free local cloud: its {@link Emulator}s (kinesis-local and dynalite as Node.js child processes, S3Mock as
+ * a child JVM, embedded PostgreSQL), the local token issuer, and everything in {@code cloud-resources.json}
+ * provisioned.
  *
  * <p>{@link #start} for a configured instance ({@code ./pipeline up} uses it through {@link LocalCloudMain}),
  * {@link #shared()} for tests. {@link #close()} stops everything and leaves nothing listening; a shutdown hook does the
- * same if the JVM exits first.
+ * same if the JVM exits first. {@link #stopEmulator}, {@link #startEmulator} and {@link #restartEmulator} take one
+ * emulator down and up again on the same port and data (fault tests).
  */
 public final class LocalCloud implements AutoCloseable {
 
@@ -63,25 +55,11 @@ public final class LocalCloud implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalCloud.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
-    private static final Duration STOP_GRACE = Duration.ofSeconds(15);
-    private static final Duration KINESIS_PERSISTENT_STOP_GRACE = Duration.ofSeconds(45);
     private static final String LOCK_FILE = ".local-cloud.lock";
-    private static final List<String> DATA_SUBDIRS = List.of("kinesis", "dynamodb", "s3", "postgres", "tokens");
+    private static final List<String> DATA_SUBDIRS =
+            List.of(Emulator.KINESIS, Emulator.DYNAMODB, Emulator.S3, Emulator.POSTGRES, "tokens");
     /** The token issuer's signing key under the data directory: tokens stay valid across restarts. */
     private static final String ISSUER_KEY_FILE = "issuer-key.json";
-    /**
-     * Runs kinesis-local and exits when the parent's end of stdin closes, so that the Node.js process does not outlive
-     * a parent that was killed hard (SIGKILL skips shutdown hooks). kinesis-local replaces {@code process.exit} with its
-     * graceful stop, which saves the stream. Output written after the parent has gone is dropped rather than left to
-     * kill the process with EPIPE before that save.
-     */
-    private static final String NODE_WATCHDOG = "const main = process.argv.splice(1, 1)[0];"
-            + "process.stdout.on('error', () => {});"
-            + "process.stderr.on('error', () => {});"
-            + "process.stdin.on('end', () => process.exit(0));"
-            + "process.stdin.on('error', () => process.exit(0));"
-            + "process.stdin.resume();"
-            + "require(main);";
 
     private static LocalCloud shared;
     private static RuntimeException sharedFailure;
@@ -92,17 +70,15 @@ public final class LocalCloud implements AutoCloseable {
     private final boolean isShared;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean aborting = new AtomicBoolean();
-    private final List<Path> tempDirs = new ArrayList<>();
     private final Thread shutdownHook;
     private final Map<String, Long> startMillis = new LinkedHashMap<>();
 
-    private volatile ChildProcess kinesis;
-    private volatile ChildProcess s3mock;
-    private volatile DynamoDBProxyServer dynamo;
-    private volatile EmbeddedPostgres postgres;
-    private volatile long postgresPid = -1;
+    /** In start order; empty until the storage is ready. */
+    private volatile List<Emulator> emulators = List.of();
+
     private volatile TokenIssuer issuer;
     private volatile Process watchdog;
+    private volatile Path tempRoot;
     private FileChannel lockChannel;
     private FileLock lock;
 
@@ -127,7 +103,7 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     /**
-     * Starts every emulator (in parallel where possible), waits until each answers, and provisions the resources of
+     * Starts every emulator (in parallel), waits until each answers, and provisions the resources of
      * {@code cloud-resources.json} (creating only what is missing).
      *
      * @throws PortInUseException if one of the ports is taken (nothing has been started then)
@@ -174,14 +150,15 @@ public final class LocalCloud implements AutoCloseable {
 
     private static LocalCloud start(LocalCloudConfig config, CloudResources resources, boolean isShared) {
         LocalCloudHome home = LocalCloudHome.locate();
-        Path kinesisMain = home.kinesisMain();
-        Path s3mockJar = home.s3mockJar();
-        Path s3mockArchive = home.s3mockClassDataArchive().orElse(null);
+        // every emulator's files first: a missing one fails before anything runs
+        home.kinesisMain();
+        home.dynaliteCli();
+        home.s3mockJar();
         checkPortsFree(config);
         LocalCloud cloud = new LocalCloud(config, resources, isShared);
         Runtime.getRuntime().addShutdownHook(cloud.shutdownHook);
         try {
-            cloud.boot(kinesisMain, s3mockJar, s3mockArchive);
+            cloud.boot(home);
             return cloud;
         } catch (RuntimeException | Error e) {
             cloud.shutdown();
@@ -254,58 +231,88 @@ public final class LocalCloud implements AutoCloseable {
         return config;
     }
 
+    /** The emulators, in start order: kinesis, dynamodb, s3, postgres ({@link Emulator#name()}). */
+    public List<Emulator> emulators() {
+        return emulators;
+    }
+
     /**
-     * The process ids of the child processes (kinesis-local, S3Mock, the PostgreSQL postmaster). DynamoDB Local runs
-     * inside this JVM.
+     * The emulator with that {@link Emulator#name()} ({@link Emulator#KINESIS}, {@link Emulator#DYNAMODB},
+     * {@link Emulator#S3}, {@link Emulator#POSTGRES}); {@link IllegalArgumentException} for another name.
+     */
+    public Emulator emulator(String name) {
+        return emulators.stream()
+                .filter(e -> e.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no emulator " + name + " in " + emulators));
+    }
+
+    /**
+     * The process ids of the running emulators' processes (kinesis-local, dynalite, S3Mock, the PostgreSQL
+     * postmaster), in that order.
      */
     public List<Long> childPids() {
-        List<Long> pids = new ArrayList<>();
-        if (kinesis != null) {
-            pids.add(kinesis.pid());
+        return emulators.stream().flatMap(e -> e.pids().stream()).toList();
+    }
+
+    /**
+     * Stops one emulator gracefully (as {@link #close()} would: kinesis-local saves its stream when persistent) and
+     * returns once its ports are closed. The rest of the cloud keeps running; {@link #startEmulator} brings it back.
+     */
+    public synchronized void stopEmulator(String name) {
+        requireOpen();
+        Emulator emulator = emulator(name);
+        long t0 = System.nanoTime();
+        emulator.stop();
+        awaitPortsClosed(emulator.ports(), Duration.ofSeconds(10));
+        restartWatchdog();
+        log.info("{} stopped in {} ms", name, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * Starts a stopped emulator again on the same ports and data, waits until it answers, and provisions its part of
+     * {@code cloud-resources.json} again (an in-memory emulator comes back empty).
+     *
+     * @throws LocalCloudException if it is running already or does not start
+     */
+    public synchronized void startEmulator(String name) {
+        requireOpen();
+        Emulator emulator = emulator(name);
+        long t0 = System.nanoTime();
+        for (int port : emulator.ports()) {
+            if (!isFree(port)) {
+                throw new PortInUseException(name, port);
+            }
         }
-        if (s3mock != null) {
-            pids.add(s3mock.pid());
+        emulator.start();
+        try {
+            emulator.awaitReady(START_TIMEOUT, closed::get);
+            provision(emulator);
+        } finally {
+            restartWatchdog();
         }
-        if (postgresPid > 0) {
-            pids.add(postgresPid);
-        }
-        return pids;
+        log.info("{} started again in {} ms", name, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** {@link #stopEmulator}, then {@link #startEmulator}: the same ports and data. */
+    public synchronized void restartEmulator(String name) {
+        stopEmulator(name);
+        startEmulator(name);
     }
 
     /** A new client on the local Kinesis; close it when done. */
     public KinesisClient kinesisClient() {
-        return KinesisClient.builder()
-                .endpointOverride(endpoints.kinesis())
-                .region(Region.of(endpoints.region()))
-                .credentialsProvider(credentials())
-                .httpClientBuilder(ApacheHttpClient.builder())
-                .build();
+        return AwsClients.kinesis(endpoints.kinesis(), endpoints.region());
     }
 
-    /** A new client on the local DynamoDB; close it when done. */
+    /** A new client on the local DynamoDB (dynalite); close it when done. */
     public DynamoDbClient dynamoClient() {
-        return DynamoDbClient.builder()
-                .endpointOverride(endpoints.dynamodb())
-                .region(Region.of(endpoints.region()))
-                .credentialsProvider(credentials())
-                .httpClientBuilder(ApacheHttpClient.builder())
-                .build();
+        return AwsClients.dynamo(endpoints.dynamodb(), endpoints.region());
     }
 
     /** A new path-style client on the local S3; close it when done. */
     public S3Client s3Client() {
-        return S3Client.builder()
-                .endpointOverride(endpoints.s3())
-                .region(Region.of(endpoints.region()))
-                .credentialsProvider(credentials())
-                .forcePathStyle(true)
-                .httpClientBuilder(ApacheHttpClient.builder())
-                .build();
-    }
-
-    private StaticCredentialsProvider credentials() {
-        return StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(endpoints.accessKey(), endpoints.secretKey()));
+        return AwsClients.s3(endpoints.s3(), endpoints.region());
     }
 
     /** Stops everything, waits until none of the ports listens, deletes temporary directories. */
@@ -328,9 +335,15 @@ public final class LocalCloud implements AutoCloseable {
         return "LocalCloud" + config.ports() + (config.persistent() ? " data " + config.dataDir() : " ephemeral");
     }
 
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new LocalCloudException("the local cloud is stopped");
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------- start
 
-    private void boot(Path kinesisMain, Path s3mockJar, Path s3mockArchive) {
+    private void boot(LocalCloudHome home) {
         long t0 = System.nanoTime();
         Path storage = prepareStorage();
         // first and synchronously: it starts in milliseconds, and a taken port fails before anything slow
@@ -339,41 +352,21 @@ public final class LocalCloud implements AutoCloseable {
                 config.issuer(),
                 config.clientId(),
                 config.persistent() ? storage.resolve("tokens").resolve(ISSUER_KEY_FILE) : null);
-        kinesis = startKinesis(kinesisMain, storage.resolve("kinesis"));
-        s3mock = startS3Mock(s3mockJar, s3mockArchive, storage.resolve("s3"));
+        emulators = createEmulators(home, storage);
         AtomicInteger threads = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(emulators.size(), r -> {
             Thread t = new Thread(r, "local-cloud-start-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
         try {
-            List<CompletableFuture<Void>> steps = List.of(
-                    step(pool, "kinesis", t0, () -> {
-                        awaitPort(kinesis, config.kinesisPort());
-                        try (KinesisClient client = kinesisClient()) {
-                            awaitApi(kinesis, () -> client.listStreams(b -> b.limit(1)));
-                            Provisioner.streams(client, resources.kinesis());
-                        }
-                    }),
-                    step(pool, "dynamodb", t0, () -> {
-                        startDynamo(storage.resolve("dynamodb"));
-                        try (DynamoDbClient client = dynamoClient()) {
-                            Provisioner.tables(client, resources.dynamodb());
-                        }
-                    }),
-                    step(pool, "s3", t0, () -> {
-                        awaitHttpOk(s3mock, endpoints.s3());
-                        try (S3Client client = s3Client()) {
-                            Provisioner.buckets(client, resources.s3());
-                        }
-                    }),
-                    step(pool, "postgres", t0, () -> {
-                        startPostgres(storage.resolve("postgres"));
-                        Provisioner.database(
-                                "jdbc:postgresql://localhost:" + config.postgresPort() + "/postgres?user=postgres",
-                                resources.postgres());
-                    }));
+            List<CompletableFuture<Void>> steps = emulators.stream()
+                    .map(e -> step(pool, e.name(), t0, () -> {
+                        e.start();
+                        e.awaitReady(START_TIMEOUT, aborting::get);
+                        provision(e);
+                    }))
+                    .toList();
             RuntimeException failure = null;
             for (CompletableFuture<Void> step : steps) {
                 try {
@@ -393,12 +386,68 @@ public final class LocalCloud implements AutoCloseable {
         } finally {
             pool.shutdownNow();
         }
-        startWatchdog();
+        restartWatchdog();
         log.info(
                 "local cloud ready in {} ms (ready after, ms: {}) on {}",
                 (System.nanoTime() - t0) / 1_000_000,
                 startMillis,
                 config.persistent() ? config.dataDir() : "temporary storage");
+    }
+
+    private List<Emulator> createEmulators(LocalCloudHome home, Path storage) {
+        boolean persistent = config.persistent();
+        String region = resources.region();
+        return List.of(
+                new KinesisLocalEmulator(
+                        home.kinesisMain(),
+                        config.kinesisPort(),
+                        config.kinesisTlsPort(),
+                        storage.resolve(Emulator.KINESIS),
+                        persistent,
+                        region),
+                new DynaliteEmulator(
+                        home.dynaliteCli(),
+                        config.dynamoPort(),
+                        storage.resolve(Emulator.DYNAMODB),
+                        persistent,
+                        region),
+                new S3MockEmulator(
+                        home.s3mockJar(),
+                        home.s3mockClassDataArchive().orElse(null),
+                        config.s3Port(),
+                        config.s3HttpsPort(),
+                        storage.resolve(Emulator.S3),
+                        persistent,
+                        region,
+                        resources.s3().buckets().stream()
+                                .map(CloudResources.Bucket::name)
+                                .toList()),
+                new PostgresEmulator(config.postgresPort(), storage.resolve(Emulator.POSTGRES), persistent));
+    }
+
+    /** Creates what {@code cloud-resources.json} defines for that emulator, if missing. */
+    private void provision(Emulator emulator) {
+        switch (emulator.name()) {
+            case Emulator.KINESIS -> {
+                try (KinesisClient client = kinesisClient()) {
+                    Provisioner.streams(client, resources.kinesis());
+                }
+            }
+            case Emulator.DYNAMODB -> {
+                try (DynamoDbClient client = dynamoClient()) {
+                    Provisioner.tables(client, resources.dynamodb());
+                }
+            }
+            case Emulator.S3 -> {
+                try (S3Client client = s3Client()) {
+                    Provisioner.buckets(client, resources.s3());
+                }
+            }
+            case Emulator.POSTGRES -> Provisioner.database(
+                    "jdbc:postgresql://localhost:" + config.postgresPort() + "/postgres?user=postgres",
+                    resources.postgres());
+            default -> throw new IllegalStateException("no provisioning for " + emulator.name());
+        }
     }
 
     private CompletableFuture<Void> step(ExecutorService pool, String name, long t0, Runnable body) {
@@ -430,7 +479,8 @@ public final class LocalCloud implements AutoCloseable {
                     throw new LocalCloudException("another local cloud is already running on " + root);
                 }
             } else {
-                root = newTempDir("local-cloud-");
+                root = Files.createTempDirectory("local-cloud-");
+                tempRoot = root;
             }
             for (String sub : DATA_SUBDIRS) {
                 Files.createDirectories(root.resolve(sub));
@@ -441,138 +491,28 @@ public final class LocalCloud implements AutoCloseable {
         }
     }
 
-    private Path newTempDir(String prefix) {
-        try {
-            Path dir = Files.createTempDirectory(prefix);
-            synchronized (tempDirs) {
-                tempDirs.add(dir);
-            }
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory", e);
-        }
-    }
-
-    private ChildProcess startKinesis(Path main, Path dir) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("KINESIS_MOCK_PLAIN_PORT", String.valueOf(config.kinesisPort()));
-        env.put("KINESIS_MOCK_TLS_PORT", String.valueOf(config.kinesisTlsPort()));
-        env.put("KINESIS_MOCK_CERT_PATH", main.resolveSibling("server.json").toString());
-        env.put("LOG_LEVEL", "WARN");
-        env.put("AWS_REGION", resources.region());
-        if (config.persistent()) {
-            try {
-                KinesisDataFile.beforeStart(dir);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot check the Kinesis data file in " + dir, e);
-            }
-            env.put("SHOULD_PERSIST_DATA", "true");
-            env.put("LOAD_DATA_IF_EXISTS", "true");
-            env.put("PERSIST_PATH", dir.toString());
-            // kinesis-local rewrites its whole state file at each interval: at 1 s it starved its own CPU once the
-            // stream held ~20 MB (PutRecords 1 s -> 12 s per call). It also persists on a graceful stop, so a long
-            // interval only costs the last minute of stream data if the process dies hard.
-            env.put("PERSIST_INTERVAL", "60s");
-        } else {
-            env.put("SHOULD_PERSIST_DATA", "false");
-        }
-        List<String> command = List.of(LocalCloudHome.node(), "-e", NODE_WATCHDOG, main.toString());
-        return ChildProcess.start("kinesis", command, env, dir);
-    }
-
-    private ChildProcess startS3Mock(Path jar, Path classDataArchive, Path root) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String buckets = resources.s3().buckets().stream()
-                .map(CloudResources.Bucket::name)
-                .collect(Collectors.joining(","));
-        List<String> command = new ArrayList<>();
-        command.add(java);
-        // the same options as the build's class-data-sharing training run (pom.xml)
-        command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx512m"));
-        // its own temporary directory (Tomcat's work directories), deleted on close
-        command.add("-Djava.io.tmpdir=" + newTempDir("local-cloud-s3mock-tmp-"));
-        if (classDataArchive != null) {
-            // an archive made by another JDK is ignored (-Xshare:auto); do not log about it
-            command.addAll(
-                    List.of("-XX:SharedArchiveFile=" + classDataArchive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
-        }
-        command.addAll(List.of(
-                "-jar",
-                jar.toString(),
-                "--http.port=" + config.s3Port(),
-                "--server.port=" + config.s3HttpsPort(),
-                "--com.adobe.testing.s3mock.store.root=" + root,
-                "--com.adobe.testing.s3mock.store.retain-files-on-exit=" + config.persistent(),
-                "--com.adobe.testing.s3mock.store.initial-buckets=" + buckets,
-                "--com.adobe.testing.s3mock.store.region=" + resources.region(),
-                "--com.adobe.testing.s3mock.max-payload-size=256MB",
-                "--spring.main.banner-mode=off",
-                "--server.shutdown=immediate",
-                "--logging.level.root=WARN"));
-        return ChildProcess.start("s3mock", command, Map.of(), root);
-    }
-
-    private void startDynamo(Path dir) {
-        List<String> args = new ArrayList<>(
-                List.of("-port", String.valueOf(config.dynamoPort()), "-sharedDb", "-disableTelemetry"));
-        if (config.persistent()) {
-            args.add("-dbPath");
-            args.add(dir.toString());
-        } else {
-            args.add("-inMemory");
-        }
-        try {
-            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
-            server.start();
-            dynamo = server;
-        } catch (Exception e) {
-            throw new LocalCloudException(
-                    "DynamoDB Local failed to start on port " + config.dynamoPort() + ": " + e, e);
-        }
-    }
-
-    private void startPostgres(Path dir) {
-        try {
-            postgres = EmbeddedPostgres.builder()
-                    .setPort(config.postgresPort())
-                    .setDataDirectory(dir)
-                    .setCleanDataDirectory(!config.persistent())
-                    .setRegisterShutdownHook(false)
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .start();
-        } catch (IOException | RuntimeException e) {
-            throw new LocalCloudException(
-                    "PostgreSQL failed to start on port " + config.postgresPort() + ": " + e.getMessage(), e);
-        }
-        try {
-            String first =
-                    Files.readAllLines(dir.resolve("postmaster.pid")).get(0).trim();
-            postgresPid = Long.parseLong(first);
-        } catch (IOException | RuntimeException e) {
-            log.warn("cannot read the PostgreSQL postmaster pid from {}: {}", dir, e.toString());
-        }
-    }
-
     /**
-     * A shell that waits for this JVM's end of its stdin to close, then stops the children: it covers a parent killed
-     * with SIGKILL (no shutdown hook runs then). PostgreSQL gets SIGINT (fast shutdown). Skipped where there is no
-     * {@code /bin/sh}; {@code ./pipeline} also has the pids file.
+     * (Re)starts the shell that waits for this JVM's end of its stdin to close, then signals the emulators' current
+     * processes: it covers a parent killed with SIGKILL (no shutdown hook runs then). PostgreSQL gets SIGINT (fast
+     * shutdown), the others SIGTERM. Skipped where there is no {@code /bin/sh}; {@code ./pipeline} also has the pids
+     * file.
      */
-    private void startWatchdog() {
+    private synchronized void restartWatchdog() {
+        stopWatchdog();
         Path sh = Path.of("/bin/sh");
-        if (!Files.isExecutable(sh)) {
+        if (closed.get() || !Files.isExecutable(sh)) {
             return;
         }
-        String script = "while read -r _; do :; done; kill -TERM $1 $2 2>/dev/null; kill -INT $3 2>/dev/null";
+        List<String> command = new ArrayList<>(List.of(
+                sh.toString(),
+                "-c",
+                "while read -r _; do :; done; for p in \"$@\"; do kill -\"${p%%:*}\" \"${p#*:}\" 2>/dev/null; done",
+                "local-cloud-watchdog"));
+        for (Emulator e : emulators) {
+            e.pids().forEach(pid -> command.add(e.watchdogSignal() + ":" + pid));
+        }
         try {
-            watchdog = new ProcessBuilder(
-                            sh.toString(),
-                            "-c",
-                            script,
-                            "local-cloud-watchdog",
-                            String.valueOf(kinesis.pid()),
-                            String.valueOf(s3mock.pid()),
-                            String.valueOf(postgresPid > 0 ? postgresPid : kinesis.pid()))
+            watchdog = new ProcessBuilder(command)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
@@ -581,58 +521,17 @@ public final class LocalCloud implements AutoCloseable {
         }
     }
 
-    private void awaitPort(ChildProcess process, int port) {
-        awaitCondition(process, "port " + port + " to open", () -> isListening(port));
-    }
-
-    private void awaitApi(ChildProcess process, Runnable call) {
-        awaitCondition(process, "its API to answer", () -> {
+    /** Before the processes it watches stop: it must not signal process ids that may be reused later. */
+    private void stopWatchdog() {
+        Process guard = watchdog;
+        watchdog = null;
+        if (guard != null) {
+            guard.destroyForcibly();
             try {
-                call.run();
-                return true;
-            } catch (SdkClientException e) {
-                return false;
-            }
-        });
-    }
-
-    private void awaitHttpOk(ChildProcess process, URI uri) {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofSeconds(20))
-                .GET()
-                .build();
-        awaitCondition(process, uri + " to answer 200", () -> {
-            try {
-                return http.send(request, HttpResponse.BodyHandlers.discarding())
-                                .statusCode()
-                        == 200;
-            } catch (IOException e) {
-                return false;
+                guard.waitFor(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new LocalCloudException("interrupted", e);
             }
-        });
-    }
-
-    private void awaitCondition(ChildProcess process, String what, Supplier<Boolean> condition) {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (true) {
-            process.checkAlive();
-            if (condition.get()) {
-                return;
-            }
-            if (aborting.get()) {
-                throw new LocalCloudException("start of " + process.name() + " abandoned: another emulator failed");
-            }
-            if (System.nanoTime() > deadline) {
-                throw new LocalCloudException(process.name() + " did not start: gave up waiting for " + what
-                        + " after " + START_TIMEOUT.toSeconds() + " s; last output: "
-                        + String.join(" | ", process.tail()));
-            }
-            Provisioner.sleep(100);
         }
     }
 
@@ -643,85 +542,32 @@ public final class LocalCloud implements AutoCloseable {
             return;
         }
         long t0 = System.nanoTime();
-        Process guard = watchdog;
-        if (guard != null) {
-            guard.destroyForcibly(); // first: it must not signal process ids that may be reused later
-            try {
-                guard.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        Map<String, Long> stopMillis = new java.util.concurrent.ConcurrentSkipListMap<>();
+        stopWatchdog();
+        Map<String, Long> stopMillis = new ConcurrentSkipListMap<>();
         List<Thread> stoppers = new ArrayList<>();
-        stoppers.add(stopper(stopMillis, "kinesis", () -> {
-            if (kinesis != null) {
-                if (config.persistent()) {
-                    // kinesis-local writes its state when it exits after SIGTERM, but only once every client
-                    // connection has closed (up to ~30 s): wait for that rather than kill it in the middle of a write
-                    kinesis.stop(KINESIS_PERSISTENT_STOP_GRACE);
-                    KinesisDataFile.afterStop(config.dataDir().resolve("kinesis"));
-                } else {
-                    kinesis.kill(); // nothing to save
-                }
-            }
-        }));
-        stoppers.add(stopper(stopMillis, "s3mock", () -> {
-            if (s3mock != null) {
-                s3mock.stop(STOP_GRACE);
-            }
-        }));
+        for (Emulator e : emulators) {
+            stoppers.add(stopper(stopMillis, e.name(), e::stop));
+        }
         stoppers.add(stopper(stopMillis, "issuer", () -> {
             if (issuer != null) {
                 issuer.close();
             }
         }));
-        stoppers.add(stopper(stopMillis, "dynamodb", () -> {
-            if (dynamo != null) {
-                try {
-                    dynamo.stop();
-                } catch (Exception e) {
-                    throw new LocalCloudException("DynamoDB Local did not stop: " + e, e);
-                }
-            }
-        }));
-        stoppers.add(stopper(stopMillis, "postgres", () -> {
-            if (postgres != null) {
-                try {
-                    postgres.close();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-            // pg_ctl stop returns when the pid file is gone, a moment before the postmaster has exited
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (postgresPid > 0 && isRunning(postgresPid)) {
-                if (System.nanoTime() > deadline) {
-                    log.warn("the PostgreSQL postmaster {} did not exit: killing it", postgresPid);
-                    ProcessHandle.of(postgresPid).ifPresent(ProcessHandle::destroyForcibly);
-                    break;
-                }
-                Provisioner.sleep(50);
-            }
-        }));
         for (Thread t : stoppers) {
             try {
-                t.join(KINESIS_PERSISTENT_STOP_GRACE.toMillis() + 15_000);
+                t.join(KinesisLocalEmulator.PERSISTENT_STOP_GRACE.toMillis() + 15_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
         }
-        awaitPortsClosed(Duration.ofSeconds(10));
-        List<Path> toDelete;
-        synchronized (tempDirs) {
-            toDelete = List.copyOf(tempDirs);
-        }
-        for (Path dir : toDelete) {
+        awaitPortsClosed(config.ports().values(), Duration.ofSeconds(10));
+        Path temp = tempRoot;
+        if (temp != null) {
             try {
-                deleteRecursively(dir);
+                deleteRecursively(temp);
             } catch (IOException | UncheckedIOException e) {
-                log.warn("cannot delete temporary directory {}: {}", dir, e.toString());
+                log.warn("cannot delete temporary directory {}: {}", temp, e.toString());
             }
         }
         releaseLock();
@@ -747,19 +593,17 @@ public final class LocalCloud implements AutoCloseable {
         return t;
     }
 
-    private void awaitPortsClosed(Duration timeout) {
+    private static void awaitPortsClosed(Collection<Integer> ports, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Integer> open;
         do {
-            open = config.ports().values().stream()
-                    .filter(LocalCloud::isListening)
-                    .toList();
+            open = ports.stream().filter(LocalCloud::isListening).toList();
             if (open.isEmpty()) {
                 return;
             }
             Provisioner.sleep(100);
         } while (System.nanoTime() < deadline);
-        log.warn("ports still listening after stopping the local cloud: {}", open);
+        log.warn("ports still listening after stopping: {}", open);
     }
 
     private void releaseLock() {
@@ -831,7 +675,7 @@ public final class LocalCloud implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

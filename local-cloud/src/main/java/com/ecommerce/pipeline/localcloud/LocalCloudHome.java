@@ -11,7 +11,8 @@ import java.util.Properties;
 
 /**
  * Where the emulators that are not on the classpath live: the {@code local-cloud} module directory, with
- * {@code node_modules/kinesis-local} (installed by {@code npm ci}, which the Maven build runs) and
+ * {@code node_modules/kinesis-local} and {@code node_modules/dynalite} (installed by {@code npm ci}, which the Maven
+ * build runs) and
  * {@code target/emulators/s3mock-exec.jar} (copied by the Maven build).
  *
  * <p>The directory is system property {@value #HOME_PROPERTY}, else found by walking up from the working directory
@@ -51,9 +52,18 @@ public record LocalCloudHome(Path dir) {
 
     /** {@code main.js} of kinesis-local; fails with the command that installs it. */
     public Path kinesisMain() {
-        Path main = dir.resolve("node_modules/kinesis-local/main.js");
+        return nodeModule("kinesis-local", "main.js");
+    }
+
+    /** {@code cli.js} of dynalite (its command line: {@code --port}, {@code --path}); fails with the command that installs it. */
+    public Path dynaliteCli() {
+        return nodeModule("dynalite", "cli.js");
+    }
+
+    private Path nodeModule(String module, String file) {
+        Path main = dir.resolve("node_modules").resolve(module).resolve(file);
         if (!Files.isRegularFile(main)) {
-            throw new LocalCloudException("kinesis-local is not installed (missing " + main + "): run `" + BUILD
+            throw new LocalCloudException(module + " is not installed (missing " + main + "): run `" + BUILD
                     + "` from the repository root (or `npm ci` in " + dir + ")");
         }
         return main;

@@ -24,9 +24,9 @@ import java.util.stream.Collectors;
  * java -jar local-cloud/target/local-cloud-0.1.0-SNAPSHOT-exec.jar --purge [--data-dir DIR]
  * </pre>
  *
- * <p>{@code --ephemeral} keeps nothing: DynamoDB Local and kinesis-local in memory (DynamoDB Local writes ~3x faster
- * than on disk here), S3Mock and PostgreSQL in temporary directories deleted at the stop; {@code --data-dir} then
- * only says where the pids file goes.
+ * <p>{@code --ephemeral} keeps nothing: dynalite and kinesis-local in memory (dynalite writes ~1.6x faster than on
+ * disk here), S3Mock and PostgreSQL in temporary directories deleted at the stop; {@code --data-dir} then only says
+ * where the pids file goes.
  *
  * <p>{@code --issuer-only} runs just the token issuer (for docker compose, where the other emulators are LocalStack
  * and PostgreSQL containers); its key is kept under {@code DIR/tokens}.
@@ -53,7 +53,7 @@ public final class LocalCloudMain {
 
     private LocalCloudMain() {}
 
-    /** stdout as it was: only the READY/STOPPED/ERROR lines go there (DynamoDB Local prints to System.out). */
+    /** stdout as it was: only the READY/STOPPED/ERROR lines go there (a library printing to System.out must not). */
     private static final PrintStream OUT = System.out;
 
     public static void main(String[] args) throws InterruptedException {
@@ -179,7 +179,7 @@ public final class LocalCloudMain {
         boolean purge;
         boolean help;
         boolean issuerOnly;
-        /** Nothing kept: DynamoDB Local and kinesis-local in memory, S3 and PostgreSQL in temporary directories. */
+        /** Nothing kept: dynalite and kinesis-local in memory, S3 and PostgreSQL in temporary directories. */
         boolean ephemeral;
 
         URI issuerUrl;

@@ -17,11 +17,14 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveDescription;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
@@ -128,6 +131,57 @@ public final class Provisioner {
                 sleep(100);
             }
         }
+        timeToLive(dynamo, definition);
+    }
+
+    /**
+     * Enables time to live on the tables that name a {@code ttlAttribute}. A platform that does not serve
+     * {@code UpdateTimeToLive} (dynalite answers {@code UnknownOperationException}) gets one info line: its items
+     * never expire, and nothing else changes.
+     */
+    private static void timeToLive(DynamoDbClient dynamo, CloudResources.DynamoDb definition) {
+        for (CloudResources.Table table : definition.tables()) {
+            String attribute = table.ttlAttribute();
+            if (attribute == null) {
+                continue;
+            }
+            try {
+                TimeToLiveDescription current = dynamo.describeTimeToLive(b -> b.tableName(table.name()))
+                        .timeToLiveDescription();
+                TimeToLiveStatus status = current == null ? null : current.timeToLiveStatus();
+                if (status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING) {
+                    if (!attribute.equals(current.attributeName())) {
+                        log.warn(
+                                "DynamoDB table {} expires items by {}, the definition says {}: left as it is",
+                                table.name(),
+                                current.attributeName(),
+                                attribute);
+                    }
+                    continue;
+                }
+                dynamo.updateTimeToLive(b -> b.tableName(table.name())
+                        .timeToLiveSpecification(s -> s.enabled(true).attributeName(attribute)));
+                log.info("enabled time to live on DynamoDB table {} ({})", table.name(), attribute);
+            } catch (DynamoDbException e) {
+                if (!isUnknownOperation(e)) {
+                    throw e;
+                }
+                log.info(
+                        "this DynamoDB does not serve time to live ({}): items are kept, not expired by {}",
+                        e.awsErrorDetails().errorCode(),
+                        definition.tables().stream()
+                                .filter(t -> t.ttlAttribute() != null)
+                                .map(t -> t.name() + "." + t.ttlAttribute())
+                                .toList());
+                return;
+            }
+        }
+    }
+
+    private static boolean isUnknownOperation(DynamoDbException e) {
+        return e.awsErrorDetails() != null
+                && e.awsErrorDetails().errorCode() != null
+                && e.awsErrorDetails().errorCode().endsWith("UnknownOperationException");
     }
 
     private static AttributeDefinition attribute(CloudResources.Key key) {

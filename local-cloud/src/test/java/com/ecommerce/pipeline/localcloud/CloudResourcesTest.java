@@ -30,7 +30,12 @@ class CloudResourcesTest {
                         "PAY_PER_REQUEST"));
         assertThat(r.table("idempotency-keys"))
                 .isEqualTo(new CloudResources.Table(
-                        "idempotency-keys", new CloudResources.Key("idempotencyKey", "S"), null, "PAY_PER_REQUEST"));
+                        "idempotency-keys",
+                        new CloudResources.Key("idempotencyKey", "S"),
+                        null,
+                        "PAY_PER_REQUEST",
+                        "expiresAt"));
+        assertThat(r.table("customers").ttlAttribute()).isNull();
         assertThat(r.dynamodb().tables()).hasSize(4);
         assertThat(r.s3().buckets())
                 .containsExactly(new CloudResources.Bucket(

@@ -22,6 +22,7 @@ class LocalCloudHomeTest {
 
         assertThat(home.dir().getFileName()).hasToString("local-cloud");
         assertThat(home.kinesisMain()).isRegularFile().hasFileName("main.js");
+        assertThat(home.dynaliteCli()).isRegularFile().hasFileName("cli.js");
         assertThat(home.s3mockJar()).isRegularFile();
     }
 
@@ -34,6 +35,10 @@ class LocalCloudHomeTest {
                 .isInstanceOf(LocalCloudException.class)
                 .hasMessageContaining("kinesis-local is not installed")
                 .hasMessageContaining("mvn -pl local-cloud -am package -DskipTests")
+                .hasMessageContaining("npm ci");
+        assertThatThrownBy(() -> LocalCloudHome.locate().dynaliteCli())
+                .isInstanceOf(LocalCloudException.class)
+                .hasMessageContaining("dynalite is not installed")
                 .hasMessageContaining("npm ci");
     }
 

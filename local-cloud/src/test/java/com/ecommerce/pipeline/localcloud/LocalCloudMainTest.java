@@ -134,7 +134,7 @@ class LocalCloudMainTest {
     void purgeDeletesTheDataDirectory(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");
         Files.createDirectories(data.resolve("dynamodb"));
-        Files.writeString(data.resolve("dynamodb/shared-local-instance.db"), "x");
+        Files.writeString(data.resolve("dynamodb/CURRENT"), "x");
 
         Process p = java("--purge", "--data-dir", data.toString());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -39,7 +39,11 @@ class SharedLocalCloudTest {
                 .doesNotContainAnyElementsOf(
                         LocalCloudConfig.contractDefaults(null).ports().values());
         assertThat(cloud.config().persistent()).isFalse();
-        assertThat(cloud.childPids()).hasSize(3).allSatisfy(pid -> assertThat(ProcessHandle.of(pid))
+        assertThat(cloud.emulators())
+                .extracting(Emulator::name)
+                .containsExactly(Emulator.KINESIS, Emulator.DYNAMODB, Emulator.S3, Emulator.POSTGRES);
+        assertThat(cloud.emulators()).allSatisfy(e -> assertThat(e.dataDir()).isEmpty());
+        assertThat(cloud.childPids()).hasSize(4).allSatisfy(pid -> assertThat(ProcessHandle.of(pid))
                 .hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue()));
     }
 
@@ -82,6 +86,20 @@ class SharedLocalCloudTest {
         }
         assertThat(cloud.resources().table("customers").partitionKey().name()).isEqualTo("customerId");
         assertThat(cloud.resources().table("invoices").sortKey().name()).isEqualTo("eventId");
+    }
+
+    /**
+     * dynalite does not serve UpdateTimeToLive: provisioning the TTL of idempotency-keys logs that and goes on, and
+     * provisioning again on existing tables changes nothing.
+     */
+    @Test
+    void provisioningTablesAgainWithATtlTheEmulatorLacksChangesNothing() {
+        assertThat(cloud.resources().table("idempotency-keys").ttlAttribute()).isEqualTo("expiresAt");
+        try (DynamoDbClient dynamo = cloud.dynamoClient()) {
+            List<String> before = dynamo.listTables().tableNames();
+            Provisioner.tables(dynamo, cloud.resources().dynamodb());
+            assertThat(dynamo.listTables().tableNames()).isEqualTo(before);
+        }
     }
 
     @Test
