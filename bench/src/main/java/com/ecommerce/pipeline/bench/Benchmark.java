@@ -7,6 +7,7 @@ import static com.ecommerce.pipeline.bench.Stats.times;
 
 import com.ecommerce.pipeline.bench.Stack.Proc;
 import com.ecommerce.pipeline.client.RetryPolicy;
+import com.ecommerce.pipeline.dynamostore.StoreTables;
 import com.ecommerce.pipeline.schema.PackedRecord;
 import com.ecommerce.pipeline.schema.ShardMap;
 import com.ecommerce.pipeline.schema.Transaction;
@@ -29,7 +30,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** One benchmark run, phase by phase; every figure goes into the report as soon as it is measured. */
 final class Benchmark {
@@ -38,6 +38,12 @@ final class Benchmark {
     private static final String PACKED_STREAM = "bench-packed";
     private static final String PER_ROW_STREAM = "bench-per-row";
     private static final String CAPACITY_STREAM = "bench-capacity-ceiling";
+    private static final String SCRATCH_INVOICES = "bench-scratch-invoices";
+    private static final String SCRATCH_CUSTOMERS = "bench-scratch-customers";
+    /** The DynamoDB ceiling's request keys: as long as the replay's (16 hex digits of the file's hash). */
+    private static final String DYNAMO_CEILING_KEYS = "dynamodb-ceiling";
+    /** The per-row PutItems' request keys (other keys than the ceiling's, the same length). */
+    private static final String DYNAMO_PER_ROW_KEYS = "dynamodb-per-row";
     /** The limit of the capacity phase's drain: then it reports what was done. */
     private static final Duration DRAIN_LIMIT = Duration.ofMinutes(20);
     /** Attempts per row of the one-POST-per-row client, as `./pipeline replay --retries`' default per batch. */
@@ -100,7 +106,7 @@ final class Benchmark {
             }
             // From here on a phase that fails is reported and the next one still runs: one broken
             // measurement must not cost the others of a 20-minute run.
-            Reconciled r = phase("Reconciliation", () -> reconcile(sinks, total));
+            Reconciled r = phase("Reconciliation", () -> reconcile(sinks, data));
             if (r == null || !r.ok()) {
                 exit = 1;
             }
@@ -116,7 +122,7 @@ final class Benchmark {
             }
             if (r != null) {
                 phase("Sink ceilings", () -> {
-                    sinkCeilings(sinks, r);
+                    sinkCeilings(kinesis, sinks, data, r);
                     return true;
                 });
                 phase("Reference way", () -> {
@@ -171,7 +177,7 @@ final class Benchmark {
                 + " `./pipeline`'s C1-only default, which favours start-up on 2 cores. The local cloud runs as `./pipeline up`"
                 + " starts it"
                 + (opt.ephemeral
-                        ? " with `--ephemeral`: nothing on disk for DynamoDB Local and kinesis-local (in memory), S3Mock and"
+                        ? " with `--ephemeral`: nothing on disk for dynalite and kinesis-local (in memory), S3Mock and"
                                 + " PostgreSQL in temporary directories"
                         : ", on disk under `.pipeline/data` (the default)")
                 + ". The benchmark's own JVM (which also plays the raw SDK clients) runs on the same machine.");
@@ -769,8 +775,8 @@ final class Benchmark {
             SinkBench.Count warehouse,
             SinkBench.Count dynamo,
             SinkBench.Count archive,
-            List<Map<String, AttributeValue>> invoiceItems,
-            List<Map<String, AttributeValue>> customerItems,
+            long invoiceItems,
+            long customerItems,
             List<SinkBench.ArchivedObject> objects) {
         boolean ok() {
             return warehouse.distinctEventIds() == expected
@@ -779,7 +785,8 @@ final class Benchmark {
         }
     }
 
-    private Reconciled reconcile(SinkBench sinks, int total) throws Exception {
+    private Reconciled reconcile(SinkBench sinks, Dataset data) throws Exception {
+        int total = data.rows.size();
         report.heading(2, "Reconciliation");
         // ~3 min for the full dataset on a loaded machine (pipeline-client/README.md); a reconcile that does not
         // finish is reported and the direct counts below still run (they feed the sink ceilings and the slice).
@@ -798,21 +805,28 @@ final class Benchmark {
         }
         long t = System.nanoTime();
         SinkBench.Count warehouse = sinks.warehouseCount();
-        List<Map<String, AttributeValue>> invoices = sinks.scanAll("invoices");
-        List<Map<String, AttributeValue>> customers = sinks.scanAll("customers");
-        SinkBench.Count dynamo = SinkBench.countItems(invoices, "eventId");
+        List<String> invoiceNos = data.invoiceNos();
+        SinkBench.Count dynamo = sinks.invoiceLines(invoiceNos);
+        long invoices = sinks.itemCount("invoices");
+        long customers = sinks.itemCount("customers");
         List<SinkBench.ArchivedObject> objects = sinks.archive();
         SinkBench.Count archive = SinkBench.countArchive(objects);
         Reconciled r = new Reconciled(total, warehouse, dynamo, archive, invoices, customers, objects);
         report.para("Counted directly (" + sec((System.nanoTime() - t) / 1e9) + "): `count(DISTINCT event_id)` of"
-                + " `firehose_transactions`; a parallel Scan of `invoices` (one item per line, keyed by invoice and"
-                + " event id); every object under `raw/` fetched, gunzipped and its event ids collected.");
+                + " `firehose_transactions`; DynamoDB's lines of the " + n(invoiceNos.size()) + " invoices sent, read"
+                + " through dynamo-store's `InvoiceReader` (one Query per invoice, " + opt.threads
+                + " threads; it merges"
+                + " an invoice's piece items, each event id once); every object under `raw/` fetched, gunzipped and its"
+                + " event ids collected.");
         report.table(List.of(
                 List.of("sink", "rows / items / lines", "distinct event ids", "expected", ""),
                 countRow("warehouse (PostgreSQL `firehose_transactions`)", warehouse, total),
-                countRow("DynamoDB `invoices`", dynamo, total),
+                countRow("DynamoDB `invoices` (lines)", dynamo, total),
                 countRow("S3 archive `raw/` (" + n(objects.size()) + " objects)", archive, total)));
-        report.para("DynamoDB `customers` holds " + n(customers.size()) + " customer-invoice summaries.");
+        report.para("DynamoDB `invoices` holds " + n(invoices)
+                + " items (one per invoice piece: an invoice's rows of one"
+                + " request, at most 128), `customers` " + n(customers) + " (one summary per customer and piece);"
+                + " counted by a parallel Scan.");
         return r;
     }
 
@@ -877,7 +891,7 @@ final class Benchmark {
 
     // ------------------------------------------------------------------------------------ sink ceilings
 
-    private void sinkCeilings(SinkBench sinks, Reconciled r) throws Exception {
+    private void sinkCeilings(KinesisBench kinesis, SinkBench sinks, Dataset data, Reconciled r) throws Exception {
         report.heading(2, "Each consumer against its sink's raw ceiling");
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of(
@@ -893,30 +907,51 @@ final class Benchmark {
                 "`COPY` in chunks of 10,000 rows, one transaction each, " + opt.threads + " connections",
                 pg));
 
-        // DynamoDB: the same line items and customer summaries, BatchWriteItem into scratch tables.
-        sinks.createScratchTable("invoices", "bench-scratch-invoices");
-        sinks.createScratchTable("customers", "bench-scratch-customers");
-        List<SinkBench.Chunk> items = SinkBench.interleave(
-                "bench-scratch-invoices", r.invoiceItems(), "bench-scratch-customers", r.customerItems());
-        BoundedRun.Result ddb = sinks.batchWriteCeiling(items, bound);
+        // DynamoDB: the items dynamo-writer writes for these rows, built by dynamo-store's own InvoiceWriter (the
+        // replay's requests cut into pieces), put with plain BatchWriteItem into scratch tables of the same keys.
+        sinks.createScratchTable("invoices", SCRATCH_INVOICES);
+        sinks.createScratchTable("customers", SCRATCH_CUSTOMERS);
+        List<StoreItems.Item> items = StoreItems.of(
+                Dataset.requests(data.rows, 500, DYNAMO_CEILING_KEYS),
+                new StoreTables(SCRATCH_INVOICES, SCRATCH_CUSTOMERS));
+        int drainConcurrency = drainConcurrency(kinesis);
+        SinkBench.ItemsRun ddb = sinks.batchWriteCeiling(StoreItems.chunks(items), drainConcurrency, bound);
+        long invoiceItems =
+                items.stream().filter(i -> i.table().equals(SCRATCH_INVOICES)).count();
         rows.add(ceilingRow(
                 "dynamo-writer",
-                "`BatchWriteItem` loop, 25 items a call, line items with the customer summaries spread among them, "
-                        + opt.threads + " threads",
-                ddb));
+                "plain `BatchWriteItem` of the writer's own items, 25 a call, " + drainConcurrency
+                        + " threads as the drain (one per shard); " + n(ddb.itemsRate()) + " items/s; "
+                        + n(items.size()) + " items for " + n(StoreItems.lines(items)) + " rows: " + n(invoiceItems)
+                        + " `invoices`, " + n(items.size() - invoiceItems) + " `customers`",
+                ddb.run()));
+        items = null; // the largest object of the run: let it go before the next phases
 
         // S3: the archived objects' bytes again, under a scratch prefix.
         BoundedRun.Result s3 = sinks.putObjectCeiling(r.objects(), bound);
         rows.add(ceilingRow("s3-archiver", "`PutObject` of the same objects' bytes, " + opt.threads + " threads", s3));
         report.para("After the load, with the consumers idle, each store takes the rows its consumer wrote — read back"
-                + " from the sink itself, so they are the same rows and bytes — the plainest way its API allows, into"
+                + " from the sink itself, so they are the same rows and bytes (DynamoDB: the items dynamo-writer puts for"
+                + " the rows sent, built by dynamo-store's `InvoiceWriter` from the replay's requests, with keys of the"
+                + " same length) — the plainest way its API allows, into"
                 + " scratch tables/prefix (PostgreSQL: a table `LIKE firehose_transactions INCLUDING ALL`, i.e. the"
-                + " same columns, primary key and indexes, without the BI triggers). Each ceiling run stops starting"
+                + " same columns, primary key and indexes, without the BI triggers; DynamoDB: tables with the keys of"
+                + " `invoices` and `customers`). Each ceiling run stops starting"
                 + " work after " + opt.boundSeconds + " s; its rate is over what it wrote. The consumer's rate is its"
                 + " capacity — its drain of a standing backlog in the section before — where that was measured;"
                 + " otherwise its rate in the end-to-end run while it had a backlog (or overall, if it never had"
                 + " one). Each row says which.");
         report.table(rows);
+    }
+
+    /** How many batches dynamo-writer writes at once while it drains: one per shard of APIData. */
+    private int drainConcurrency(KinesisBench kinesis) {
+        try {
+            int shards = kinesis.shardCount("APIData");
+            return shards > 0 ? shards : opt.threads;
+        } catch (RuntimeException e) {
+            return opt.threads;
+        }
     }
 
     private List<String> ceilingRow(String consumer, String how, BoundedRun.Result r) {
@@ -1026,19 +1061,21 @@ final class Benchmark {
                 sinks.dropScratchTable("bench_scratch_rows");
             }
         });
-        String dynamo = "DynamoDB: dynamo-writer (BatchWriteItem + customer summaries) vs one `PutItem` per row (the"
-                + " line item only), " + opt.threads + " threads";
+        String dynamo = "DynamoDB: dynamo-writer (BatchWriteItem of invoice pieces + customer summaries) vs one"
+                + " `PutItem` per row (the row's own `invoices` item: a piece of one line, built by dynamo-store's"
+                + " `InvoiceWriter`), " + opt.threads + " threads";
         table.row(dynamo, () -> {
             try {
+                List<TransactionEvent> events =
+                        Dataset.requests(data.rows.subList(0, slice), 500, DYNAMO_PER_ROW_KEYS).stream()
+                                .flatMap(List::stream)
+                                .toList();
                 BoundedRun.Result puts = sinks.putItemPerRow(
-                        "bench-scratch-invoices",
-                        r.invoiceItems()
-                                .subList(0, Math.min(slice, r.invoiceItems().size())),
-                        bound);
+                        StoreItems.perRow(events, new StoreTables(SCRATCH_INVOICES, SCRATCH_CUSTOMERS)), bound);
                 return refRow(dynamo, ours("dynamo-writer"), oursLabel("dynamo-writer"), puts, slice, null);
             } finally {
-                sinks.deleteScratchTable("bench-scratch-invoices");
-                sinks.deleteScratchTable("bench-scratch-customers");
+                sinks.deleteScratchTable(SCRATCH_INVOICES);
+                sinks.deleteScratchTable(SCRATCH_CUSTOMERS);
             }
         });
         String archive = "S3: s3-archiver (one gzip object per batch and day) vs one `PutObject` per row (its JSON"

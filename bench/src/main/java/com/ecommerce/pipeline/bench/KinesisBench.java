@@ -78,6 +78,13 @@ final class KinesisBench {
         }
     }
 
+    /** The stream's open shards: how many batches a consumer writes at once (one record processor each). */
+    int shardCount(String name) {
+        return (int) kinesis.listShards(b -> b.streamName(name)).shards().stream()
+                .filter(s -> s.sequenceNumberRange().endingSequenceNumber() == null)
+                .count();
+    }
+
     private ShardMap shardMap(String name) {
         List<HashKeyRange> ranges = new ArrayList<>();
         // One page: a 4-shard stream is far below ListShards' default page of 1,000.

@@ -100,11 +100,12 @@ final class ProcStats {
         if (cmd.isEmpty()) {
             return "(gone)";
         }
+        // Both Node.js emulators run as `node -e <watchdog> node_modules/<emulator>/… <args>`: named by their module.
+        if (cmd.contains("dynalite")) {
+            return "dynalite (node)";
+        }
         if (cmd.contains("kinesis")) {
             return "kinesis-local (node)";
-        }
-        if (cmd.contains("DynamoDBLocal") || cmd.contains("dynamodbv2.local")) {
-            return "DynamoDB Local (java)";
         }
         if (cmd.contains("s3mock")) {
             return "S3Mock (java)";

@@ -1,5 +1,7 @@
 package com.ecommerce.pipeline.bench;
 
+import com.ecommerce.pipeline.dynamostore.InvoiceReader;
+import com.ecommerce.pipeline.dynamostore.StoreTables;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 import org.postgresql.PGConnection;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -31,9 +34,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -41,8 +44,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * What each sink holds, read back after the load (the reconciliation), and the raw ceilings of the same
- * stores for exactly those rows: a COPY, a BatchWriteItem loop, PutObjects of the same bytes — and the
- * reference designs' one write per row — all into scratch tables, tables and prefixes.
+ * stores for exactly those rows: a COPY, BatchWriteItem of the DynamoDB writer's own items, PutObjects of the
+ * same bytes — and the reference designs' one write per row — all into scratch tables, tables and prefixes.
  */
 final class SinkBench {
 
@@ -200,33 +203,51 @@ final class SinkBench {
 
     // ---------------------------------------------------------------- DynamoDB
 
-    /** Every item of a table, by a parallel Scan. */
-    List<Map<String, AttributeValue>> scanAll(String table) throws InterruptedException {
+    /**
+     * Every line DynamoDB holds for these invoices, read through dynamo-store's {@link InvoiceReader} (one Query
+     * per invoice, in parallel; the reader merges an invoice's piece items, each event id once per invoice):
+     * lines, distinct event ids.
+     */
+    Count invoiceLines(List<String> invoiceNos) {
+        InvoiceReader reader = new InvoiceReader(clients.dynamo, StoreTables.defaults());
+        Set<String> ids = ConcurrentHashMap.newKeySet();
+        BoundedRun.Result r = BoundedRun.run(invoiceNos, threads, Duration.ofHours(1), no -> reader.invoice(no)
+                .map(invoice -> {
+                    invoice.lines().forEach(line -> ids.add(line.eventId()));
+                    return (long) invoice.lines().size();
+                })
+                .orElse(0L));
+        return new Count(r.rows(), ids.size());
+    }
+
+    /** How many items a table holds, by a parallel Scan that only counts. */
+    long itemCount(String table) throws InterruptedException {
         DynamoDbClient dynamo = clients.dynamo;
         int segments = threads;
         ExecutorService pool = Executors.newFixedThreadPool(segments);
-        List<Future<List<Map<String, AttributeValue>>>> parts = new ArrayList<>();
+        List<Future<Long>> parts = new ArrayList<>();
         for (int seg = 0; seg < segments; seg++) {
             int segment = seg;
             parts.add(pool.submit(() -> {
-                List<Map<String, AttributeValue>> items = new ArrayList<>();
+                long n = 0;
                 Map<String, AttributeValue> start = null;
                 do {
                     Map<String, AttributeValue> from = start;
                     ScanResponse r = dynamo.scan(b -> b.tableName(table)
                             .segment(segment)
                             .totalSegments(segments)
+                            .select(Select.COUNT)
                             .exclusiveStartKey(from));
-                    items.addAll(r.items());
+                    n += r.count();
                     start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
                 } while (start != null);
-                return items;
+                return n;
             }));
         }
-        List<Map<String, AttributeValue>> all = new ArrayList<>();
+        long all = 0;
         try {
             for (var f : parts) {
-                all.addAll(f.get());
+                all += f.get();
             }
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("Scan of " + table + " failed: " + e.getCause(), e.getCause());
@@ -234,17 +255,6 @@ final class SinkBench {
             pool.shutdownNow();
         }
         return all;
-    }
-
-    static Count countItems(List<Map<String, AttributeValue>> items, String idAttribute) {
-        Set<String> ids = new HashSet<>();
-        for (var item : items) {
-            AttributeValue v = item.get(idAttribute);
-            if (v != null && v.s() != null) {
-                ids.add(v.s());
-            }
-        }
-        return new Count(items.size(), ids.size());
     }
 
     /** A scratch table with the key schema of {@code source}, on demand. */
@@ -273,53 +283,21 @@ final class SinkBench {
         }
     }
 
-    /** One BatchWriteItem call's worth of items for one table; {@code rows} is how many of them are rows. */
-    record Chunk(String table, List<Map<String, AttributeValue>> items, int rows) {}
+    /** A ceiling run: its rows (invoice lines) and the items that held them. */
+    record ItemsRun(BoundedRun.Result run, long items) {
+        double itemsRate() {
+            return Stats.rate(items, run.seconds());
+        }
+    }
 
     /**
-     * The line items in chunks of 25, with the summary items' chunks spread evenly among them, so that a run
-     * cut short by its time limit has written both kinds in the proportion the writer writes them.
+     * The raw ceiling: plain BatchWriteItem of the writer's items, 25 a call, on {@code concurrency} threads
+     * (unprocessed items re-sent).
      */
-    static List<Chunk> interleave(
-            String linesTable,
-            List<Map<String, AttributeValue>> lines,
-            String summariesTable,
-            List<Map<String, AttributeValue>> summaries) {
-        List<Chunk> a = chunks(linesTable, lines, true);
-        List<Chunk> b = chunks(summariesTable, summaries, false);
-        List<Chunk> out = new ArrayList<>(a.size() + b.size());
-        int j = 0;
-        for (int i = 0; i < a.size(); i++) {
-            out.add(a.get(i));
-            while (j < b.size() && (long) j * a.size() <= (long) i * b.size()) {
-                out.add(b.get(j++));
-            }
-        }
-        while (j < b.size()) {
-            out.add(b.get(j++));
-        }
-        return out;
-    }
-
-    private static List<Chunk> chunks(String table, List<Map<String, AttributeValue>> items, boolean rows) {
-        List<Chunk> out = new ArrayList<>();
-        for (int i = 0; i < items.size(); i += 25) {
-            List<Map<String, AttributeValue>> part = items.subList(i, Math.min(items.size(), i + 25));
-            out.add(new Chunk(table, part, rows ? part.size() : 0));
-        }
-        return out;
-    }
-
-    /** The raw ceiling: a plain BatchWriteItem loop (25 items a call, unprocessed items re-sent). */
-    BoundedRun.Result batchWriteCeiling(List<Chunk> chunks, Duration limit) {
-        return BoundedRun.run(chunks, threads, limit, chunk -> {
-            Map<String, List<WriteRequest>> pending = Map.of(
-                    chunk.table(),
-                    chunk.items().stream()
-                            .map(i -> WriteRequest.builder()
-                                    .putRequest(PutRequest.builder().item(i).build())
-                                    .build())
-                            .toList());
+    ItemsRun batchWriteCeiling(List<StoreItems.Chunk> chunks, int concurrency, Duration limit) {
+        AtomicLong items = new AtomicLong();
+        BoundedRun.Result run = BoundedRun.run(chunks, concurrency, limit, chunk -> {
+            Map<String, List<WriteRequest>> pending = chunk.requests();
             for (int attempt = 0; !pending.isEmpty(); attempt++) {
                 Map<String, List<WriteRequest>> request = pending;
                 BatchWriteItemResponse r = clients.dynamo.batchWriteItem(b -> b.requestItems(request));
@@ -328,15 +306,17 @@ final class SinkBench {
                     KinesisBench.sleep(50L << Math.min(attempt, 5));
                 }
             }
-            return chunk.rows();
+            items.addAndGet(chunk.items());
+            return chunk.lines();
         });
+        return new ItemsRun(run, items.get());
     }
 
-    /** The reference way: one PutItem per row. */
-    BoundedRun.Result putItemPerRow(String table, List<Map<String, AttributeValue>> items, Duration limit) {
+    /** The reference way: one PutItem per row (each row's own item). */
+    BoundedRun.Result putItemPerRow(List<StoreItems.Item> items, Duration limit) {
         return BoundedRun.run(items, threads, limit, item -> {
-            clients.dynamo.putItem(b -> b.tableName(table).item(item));
-            return 1;
+            clients.dynamo.putItem(b -> b.tableName(item.table()).item(item.item()));
+            return item.lines();
         });
     }
 
