@@ -1,6 +1,7 @@
 package com.ecommerce.pipeline.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
@@ -100,6 +102,32 @@ class SharedLocalCloudTest {
             Provisioner.tables(dynamo, cloud.resources().dynamodb());
             assertThat(dynamo.listTables().tableNames()).isEqualTo(before);
         }
+    }
+
+    /** dynalite in memory restarted alone: the same port, empty, its tables provisioned again. */
+    @Test
+    void anInMemoryDynaliteRestartedAloneComesBackEmptyWithItsTables() {
+        Map<String, AttributeValue> key = Map.of("fileKey", AttributeValue.fromS("import/restart-probe.csv"));
+        try (DynamoDbClient dynamo = cloud.dynamoClient()) {
+            dynamo.putItem(b -> b.tableName("imports").item(key));
+        }
+        List<Long> before = cloud.emulator(Emulator.DYNAMODB).pids();
+
+        cloud.restartEmulator(Emulator.DYNAMODB);
+
+        assertThat(cloud.emulator(Emulator.DYNAMODB).isRunning()).isTrue();
+        assertThat(cloud.emulator(Emulator.DYNAMODB).pids()).hasSize(1).doesNotContainAnyElementsOf(before);
+        assertThat(cloud.childPids()).hasSize(4);
+        try (DynamoDbClient dynamo = cloud.dynamoClient()) {
+            assertThat(dynamo.listTables().tableNames())
+                    .containsAll(cloud.resources().dynamodb().tables().stream()
+                            .map(CloudResources.Table::name)
+                            .toList());
+            assertThat(dynamo.getItem(b -> b.tableName("imports").key(key)).hasItem())
+                    .isFalse();
+        }
+        assertThatThrownBy(() -> cloud.startEmulator(Emulator.DYNAMODB)).isInstanceOf(LocalCloudException.class);
+        assertThatThrownBy(() -> cloud.emulator("sqs")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
