@@ -5,8 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.ecommerce.pipeline.consumer.ConsumerMetrics;
 import com.ecommerce.pipeline.consumer.Sink;
-import com.ecommerce.pipeline.dynamo.sink.CustomerInvoices;
 import com.ecommerce.pipeline.dynamo.sink.DynamoSink;
+import com.ecommerce.pipeline.dynamostore.InvoiceReader;
+import com.ecommerce.pipeline.dynamostore.InvoiceSummary;
+import com.ecommerce.pipeline.dynamostore.StoreTables;
+import com.ecommerce.pipeline.dynamostore.StoredInvoice;
+import com.ecommerce.pipeline.dynamostore.StoredLine;
 import com.ecommerce.pipeline.localcloud.LocalCloud;
 import com.ecommerce.pipeline.schema.IngestMetadata;
 import com.ecommerce.pipeline.schema.RecordCodec;
@@ -103,21 +107,29 @@ class DynamoWriterApplicationIT {
         put(invoiceNo, events);
 
         // KCL needs ~40 s to hand out the first leases of a new lease table.
+        InvoiceReader reader = new InvoiceReader(dynamo, StoreTables.defaults());
         await().atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofSeconds(1))
-                .untilAsserted(() -> assertThat(summary("12680", invoiceNo)).isNotNull());
-        Map<String, AttributeValue> summary = summary("12680", invoiceNo);
-        assertThat(summary.get(CustomerInvoices.LINE_COUNT).n()).isEqualTo("2");
-        assertThat(new BigDecimal(summary.get(CustomerInvoices.TOTAL_VALUE).n()))
-                .isEqualByComparingTo("32.85");
-        assertThat(lines(invoiceNo)).hasSize(2);
+                .untilAsserted(
+                        () -> assertThat(summary(reader, "12680", invoiceNo)).isNotNull());
+        InvoiceSummary summary = summary(reader, "12680", invoiceNo);
+        assertThat(summary.lineCount()).isEqualTo(2);
+        assertThat(summary.totalValue()).isEqualByComparingTo("32.85");
+        StoredInvoice invoice = reader.invoice(invoiceNo, true).orElseThrow();
+        assertThat(invoice.lines())
+                .extracting(StoredLine::eventId)
+                .containsExactly(events.get(0).eventId(), events.get(1).eventId());
+        // One request's two rows: one piece, one item in each table.
+        var items = items(invoiceNo);
+        assertThat(items.get("invoices")).hasSize(1);
+        assertThat(items.get("customers")).hasSize(1);
 
         // The same record again (a producer retry): counted by the machinery, changes nothing here.
         await().atMost(Duration.ofSeconds(30)).until(() -> metrics.rows() >= rowsBefore + 2);
         put(invoiceNo, events);
         await().atMost(Duration.ofSeconds(60)).until(() -> metrics.rows() >= rowsBefore + 4);
-        assertThat(lines(invoiceNo)).hasSize(2);
-        assertThat(summary("12680", invoiceNo)).isEqualTo(summary);
+        assertThat(items(invoiceNo)).isEqualTo(items);
+        assertThat(reader.invoice(invoiceNo, true)).contains(invoice);
 
         JsonNode health = health("/actuator/health");
         assertThat(health.path("status").asString()).isEqualTo("UP");
@@ -139,24 +151,27 @@ class DynamoWriterApplicationIT {
                 .get();
     }
 
-    private Map<String, AttributeValue> summary(String customerId, String invoiceNo) {
-        return dynamo
-                .query(r -> r.tableName("customers")
-                        .keyConditionExpression("customerId = :c")
-                        .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(customerId))))
-                .items()
-                .stream()
-                .filter(i -> i.get(CustomerInvoices.INVOICE_NO).s().equals(invoiceNo))
+    private static InvoiceSummary summary(InvoiceReader reader, String customerId, String invoiceNo) {
+        return reader.customerInvoices(customerId).stream()
+                .filter(s -> s.invoiceNo().equals(invoiceNo))
                 .findFirst()
                 .orElse(null);
     }
 
-    private List<Map<String, AttributeValue>> lines(String invoiceNo) {
-        return dynamo.query(r -> r.tableName("invoices")
+    /** The raw items of the invoice in both tables (strongly consistent Queries). */
+    private Map<String, List<Map<String, AttributeValue>>> items(String invoiceNo) {
+        List<Map<String, AttributeValue>> pieces = dynamo.query(r -> r.tableName("invoices")
                         .keyConditionExpression("invoiceNo = :i")
                         .expressionAttributeValues(Map.of(":i", AttributeValue.fromS(invoiceNo)))
                         .consistentRead(true))
                 .items();
+        List<Map<String, AttributeValue>> summaries = dynamo.query(r -> r.tableName("customers")
+                        .keyConditionExpression("customerId = :c AND begins_with(invoiceKey, :k)")
+                        .expressionAttributeValues(Map.of(
+                                ":c", AttributeValue.fromS("12680"), ":k", AttributeValue.fromS(invoiceNo + "#")))
+                        .consistentRead(true))
+                .items();
+        return Map.of("invoices", pieces, "customers", summaries);
     }
 
     private JsonNode health(String path) throws Exception {

@@ -7,8 +7,19 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.ecommerce.pipeline.consumer.PoisonEventsException;
 import com.ecommerce.pipeline.dynamo.sink.SampleRows.Expected;
 import com.ecommerce.pipeline.dynamo.sink.SampleRows.Row;
+import com.ecommerce.pipeline.dynamostore.InvoiceItems;
+import com.ecommerce.pipeline.dynamostore.InvoiceReader;
+import com.ecommerce.pipeline.dynamostore.InvoiceSummary;
+import com.ecommerce.pipeline.dynamostore.StoreTables;
+import com.ecommerce.pipeline.dynamostore.StoredInvoice;
+import com.ecommerce.pipeline.dynamostore.StoredLine;
 import com.ecommerce.pipeline.localcloud.LocalCloud;
 import com.ecommerce.pipeline.schema.IngestMetadata;
+import com.ecommerce.pipeline.schema.InvoicePieces;
+import com.ecommerce.pipeline.schema.PackedRecord;
+import com.ecommerce.pipeline.schema.PackingLimits;
+import com.ecommerce.pipeline.schema.RecordPacker;
+import com.ecommerce.pipeline.schema.ShardMap;
 import com.ecommerce.pipeline.schema.Transaction;
 import com.ecommerce.pipeline.schema.TransactionEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -19,12 +30,10 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,23 +42,39 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The sink against the real DynamoDB Local (the local cloud's tables), fed with real rows of the
- * dataset sample; every expectation is computed from the CSV, not from the service.
+ * The sink against the local cloud's real DynamoDB emulator and tables, fed with the dataset sample
+ * packed into Kinesis records as the ingest service packs them, in batches of whole records as the
+ * consumer machinery hands them over; read back through the store's own {@link InvoiceReader}. Every
+ * expectation is computed from the CSV columns (SampleRows), not from the store's code.
  */
 class DynamoSinkIT {
 
     private static final String KEY = "dynamo-sink-it";
 
+    /**
+     * Smaller records than ingest's default (1,000 rows), so each shard has several records and the
+     * sample's two invoices over 200 rows travel in several records (split between their pieces).
+     */
+    private static final PackingLimits RECORDS = new PackingLimits(200, 900_000);
+
+    private static final ShardMap SHARDS = ShardMap.uniform(4);
+
+    /** Rows of whole records per batch, at most (the machinery flushes at 5,000). */
+    private static final int BATCH_ROWS = 500;
+
     private static DynamoDbClient dynamo;
     private static Tables tables;
+    private static InvoiceReader reader;
     private static List<Row> sample;
 
+    private SimpleMeterRegistry meters;
     private DynamoSink sink;
 
     @BeforeAll
     static void localCloud() throws Exception {
         dynamo = LocalCloud.shared().dynamoClient();
         tables = new Tables(dynamo);
+        reader = new InvoiceReader(dynamo, new StoreTables(Tables.INVOICES, Tables.CUSTOMERS));
         sample = SampleRows.read();
         assertThat(sample).hasSize(5000);
     }
@@ -57,124 +82,147 @@ class DynamoSinkIT {
     @BeforeEach
     void emptyTables() {
         tables.empty();
+        meters = new SimpleMeterRegistry();
         sink = new DynamoSink(
-                dynamo,
-                new DynamoWriterProperties(Tables.INVOICES, Tables.CUSTOMERS, Duration.ofMinutes(1)),
-                new SimpleMeterRegistry());
+                dynamo, new DynamoWriterProperties(Tables.INVOICES, Tables.CUSTOMERS, Duration.ofMinutes(1)), meters);
     }
 
     @Test
-    void writesEveryLineOfTheSampleAndExactSummariesOfEveryCustomerInvoice() throws Exception {
-        writeInBatches(SampleRows.events(sample, KEY), 500);
+    void theSampleWrittenThroughTheSinkIsReadBackExactly() throws Exception {
+        write(batches(shards(SampleRows.events(sample, KEY))));
 
-        assertLinesMatch(sample);
-        assertSummariesMatch(sample);
+        assertReadBackExactly(sample);
+        assertThat(meters.counter(DynamoSink.UNPROCESSED_ITEMS).count()).isZero();
     }
 
     @Test
-    void aCustomersInvoicesComeBackNewestFirstFromOneQuery() throws Exception {
-        List<Row> rows = sample.subList(0, 2000);
-        writeInBatches(SampleRows.events(rows, KEY), 500);
-        // The customer with the most invoices among these rows.
-        String customer = rows.stream()
-                .filter(r -> !r.customerId().isEmpty())
-                .collect(Collectors.groupingBy(Row::customerId, Collectors.mapping(Row::invoiceNo, Collectors.toSet())))
-                .entrySet()
-                .stream()
-                .max(Map.Entry.comparingByValue((a, b) -> Integer.compare(a.size(), b.size())))
-                .orElseThrow()
-                .getKey();
-        List<String> expectedNewestFirst = SampleRows.expectedSummaries(rows).values().stream()
-                .filter(e -> e.customerId().equals(customer))
-                // The sort key: date, then invoice number; newest first reverses both.
-                .sorted(Comparator.comparing(Expected::firstDate)
-                        .thenComparing(Expected::invoiceNo)
-                        .reversed())
-                .map(Expected::invoiceNo)
-                .toList();
-        assertThat(expectedNewestFirst).hasSizeGreaterThan(1);
-
-        List<String> newestFirst = dynamo
-                .query(r -> r.tableName(Tables.CUSTOMERS)
-                        .keyConditionExpression("customerId = :c")
-                        .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(customer)))
-                        .scanIndexForward(false))
-                .items()
-                .stream()
-                .map(i -> i.get(CustomerInvoices.INVOICE_NO).s())
-                .toList();
-
-        assertThat(newestFirst).isEqualTo(expectedNewestFirst);
-    }
-
-    @Test
-    void replayingBatchesAndOverlappingReorderedRebatchesChangeNoItemAndNoSummary() throws Exception {
-        List<TransactionEvent> events = SampleRows.events(sample.subList(0, 2000), KEY);
-        List<List<TransactionEvent>> batches = SampleRows.batches(events, 250);
-        for (List<TransactionEvent> batch : batches) {
-            sink.write(batch);
-        }
+    void writingTheSameBatchesAgainAndRedeliveringFromALaterRecordChangeNoItem() throws Exception {
+        Map<String, List<PackedRecord>> shards = shards(SampleRows.events(sample, KEY));
+        List<List<TransactionEvent>> batches = batches(shards);
+        write(batches);
         var invoicesBefore = tables.invoices();
         var customersBefore = tables.customers();
 
-        // The same batches again (redelivery) ...
-        for (List<TransactionEvent> batch : batches) {
-            sink.write(batch);
-        }
-        // ... then the same events shuffled into overlapping batches, newest batch first (a replay
-        // from an older checkpoint racing a lease move).
-        List<TransactionEvent> shuffled = new ArrayList<>(events);
-        Collections.shuffle(shuffled, new Random(42));
-        List<List<TransactionEvent>> overlapping = new ArrayList<>();
-        for (int from = 0; from < shuffled.size(); from += 300) {
-            overlapping.add(shuffled.subList(Math.max(0, from - 100), Math.min(from + 300, shuffled.size())));
-        }
-        Collections.reverse(overlapping);
-        for (List<TransactionEvent> batch : overlapping) {
-            sink.write(batch);
+        // The same batches again (a worker that died before checkpointing) ...
+        write(batches);
+        // ... then, per shard, batches that start at later records than the first writes' did: every
+        // two records from the second one on, and everything from the middle record on in one batch
+        // (a replay from a later checkpoint, cut differently).
+        for (List<PackedRecord> records : shards.values()) {
+            assertThat(records).hasSizeGreaterThan(2);
+            for (int from = 1; from < records.size(); from += 2) {
+                sink.write(events(records.subList(from, Math.min(from + 2, records.size()))));
+            }
+            sink.write(events(records.subList(records.size() / 2, records.size())));
         }
 
         assertThat(tables.invoices()).isEqualTo(invoicesBefore);
         assertThat(tables.customers()).isEqualTo(customersBefore);
-        assertLinesMatch(sample.subList(0, 2000));
-        assertSummariesMatch(sample.subList(0, 2000));
+        assertReadBackExactly(sample);
     }
 
     @Test
-    void repeatedIdenticalSourceRowsAreDistinctEventsAndBothCount() throws Exception {
-        // Invoice 536409 holds rows that repeat exactly in the source.
-        List<Row> invoice = rowsOf("536409");
-        long distinctRows = invoice.stream().map(Row::columns).distinct().count();
-        assertThat(distinctRows).isLessThan(invoice.size());
-
-        sink.write(SampleRows.events(invoice, KEY));
-
-        assertThat(linesOf("536409")).hasSize(invoice.size());
-        Map<String, AttributeValue> summary = summaryOf("17908", "536409");
-        assertThat(summary.get(CustomerInvoices.LINE_COUNT).n()).isEqualTo(Integer.toString(invoice.size()));
-        assertThat(new BigDecimal(summary.get(CustomerInvoices.TOTAL_VALUE).n()))
-                .isEqualByComparingTo(invoice.stream().map(Row::lineTotal).reduce(BigDecimal.ZERO, BigDecimal::add));
-    }
-
-    @Test
-    void anInvoiceSplitOverTwoBatchesIsSummedOverBoth() throws Exception {
-        // The largest invoice of the sample that has a customer.
-        List<Row> invoice = sample.stream()
-                .filter(r -> !r.customerId().isEmpty())
-                .collect(Collectors.groupingBy(Row::invoiceNo))
-                .values()
-                .stream()
-                .max((a, b) -> Integer.compare(a.size(), b.size()))
+    void theLargestInvoiceOfTheSampleIsReadFromFewPieceItems() throws Exception {
+        List<Row> largest = sample.stream().collect(Collectors.groupingBy(Row::invoiceNo)).values().stream()
+                .max(Comparator.comparingInt(List::size))
                 .orElseThrow();
-        Row first = invoice.get(0);
-        List<Row> firstHalf = invoice.subList(0, invoice.size() / 2);
-        List<Row> secondHalf = invoice.subList(invoice.size() / 2, invoice.size());
+        String invoiceNo = largest.get(0).invoiceNo();
+        assertThat(largest).hasSize(592); // 536592
+        Map<String, List<PackedRecord>> shards = shards(SampleRows.events(sample, KEY));
+        long recordsCarryingIt = shards.values().stream()
+                .flatMap(List::stream)
+                .filter(r -> r.events().stream()
+                        .anyMatch(e -> e.transaction().invoiceNo().equals(invoiceNo)))
+                .count();
+        assertThat(recordsCarryingIt).as("records carrying %s", invoiceNo).isGreaterThan(1);
 
-        sink.write(SampleRows.events(firstHalf, KEY));
-        assertSummary(summaryOf(first.customerId(), first.invoiceNo()), firstHalf);
+        write(batches(shards));
 
-        sink.write(SampleRows.events(secondHalf, KEY));
-        assertSummary(summaryOf(first.customerId(), first.invoiceNo()), invoice);
+        // 592 rows in pieces of at most 128: 4 × 128 + 80, five items for a whole invoice.
+        List<Map<String, AttributeValue>> pieces = pieceItems(invoiceNo);
+        assertThat(pieces).hasSize((largest.size() + InvoicePieces.MAX_ROWS - 1) / InvoicePieces.MAX_ROWS);
+        assertThat(pieces)
+                .extracting(i -> i.get(InvoiceItems.LINES).l().size())
+                .containsExactlyInAnyOrder(128, 128, 128, 128, 80);
+        StoredInvoice stored = reader.invoice(invoiceNo, true).orElseThrow();
+        assertThat(stored.lines()).hasSize(592);
+        assertInvoice(stored, largest);
+    }
+
+    @Test
+    void aCustomersInvoiceKeptInSeveralPiecesIsOneSummaryOfAllItsLines() throws Exception {
+        // The sample's largest invoice (no customer in the CSV) as if customer IT-1 had placed it.
+        List<Row> invoice = rowsOf("536592").stream()
+                .map(r -> new Row(
+                        r.index(),
+                        r.invoiceNo(),
+                        r.stockCode(),
+                        r.description(),
+                        r.quantity(),
+                        r.invoiceDate(),
+                        r.unitPrice(),
+                        "IT-1",
+                        r.country()))
+                .toList();
+
+        write(batches(shards(SampleRows.events(invoice, KEY))));
+
+        assertThat(tables.customers().keySet()).hasSize(5).allMatch(k -> k.get(0)
+                .equals("IT-1"));
+        List<InvoiceSummary> summaries = reader.customerInvoices("IT-1");
+        assertThat(summaries).hasSize(1);
+        assertSummary(summaries.get(0), onlySummary(invoice));
+        assertInvoice(reader.invoice("536592", true).orElseThrow(), invoice);
+    }
+
+    @Test
+    void poisonRowsArePoisonWithTheirReasonAndTheRestOfTheBatchIsWritten() throws Exception {
+        List<Row> invoice = rowsOf("536365");
+        List<Transaction> rows = new ArrayList<>(
+                invoice.stream().map(r -> r.event(KEY).transaction()).toList());
+        Transaction good = rows.get(0);
+        rows.add(2, withInvoiceNo(good, ""));
+        rows.add(4, withDescription(good, "x".repeat(4_000)));
+        rows.add(withPrice(good, new BigDecimal("1E+30")));
+        // One request, as ingest numbers it: poison and good rows side by side in one piece.
+        List<TransactionEvent> request = new ArrayList<>();
+        for (int row = 0; row < rows.size(); row++) {
+            request.add(new TransactionEvent(
+                    "poison-it-" + row, rows.get(row), new IngestMetadata("poison-it", row, Instant.EPOCH, "test")));
+        }
+        TransactionEvent emptyInvoiceNo = request.get(2);
+        TransactionEvent hugeDescription = request.get(4);
+        TransactionEvent absurdPrice = request.get(request.size() - 1);
+
+        PoisonEventsException poison = catchThrowableOfType(PoisonEventsException.class, () -> sink.write(request));
+
+        assertThat(poison).isNotNull();
+        assertThat(poison.reasons()).containsOnlyKeys(emptyInvoiceNo, hugeDescription, absurdPrice);
+        assertThat(poison.reasons().get(emptyInvoiceNo)).contains("InvoiceNo is empty");
+        assertThat(poison.reasons().get(hugeDescription)).contains("item limit");
+        assertThat(poison.reasons().get(absurdPrice)).contains("DynamoDB number");
+        StoredInvoice stored = reader.invoice("536365", true).orElseThrow();
+        assertThat(stored.lines()).hasSize(invoice.size());
+        assertThat(stored.lines())
+                .extracting(StoredLine::eventId)
+                .doesNotContain(emptyInvoiceNo.eventId(), hugeDescription.eventId(), absurdPrice.eventId());
+        assertThat(stored.totalValue())
+                .isEqualByComparingTo(invoice.stream().map(Row::lineTotal).reduce(BigDecimal.ZERO, BigDecimal::add));
+        assertThat(reader.customerInvoices("17850"))
+                .singleElement()
+                .satisfies(s -> assertSummary(s, onlySummary(invoice)));
+    }
+
+    @Test
+    void theSameRecordTwiceInOneBatchIsWrittenOnce() throws Exception {
+        List<TransactionEvent> invoice = SampleRows.events(rowsOf("536365"), KEY);
+        List<TransactionEvent> batch = new ArrayList<>(invoice);
+        batch.addAll(invoice);
+
+        sink.write(batch);
+
+        assertThat(tables.invoices()).hasSize(1);
+        assertInvoice(reader.invoice("536365", true).orElseThrow(), rowsOf("536365"));
         assertThat(tables.customers()).hasSize(1);
     }
 
@@ -184,148 +232,12 @@ class DynamoSinkIT {
         List<Row> invoice = rowsOf("536544");
         assertThat(invoice).hasSize(527).allMatch(r -> r.customerId().isEmpty());
 
-        writeInBatches(SampleRows.events(invoice, KEY), 200);
+        write(batches(shards(SampleRows.events(invoice, KEY))));
 
-        assertThat(linesOf("536544")).hasSize(527).allMatch(line -> !line.containsKey(InvoiceLines.CUSTOMER_ID));
+        StoredInvoice stored = reader.invoice("536544", true).orElseThrow();
+        assertInvoice(stored, invoice);
+        assertThat(stored.customerIds()).containsExactly((String) null);
         assertThat(tables.customers()).isEmpty();
-    }
-
-    @Test
-    void anInvoiceSpanningTwoMinutesHasOneSummaryUnderItsEarliestDateWhateverTheArrivalOrder() throws Exception {
-        // Invoice 536591's rows carry two different InvoiceDates; write the later-dated ones first.
-        List<Row> invoice = rowsOf("536591");
-        Set<LocalDateTime> dates = invoice.stream().map(Row::date).collect(Collectors.toSet());
-        assertThat(dates).hasSize(2);
-        LocalDateTime earliest = Collections.min(dates);
-        List<Row> later =
-                invoice.stream().filter(r -> !r.date().equals(earliest)).toList();
-        List<Row> earlier =
-                invoice.stream().filter(r -> r.date().equals(earliest)).toList();
-
-        sink.write(SampleRows.events(later, KEY));
-        sink.write(SampleRows.events(earlier, KEY));
-
-        var customers = tables.customers();
-        assertThat(customers).hasSize(1);
-        Map<String, AttributeValue> summary = customers.values().iterator().next();
-        assertThat(summary.get(CustomerInvoices.INVOICE_KEY).s())
-                .isEqualTo(iso(earliest) + "#536591")
-                .isEqualTo(summary.get(CustomerInvoices.INVOICE_DATE).s() + "#536591");
-        assertSummary(summary, invoice);
-    }
-
-    @Test
-    void eventsDynamoDbCanNeverStoreArePoisonWithAReasonAndTheRestOfTheBatchIsWritten() throws Exception {
-        List<Row> invoice = rowsOf("536365");
-        List<TransactionEvent> batch = new ArrayList<>(SampleRows.events(invoice, KEY));
-        Transaction good = batch.get(0).transaction();
-        TransactionEvent emptyInvoiceNo = event("poison-1", withInvoiceNo(good, ""));
-        TransactionEvent hugeDescription = event("poison-2", withDescription(good, "x".repeat(401 * 1024)));
-        TransactionEvent absurdPrice = event("poison-3", withPrice(good, new BigDecimal("1E+30")));
-        batch.add(2, emptyInvoiceNo);
-        batch.add(4, hugeDescription);
-        batch.add(absurdPrice);
-
-        PoisonEventsException poison = catchThrowableOfType(PoisonEventsException.class, () -> sink.write(batch));
-
-        assertThat(poison.reasons()).containsOnlyKeys(emptyInvoiceNo, hugeDescription, absurdPrice);
-        assertThat(poison.reasons().get(emptyInvoiceNo)).contains("InvoiceNo is empty");
-        assertThat(poison.reasons().get(hugeDescription)).contains("item limit");
-        assertThat(poison.reasons().get(absurdPrice)).contains("DynamoDB number");
-        assertThat(linesOf("536365")).hasSize(invoice.size());
-        assertSummary(summaryOf("17850", "536365"), invoice);
-    }
-
-    @Test
-    void theSameEventTwiceInOneBatchIsOneLine() throws Exception {
-        List<TransactionEvent> invoice = SampleRows.events(rowsOf("536365"), KEY);
-        List<TransactionEvent> batch = new ArrayList<>(invoice);
-        batch.addAll(invoice);
-
-        sink.write(batch);
-
-        assertThat(linesOf("536365")).hasSize(invoice.size());
-        assertSummary(summaryOf("17850", "536365"), rowsOf("536365"));
-    }
-
-    @Test
-    void aSummaryFromFewerLinesNeverOverwritesOneFromMoreLines() throws Exception {
-        List<Row> invoice = rowsOf("536365");
-        sink.write(SampleRows.events(invoice, KEY));
-        var before = tables.customers();
-        CustomerInvoices summaries = new CustomerInvoices(
-                dynamo,
-                Tables.INVOICES,
-                Tables.CUSTOMERS,
-                new SimpleMeterRegistry().counter("w"),
-                new SimpleMeterRegistry().counter("s"),
-                new SimpleMeterRegistry().counter("c"),
-                Runnable::run);
-        // What a stale worker that had read only the first two lines would put.
-        List<Map<String, AttributeValue>> twoLines = linesOf("536365").subList(0, 2);
-
-        boolean written = summaries.put(CustomerInvoices.Summary.of("17850", "536365", twoLines));
-
-        assertThat(written).isFalse();
-        assertThat(tables.customers()).isEqualTo(before);
-    }
-
-    @Test
-    void summariesGoInTransactionsAndOneStaleSummaryInAChunkCostsOnlyItself() throws Exception {
-        List<Row> rows = sample;
-        writeInBatches(SampleRows.events(rows, KEY), 5000);
-        var before = tables.customers();
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        CustomerInvoices summaries = new CustomerInvoices(
-                dynamo,
-                Tables.INVOICES,
-                Tables.CUSTOMERS,
-                meters.counter("written"),
-                meters.counter("superseded"),
-                meters.counter("cancelled"),
-                Runnable::run);
-        // Every summary recomputed from all its lines (as a redelivery would), except that invoice
-        // 536365's is what a stale worker that had read only two of its lines would put.
-        List<CustomerInvoices.Summary> recomputed = new ArrayList<>();
-        for (String invoiceNo : rows.stream()
-                .filter(r -> !r.customerId().isEmpty())
-                .map(Row::invoiceNo)
-                .distinct()
-                .toList()) {
-            recomputed.add(
-                    CustomerInvoices.Summary.of(rowsOf(invoiceNo).get(0).customerId(), invoiceNo, linesOf(invoiceNo)));
-        }
-        assertThat(recomputed.size()).isGreaterThan(CustomerInvoices.MAX_ACTIONS_PER_TRANSACTION);
-        assertThat(recomputed.get(0).invoiceNo()).isEqualTo("536365");
-        recomputed.set(
-                0,
-                CustomerInvoices.Summary.of("17850", "536365", linesOf("536365").subList(0, 2)));
-
-        summaries.putAll(recomputed);
-
-        assertThat(tables.customers()).isEqualTo(before);
-        assertThat(meters.counter("superseded").count()).isEqualTo(1);
-        assertThat(meters.counter("written").count()).isEqualTo(recomputed.size() - 1);
-        // Only the chunk holding the stale summary fell back to one put at a time.
-        assertThat(meters.counter("cancelled").count()).isEqualTo(1);
-    }
-
-    @Test
-    void batchWriterPutsEveryValidItemAcrossChunksAndNamesTheOneDynamoDbRefuses() throws Exception {
-        BatchWriter writer = new BatchWriter(dynamo, Duration.ofMinutes(1), new SimpleMeterRegistry().counter("u"));
-        List<BatchWriter.Put> puts = new ArrayList<>();
-        for (TransactionEvent e : SampleRows.events(sample.subList(0, 60), KEY)) {
-            puts.add(new BatchWriter.Put(e, InvoiceLines.item(e)));
-        }
-        // An empty sort key: DynamoDB refuses the whole BatchWriteItem call it is in.
-        TransactionEvent bad = event("", puts.get(0).event().transaction());
-        puts.add(30, new BatchWriter.Put(bad, InvoiceLines.item(bad)));
-
-        Map<TransactionEvent, String> rejected = writer.putAll(Tables.INVOICES, puts);
-
-        assertThat(rejected).containsOnlyKeys(bad);
-        assertThat(rejected.get(bad)).startsWith("DynamoDB refuses the item");
-        assertThat(tables.invoices()).hasSize(60);
     }
 
     @Test
@@ -341,111 +253,159 @@ class DynamoSinkIT {
 
     // --- helpers -------------------------------------------------------------------------------
 
-    private void writeInBatches(List<TransactionEvent> events, int size) throws Exception {
-        for (List<TransactionEvent> batch : SampleRows.batches(events, size)) {
+    /** The events packed into records as ingest packs them, per shard, in stream order. */
+    private static Map<String, List<PackedRecord>> shards(List<TransactionEvent> events) {
+        Map<String, List<PackedRecord>> byShard = new LinkedHashMap<>();
+        for (PackedRecord record : RecordPacker.pack(events, SHARDS, RECORDS)) {
+            byShard.computeIfAbsent(SHARDS.shardFor(record.partitionKey()), s -> new ArrayList<>())
+                    .add(record);
+        }
+        return byShard;
+    }
+
+    /** Each shard's records in consecutive batches of whole records, up to BATCH_ROWS rows each. */
+    private static List<List<TransactionEvent>> batches(Map<String, List<PackedRecord>> shards) {
+        List<List<TransactionEvent>> batches = new ArrayList<>();
+        for (List<PackedRecord> records : shards.values()) {
+            List<TransactionEvent> batch = new ArrayList<>();
+            for (PackedRecord record : records) {
+                if (!batch.isEmpty() && batch.size() + record.events().size() > BATCH_ROWS) {
+                    batches.add(batch);
+                    batch = new ArrayList<>();
+                }
+                batch.addAll(record.events());
+            }
+            if (!batch.isEmpty()) {
+                batches.add(batch);
+            }
+        }
+        return batches;
+    }
+
+    private static List<TransactionEvent> events(List<PackedRecord> records) {
+        return records.stream().flatMap(r -> r.events().stream()).toList();
+    }
+
+    private void write(List<List<TransactionEvent>> batches) throws Exception {
+        for (List<TransactionEvent> batch : batches) {
             sink.write(batch);
         }
     }
 
-    /** Every CSV row is exactly one item in invoices, attribute by attribute. */
-    private void assertLinesMatch(List<Row> rows) {
-        var lines = tables.invoices();
-        assertThat(lines).hasSize(rows.size());
-        for (Row row : rows) {
-            Map<String, AttributeValue> line = lines.get(List.of(row.invoiceNo(), KEY + "-" + row.index()));
-            assertThat(line).as("line of row %d", row.index()).isNotNull();
-            assertThat(line.get(InvoiceLines.STOCK_CODE).s()).isEqualTo(row.stockCode());
-            assertThat(line.get(InvoiceLines.DESCRIPTION).s()).isEqualTo(row.description());
-            assertThat(line.get(InvoiceLines.QUANTITY).n()).isEqualTo(row.quantity());
-            assertThat(new BigDecimal(line.get(InvoiceLines.UNIT_PRICE).n())).isEqualByComparingTo(row.unitPrice());
-            assertThat(new BigDecimal(line.get(InvoiceLines.LINE_TOTAL).n())).isEqualByComparingTo(row.lineTotal());
-            assertThat(line.get(InvoiceLines.INVOICE_DATE).s()).isEqualTo(iso(row.date()));
-            if (row.customerId().isEmpty()) {
-                assertThat(line).doesNotContainKey(InvoiceLines.CUSTOMER_ID);
-            } else {
-                assertThat(line.get(InvoiceLines.CUSTOMER_ID).s()).isEqualTo(row.customerId());
+    /**
+     * Every invoice of the rows reads back with each of its rows once, as the CSV has it, and totals
+     * summed from the CSV; every customer's invoices read back, newest first, with the CSV's totals;
+     * and the tables hold nothing else.
+     */
+    private void assertReadBackExactly(List<Row> rows) {
+        Map<String, List<Row>> byInvoice =
+                rows.stream().collect(Collectors.groupingBy(Row::invoiceNo, LinkedHashMap::new, Collectors.toList()));
+        for (Map.Entry<String, List<Row>> invoice : byInvoice.entrySet()) {
+            StoredInvoice stored = reader.invoice(invoice.getKey(), true).orElse(null);
+            assertThat(stored).as("invoice %s", invoice.getKey()).isNotNull();
+            assertInvoice(stored, invoice.getValue());
+        }
+        var items = tables.invoices();
+        assertThat(items.keySet().stream().map(k -> k.get(0)).collect(Collectors.toSet()))
+                .isEqualTo(byInvoice.keySet());
+        assertThat(items.values().stream()
+                        .mapToInt(i -> i.get(InvoiceItems.LINES).l().size())
+                        .sum())
+                .isEqualTo(rows.size());
+
+        Map<String, List<Expected>> byCustomer = SampleRows.expectedSummaries(rows).values().stream()
+                .collect(Collectors.groupingBy(Expected::customerId));
+        for (Map.Entry<String, List<Expected>> customer : byCustomer.entrySet()) {
+            List<Expected> newestFirst = customer.getValue().stream()
+                    .sorted(Comparator.comparing(Expected::firstDate)
+                            .thenComparing(Expected::invoiceNo)
+                            .reversed())
+                    .toList();
+            List<InvoiceSummary> stored = reader.customerInvoices(customer.getKey());
+            assertThat(stored)
+                    .as("invoices of customer %s", customer.getKey())
+                    .extracting(InvoiceSummary::invoiceNo)
+                    .containsExactlyElementsOf(
+                            newestFirst.stream().map(Expected::invoiceNo).toList());
+            for (int i = 0; i < stored.size(); i++) {
+                assertSummary(stored.get(i), newestFirst.get(i));
             }
-            assertThat(line.get(InvoiceLines.COUNTRY).s()).isEqualTo(row.country());
-            assertThat(line.get(InvoiceLines.CANCELLED).bool())
-                    .isEqualTo(row.invoiceNo().startsWith("C"));
-            assertThat(line.get(InvoiceLines.INGEST_KEY).s()).isEqualTo(KEY);
-            assertThat(line.get(InvoiceLines.INGEST_ROW).n()).isEqualTo(Integer.toString(row.index()));
         }
+        assertThat(tables.customers().keySet().stream().map(k -> k.get(0)).collect(Collectors.toSet()))
+                .isEqualTo(byCustomer.keySet());
     }
 
-    /** One customers item per (customer, invoice) in the rows, no other, each with the CSV's totals. */
-    private void assertSummariesMatch(List<Row> rows) {
-        Map<List<String>, Expected> expected = SampleRows.expectedSummaries(rows);
-        var customers = tables.customers();
-        assertThat(customers.keySet())
-                .containsExactlyInAnyOrderElementsOf(expected.values().stream()
-                        .map(e -> List.of(e.customerId(), iso(e.firstDate()) + "#" + e.invoiceNo()))
-                        .toList());
-        for (Expected e : expected.values()) {
-            Map<String, AttributeValue> item =
-                    customers.get(List.of(e.customerId(), iso(e.firstDate()) + "#" + e.invoiceNo()));
-            assertThat(item.get(CustomerInvoices.INVOICE_NO).s()).isEqualTo(e.invoiceNo());
-            assertThat(item.get(CustomerInvoices.INVOICE_DATE).s()).isEqualTo(iso(e.firstDate()));
-            assertThat(item.get(CustomerInvoices.COUNTRY).s()).isEqualTo(e.country());
-            assertThat(item.get(CustomerInvoices.LINE_COUNT).n()).isEqualTo(Integer.toString(e.lineCount()));
-            assertThat(item.get(CustomerInvoices.TOTAL_QUANTITY).n()).isEqualTo(Long.toString(e.totalQuantity()));
-            BigDecimal totalValue =
-                    new BigDecimal(item.get(CustomerInvoices.TOTAL_VALUE).n());
-            assertThat(totalValue).as("total of %s", e.invoiceNo()).isEqualByComparingTo(e.totalValue());
-            assertThat(totalValue.setScale(2, RoundingMode.HALF_UP)).isEqualTo(e.totalValueRounded());
-            assertThat(item.get(CustomerInvoices.CANCELLED).bool())
-                    .isEqualTo(e.invoiceNo().startsWith("C"));
+    /** The stored invoice holds exactly these CSV rows, in posting order, each once, column by column. */
+    private static void assertInvoice(StoredInvoice stored, List<Row> rows) {
+        assertThat(stored.lines())
+                .as("lines of %s", stored.invoiceNo())
+                .extracting(StoredLine::eventId)
+                .containsExactlyElementsOf(
+                        rows.stream().map(r -> KEY + "-" + r.index()).toList());
+        for (int i = 0; i < rows.size(); i++) {
+            Row row = rows.get(i);
+            StoredLine line = stored.lines().get(i);
+            assertThat(line.ingestKey()).isEqualTo(KEY);
+            assertThat(line.row()).isEqualTo(row.index());
+            assertThat(line.stockCode()).isEqualTo(row.stockCode());
+            assertThat(line.description()).isEqualTo(row.description());
+            assertThat(line.quantity()).isEqualTo(Long.parseLong(row.quantity()));
+            assertThat(line.unitPrice()).isEqualByComparingTo(row.unitPrice());
+            assertThat(line.lineTotal()).isEqualByComparingTo(row.lineTotal());
+            assertThat(line.invoiceDate()).isEqualTo(iso(row.date()));
+            assertThat(line.customerId()).isEqualTo(row.customerId().isEmpty() ? null : row.customerId());
+            assertThat(line.country()).isEqualTo(row.country());
         }
-        // Per customer: exactly the set of invoices the CSV gives them.
-        Map<String, Set<String>> invoicesByCustomer = rows.stream()
-                .filter(r -> !r.customerId().isEmpty())
-                .collect(
-                        Collectors.groupingBy(Row::customerId, Collectors.mapping(Row::invoiceNo, Collectors.toSet())));
-        Map<String, Set<String>> stored = customers.values().stream()
-                .collect(Collectors.groupingBy(
-                        i -> i.get(CustomerInvoices.CUSTOMER_ID).s(),
-                        Collectors.mapping(
-                                i -> i.get(CustomerInvoices.INVOICE_NO).s(), Collectors.toSet())));
-        assertThat(stored).isEqualTo(invoicesByCustomer);
-    }
-
-    private static void assertSummary(Map<String, AttributeValue> summary, List<Row> rows) {
-        assertThat(summary.get(CustomerInvoices.LINE_COUNT).n()).isEqualTo(Integer.toString(rows.size()));
-        assertThat(summary.get(CustomerInvoices.TOTAL_QUANTITY).n())
-                .isEqualTo(Long.toString(rows.stream()
+        assertThat(stored.totalQuantity())
+                .isEqualTo(rows.stream()
                         .mapToLong(r -> Long.parseLong(r.quantity()))
-                        .sum()));
-        assertThat(new BigDecimal(summary.get(CustomerInvoices.TOTAL_VALUE).n()))
+                        .sum());
+        assertThat(stored.totalValue())
                 .isEqualByComparingTo(rows.stream().map(Row::lineTotal).reduce(BigDecimal.ZERO, BigDecimal::add));
+        assertThat(stored.invoiceDate())
+                .isEqualTo(iso(rows.stream()
+                        .map(Row::date)
+                        .min(Comparator.naturalOrder())
+                        .orElseThrow()));
+    }
+
+    private static void assertSummary(InvoiceSummary stored, Expected expected) {
+        assertThat(stored.invoiceNo()).isEqualTo(expected.invoiceNo());
+        assertThat(stored.invoiceDate()).isEqualTo(iso(expected.firstDate()));
+        assertThat(stored.country()).isEqualTo(expected.country());
+        assertThat(stored.lineCount()).isEqualTo(expected.lineCount());
+        assertThat(stored.totalQuantity()).isEqualTo(expected.totalQuantity());
+        assertThat(stored.totalValue())
+                .as("total of %s", expected.invoiceNo())
+                .isEqualByComparingTo(expected.totalValue());
+        assertThat(stored.totalValue().setScale(2, RoundingMode.HALF_UP)).isEqualTo(expected.totalValueRounded());
+        assertThat(stored.cancelled()).isEqualTo(expected.invoiceNo().startsWith("C"));
+    }
+
+    /** The one (customer, invoice) summary the CSV gives these rows. */
+    private static Expected onlySummary(List<Row> rows) {
+        Map<List<String>, Expected> expected = SampleRows.expectedSummaries(rows);
+        assertThat(expected).hasSize(1);
+        return expected.values().iterator().next();
     }
 
     private static List<Row> rowsOf(String invoiceNo) {
         return sample.stream().filter(r -> r.invoiceNo().equals(invoiceNo)).toList();
     }
 
-    private static List<Map<String, AttributeValue>> linesOf(String invoiceNo) {
-        return dynamo.query(r -> r.tableName(Tables.INVOICES)
+    private static List<Map<String, AttributeValue>> pieceItems(String invoiceNo) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        dynamo.queryPaginator(r -> r.tableName(Tables.INVOICES)
                         .keyConditionExpression("invoiceNo = :i")
                         .expressionAttributeValues(Map.of(":i", AttributeValue.fromS(invoiceNo)))
                         .consistentRead(true))
-                .items();
-    }
-
-    private static Map<String, AttributeValue> summaryOf(String customerId, String invoiceNo) {
-        List<Map<String, AttributeValue>> items = tables.customers().values().stream()
-                .filter(i -> i.get(CustomerInvoices.CUSTOMER_ID).s().equals(customerId)
-                        && i.get(CustomerInvoices.INVOICE_NO).s().equals(invoiceNo))
-                .toList();
-        assertThat(items).as("summaries of %s/%s", customerId, invoiceNo).hasSize(1);
-        return items.get(0);
+                .items()
+                .forEach(items::add);
+        return items;
     }
 
     private static String iso(LocalDateTime date) {
         return date.format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss"));
-    }
-
-    private static TransactionEvent event(String eventId, Transaction t) {
-        return new TransactionEvent(eventId, t, new IngestMetadata(KEY, 9999, Instant.EPOCH, "test"));
     }
 
     private static Transaction withInvoiceNo(Transaction t, String invoiceNo) {

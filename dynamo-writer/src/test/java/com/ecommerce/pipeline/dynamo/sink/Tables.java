@@ -1,5 +1,7 @@
 package com.ecommerce.pipeline.dynamo.sink;
 
+import com.ecommerce.pipeline.dynamostore.CustomerItems;
+import com.ecommerce.pipeline.dynamostore.InvoiceItems;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,17 +34,19 @@ final class Tables {
         return items;
     }
 
+    /** The invoices table's piece items by (invoiceNo, pieceId). */
     Map<List<String>, Map<String, AttributeValue>> invoices() {
-        return items(INVOICES, InvoiceLines.INVOICE_NO, InvoiceLines.EVENT_ID);
+        return items(INVOICES, InvoiceItems.INVOICE_NO, InvoiceItems.PIECE_ID);
     }
 
+    /** The customers table's summary items by (customerId, invoiceNo#pieceId). */
     Map<List<String>, Map<String, AttributeValue>> customers() {
-        return items(CUSTOMERS, CustomerInvoices.CUSTOMER_ID, CustomerInvoices.INVOICE_KEY);
+        return items(CUSTOMERS, CustomerItems.CUSTOMER_ID, CustomerItems.INVOICE_KEY);
     }
 
     void empty() {
-        empty(INVOICES, InvoiceLines.INVOICE_NO, InvoiceLines.EVENT_ID);
-        empty(CUSTOMERS, CustomerInvoices.CUSTOMER_ID, CustomerInvoices.INVOICE_KEY);
+        empty(INVOICES, InvoiceItems.INVOICE_NO, InvoiceItems.PIECE_ID);
+        empty(CUSTOMERS, CustomerItems.CUSTOMER_ID, CustomerItems.INVOICE_KEY);
     }
 
     private void empty(String table, String partitionKey, String sortKey) {
