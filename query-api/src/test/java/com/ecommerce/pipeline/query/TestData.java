@@ -104,7 +104,12 @@ public final class TestData {
     /** Every row of the dataset fits DynamoDB's limits: none may be refused. */
     private static void written(Map<TransactionEvent, String> refused) {
         if (!refused.isEmpty()) {
-            throw new IllegalStateException("InvoiceWriter refused " + refused.size() + " rows, e.g. " + refused);
+            Map.Entry<TransactionEvent, String> first =
+                    refused.entrySet().iterator().next();
+            throw new IllegalStateException("InvoiceWriter refused " + refused.size() + " rows, the first "
+                    + first.getKey().eventId() + " (InvoiceNo "
+                    + first.getKey().transaction().invoiceNo() + "): "
+                    + first.getValue());
         }
     }
 
