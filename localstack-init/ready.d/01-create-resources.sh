@@ -22,8 +22,8 @@ fi
 awslocal dynamodb wait table-exists --table-name customers
 if ! awslocal dynamodb describe-table --table-name invoices >/dev/null 2>&1; then
   awslocal dynamodb create-table --table-name invoices \
-    --attribute-definitions AttributeName=invoiceNo,AttributeType=S AttributeName=eventId,AttributeType=S \
-    --key-schema AttributeName=invoiceNo,KeyType=HASH AttributeName=eventId,KeyType=RANGE \
+    --attribute-definitions AttributeName=invoiceNo,AttributeType=S AttributeName=pieceId,AttributeType=S \
+    --key-schema AttributeName=invoiceNo,KeyType=HASH AttributeName=pieceId,KeyType=RANGE \
     --billing-mode PAY_PER_REQUEST >/dev/null
 fi
 awslocal dynamodb wait table-exists --table-name invoices

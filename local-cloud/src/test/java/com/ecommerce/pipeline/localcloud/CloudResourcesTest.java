@@ -26,7 +26,7 @@ class CloudResourcesTest {
                 .isEqualTo(new CloudResources.Table(
                         "invoices",
                         new CloudResources.Key("invoiceNo", "S"),
-                        new CloudResources.Key("eventId", "S"),
+                        new CloudResources.Key("pieceId", "S"),
                         "PAY_PER_REQUEST"));
         assertThat(r.table("idempotency-keys"))
                 .isEqualTo(new CloudResources.Table(

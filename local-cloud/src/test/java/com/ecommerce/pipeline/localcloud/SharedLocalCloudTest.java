@@ -87,7 +87,7 @@ class SharedLocalCloudTest {
             }
         }
         assertThat(cloud.resources().table("customers").partitionKey().name()).isEqualTo("customerId");
-        assertThat(cloud.resources().table("invoices").sortKey().name()).isEqualTo("eventId");
+        assertThat(cloud.resources().table("invoices").sortKey().name()).isEqualTo("pieceId");
     }
 
     /**
