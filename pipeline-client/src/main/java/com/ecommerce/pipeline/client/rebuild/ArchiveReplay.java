@@ -4,8 +4,11 @@ import com.ecommerce.pipeline.client.cloud.Archive;
 import com.ecommerce.pipeline.client.cloud.Archive.ArchiveObject;
 import com.ecommerce.pipeline.consumer.PoisonEventsException;
 import com.ecommerce.pipeline.consumer.Sink;
+import com.ecommerce.pipeline.schema.InvoicePieces;
 import com.ecommerce.pipeline.schema.TransactionEvent;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,10 +23,19 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The archive written again through a sink, the way the consumer wrote it: shard by shard (all rows of
  * an invoice are on one shard, so no two threads ever touch one invoice), each shard's objects in stream
- * order, one object's events per write, each event id once (the archive may hold a re-posted event twice).
+ * order, one consumer batch per write: the archiver's objects of one batch (one per InvoiceDate day of
+ * its rows, same shard and first sequence number) together, in key order. A batch is whole Kinesis
+ * records, so its events are whole {@link InvoicePieces pieces} (an invoice's rows of one request), which
+ * the DynamoDB store writes as one item each: a piece is handed on whole, its rows in order, or not at
+ * all. A piece whose event ids were all written before (the archive holds a re-posted request twice) is
+ * skipped; the rest of the batch keeps its order.
  */
 final class ArchiveReplay {
 
+    /**
+     * @param events distinct event ids written
+     * @param copies lines skipped: pieces whose event ids had all been written already
+     */
     record Result(long objects, long lines, long events, long copies, double seconds) {}
 
     /** The sink refused a batch (poison or a store error). */
@@ -52,6 +64,7 @@ final class ArchiveReplay {
         Set<String> seen = ConcurrentHashMap.newKeySet();
         AtomicLong lines = new AtomicLong();
         AtomicLong events = new AtomicLong();
+        AtomicLong copies = new AtomicLong();
         AtomicLong objects = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(8, byShard.size())));
         try {
@@ -59,18 +72,42 @@ final class ArchiveReplay {
             for (List<ArchiveObject> shard : byShard.values()) {
                 shard.sort(ArchiveObject.STREAM_ORDER);
                 shards.add(pool.submit(() -> {
-                    for (ArchiveObject o : shard) {
-                        List<TransactionEvent> read = archive.read(o.key());
-                        List<TransactionEvent> fresh = new ArrayList<>(read.size());
+                    for (int from = 0; from < shard.size(); ) {
+                        ArchiveObject first = shard.get(from);
+                        List<TransactionEvent> read = new ArrayList<>();
+                        int to = from;
+                        for (;
+                                to < shard.size()
+                                        && shard.get(to).firstSequence().equals(first.firstSequence());
+                                to++) {
+                            read.addAll(archive.read(shard.get(to).key()));
+                        }
+                        Set<TransactionEvent> skipped = Collections.newSetFromMap(new IdentityHashMap<>());
+                        long fresh = 0;
+                        for (InvoicePieces.Piece piece : InvoicePieces.of(read)) {
+                            int ids = 0;
+                            for (TransactionEvent e : piece.events()) {
+                                if (seen.add(e.eventId())) {
+                                    ids++;
+                                }
+                            }
+                            if (ids == 0) {
+                                skipped.addAll(piece.events());
+                            }
+                            fresh += ids;
+                        }
+                        List<TransactionEvent> batch = new ArrayList<>(read.size() - skipped.size());
                         for (TransactionEvent e : read) {
-                            if (seen.add(e.eventId())) {
-                                fresh.add(e);
+                            if (!skipped.contains(e)) {
+                                batch.add(e);
                             }
                         }
-                        write(o, fresh);
+                        write(first, batch);
                         lines.addAndGet(read.size());
-                        events.addAndGet(fresh.size());
-                        objects.incrementAndGet();
+                        events.addAndGet(fresh);
+                        copies.addAndGet(skipped.size());
+                        objects.addAndGet(to - from);
+                        from = to;
                     }
                     return null;
                 }));
@@ -86,8 +123,7 @@ final class ArchiveReplay {
         } finally {
             pool.shutdownNow();
         }
-        return new Result(
-                objects.get(), lines.get(), events.get(), lines.get() - events.get(), (System.nanoTime() - t0) / 1e9);
+        return new Result(objects.get(), lines.get(), events.get(), copies.get(), (System.nanoTime() - t0) / 1e9);
     }
 
     private void write(ArchiveObject o, List<TransactionEvent> batch) {

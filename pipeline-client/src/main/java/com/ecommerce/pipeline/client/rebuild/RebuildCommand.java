@@ -30,12 +30,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@code ./pipeline rebuild dynamo|warehouse}: a sink rebuilt from the S3 archive alone, through the sink
  * code the consumer uses ({@link DynamoSink}, {@link WarehouseSink}), after its tables were dropped or
- * emptied. Missing tables are created first: DynamoDB's from {@code cloud-resources.json} (the local
+ * emptied. {@link ArchiveReplay} hands the sink whole consumer batches in stream order, so DynamoDB gets
+ * whole invoice pieces, as dynamo-store's writer requires. Missing tables are created first: DynamoDB's from {@code cloud-resources.json} (the local
  * cloud's {@link Provisioner}), the warehouse's by warehouse-loader's Flyway migrations.
  */
 @Command(
@@ -46,9 +49,10 @@ import software.amazon.awssdk.services.s3.S3Client;
         description = {
             "Rebuilds a sink from the S3 raw archive alone: dynamo (the invoices and customers tables) or"
                     + " warehouse (firehose_transactions and its BI summaries). Missing tables are created"
-                    + " first; every archived event is written once (deduplicated by event id) through the"
-                    + " same sink code the consumer uses, so the result equals what the consumer wrote. Safe"
-                    + " to run on a sink that is not empty (its writes are idempotent by event id).",
+                    + " first; the archive is written again batch by batch, in stream order, through the same"
+                    + " sink code the consumer uses, so the result equals what the consumer wrote (a re-posted"
+                    + " invoice piece whose event ids were all written already is skipped). Safe to run on a"
+                    + " sink that is not empty (its writes are idempotent).",
             ""
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -144,8 +148,20 @@ public final class RebuildCommand implements Callable<Integer>, PipelineCommand.
         }
     }
 
-    /** The sink's two tables, created from their definitions in cloud-resources.json if missing. */
+    /**
+     * The sink's two tables, created from their definitions in cloud-resources.json if missing. A table still
+     * being deleted (DeleteTable answers at once, the table goes later) is waited for until it has gone.
+     */
     static void ensureTables(DynamoDbClient dynamo, DynamoWriterProperties p) {
+        for (String table : List.of(p.invoicesTable(), p.customersTable())) {
+            try {
+                if (dynamo.describeTable(r -> r.tableName(table)).table().tableStatus() == TableStatus.DELETING) {
+                    dynamo.waiter().waitUntilTableNotExists(r -> r.tableName(table));
+                }
+            } catch (ResourceNotFoundException e) {
+                // gone already: created below
+            }
+        }
         CloudResources resources = CloudResources.load();
         CloudResources.Table invoices = resources.table("invoices");
         CloudResources.Table customers = resources.table("customers");

@@ -5,6 +5,7 @@ import com.ecommerce.pipeline.client.cloud.Archive;
 import com.ecommerce.pipeline.client.cloud.CloudSettings;
 import com.ecommerce.pipeline.client.cloud.StoreOptions;
 import com.ecommerce.pipeline.client.cloud.StoreUnavailableException;
+import com.ecommerce.pipeline.dynamostore.StoreTables;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -118,7 +119,7 @@ public final class ReconcileCommand implements Callable<Integer>, PipelineComman
             SinkReaders.warehouse(settings.dataSource(), warehouse, invoices);
             double warehouseSeconds = seconds(t2);
             long t3 = System.nanoTime();
-            SinkReaders.dynamo(dynamo, settings.get("pipeline.dynamo.invoices-table", "invoices"), invoices, dynamodb);
+            SinkReaders.dynamo(dynamo, storeTables(settings), invoices, dynamodb);
             double dynamoSeconds = seconds(t3);
 
             List<SinkContents> sinks = List.of(archive, dynamodb, warehouse);
@@ -155,6 +156,14 @@ public final class ReconcileCommand implements Callable<Integer>, PipelineComman
             err.println("pipeline reconcile: a store is unreachable: " + e.getMessage());
             return 2;
         }
+    }
+
+    /** dynamo-writer's table names ({@code pipeline.dynamo.invoices-table}, {@code customers-table}). */
+    static StoreTables storeTables(CloudSettings settings) {
+        StoreTables defaults = StoreTables.defaults();
+        return new StoreTables(
+                settings.get("pipeline.dynamo.invoices-table", defaults.invoices()),
+                settings.get("pipeline.dynamo.customers-table", defaults.customers()));
     }
 
     /** Completed imports from the import status table (absent table: no imports). */

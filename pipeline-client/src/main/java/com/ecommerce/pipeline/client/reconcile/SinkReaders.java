@@ -2,6 +2,9 @@ package com.ecommerce.pipeline.client.reconcile;
 
 import com.ecommerce.pipeline.client.cloud.Archive;
 import com.ecommerce.pipeline.client.cloud.StoreUnavailableException;
+import com.ecommerce.pipeline.dynamostore.InvoiceReader;
+import com.ecommerce.pipeline.dynamostore.StoreTables;
+import com.ecommerce.pipeline.dynamostore.StoredLine;
 import com.ecommerce.pipeline.schema.TransactionEvent;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -10,7 +13,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -21,14 +23,12 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /**
  * Reads every event id from the three sinks, straight from the stores: the archive's gzip NDJSON
- * objects, the {@code invoices} table (one Query per invoice, in parallel: DynamoDB Local times out on
- * full Scans of a large table), and {@code firehose_transactions}.
+ * objects, the {@code invoices} table (through dynamo-store's {@link InvoiceReader}: one Query per invoice,
+ * in parallel, never a Scan), and {@code firehose_transactions}.
  */
 final class SinkReaders {
 
@@ -46,26 +46,21 @@ final class SinkReaders {
         });
     }
 
-    /** Every item of {@code table} for these invoices. */
-    static void dynamo(DynamoDbClient dynamo, String table, Collection<String> invoiceNos, SinkContents into) {
+    /** The event id of every line the store holds for these invoices (each line once per invoice). */
+    static void dynamo(DynamoDbClient dynamo, StoreTables tables, Collection<String> invoiceNos, SinkContents into) {
         try {
-            dynamo.describeTable(r -> r.tableName(table));
+            dynamo.describeTable(r -> r.tableName(tables.invoices()));
         } catch (ResourceNotFoundException e) {
-            throw new StoreUnavailableException("the DynamoDB table " + table + " does not exist", e);
+            throw new StoreUnavailableException("the DynamoDB table " + tables.invoices() + " does not exist", e);
         } catch (SdkClientException e) {
             throw new StoreUnavailableException("DynamoDB is unreachable: " + e.getMessage(), e);
         }
-        parallel(invoiceNos, invoiceNo -> {
-            QueryRequest query = QueryRequest.builder()
-                    .tableName(table)
-                    .keyConditionExpression("invoiceNo = :n")
-                    .expressionAttributeValues(Map.of(":n", AttributeValue.fromS(invoiceNo)))
-                    .projectionExpression("eventId")
-                    .build();
-            dynamo.queryPaginator(query)
-                    .items()
-                    .forEach(item -> into.saw(item.get("eventId").s(), invoiceNo));
-        });
+        InvoiceReader reader = new InvoiceReader(dynamo, tables);
+        parallel(invoiceNos, invoiceNo -> reader.invoice(invoiceNo).ifPresent(invoice -> {
+            for (StoredLine line : invoice.lines()) {
+                into.saw(line.eventId(), invoiceNo);
+            }
+        }));
     }
 
     /** Every row of {@code firehose_transactions}; the InvoiceNos seen go to {@code invoices}. */
