@@ -385,7 +385,7 @@ class FaultInjectionIT {
     /**
      * kinesis-local restarted with persistence on: a dedicated local cloud with a data directory and its own four
      * services; a load is posted, and before the consumers have written it the whole cloud (kinesis-local with its
-     * persisted stream, DynamoDB Local with the lease tables, S3Mock, PostgreSQL) is stopped gracefully and started
+     * persisted stream, dynalite with the lease tables, S3Mock, PostgreSQL) is stopped gracefully and started
      * again on the same ports and data; a second load follows. Both must end up exactly once in every sink.
      */
     @Test

@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -34,8 +33,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * The pipeline end to end, as in production: ingest-service, s3-archiver, dynamo-writer and warehouse-loader
  * run as separate processes from their exec jars on one cloud ({@link E2eCloud}: the local cloud by default), started once for the class (a new KCL
  * lease table takes 40–75 s to hand out its leases) and shared by the ordered tests. Rows of the committed
- * sample go in through HTTP; the stream and the three sinks are read back independently (AWS SDK, JDBC) and
- * compared with what the CSV and the chosen idempotency keys say, never with the services' own output.
+ * sample go in through HTTP; the stream and the three sinks are read back independently (AWS SDK; DynamoDB through
+ * dynamo-store's reader, the one place that knows the items' layout; JDBC) and compared with what the CSV and the
+ * chosen idempotency keys say, never with the services' own output.
  */
 @Order(1)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -126,7 +126,7 @@ class PipelineEndToEndIT {
                 .pollInterval(Duration.ofSeconds(3))
                 .untilAsserted(() -> {
                     assertThat(Sinks.warehouseRows(db).keySet()).containsAll(expected);
-                    assertThat(Sinks.invoiceEventCounts(Sinks.invoiceItems(dynamo, invoices))
+                    assertThat(Sinks.invoiceEventCounts(Sinks.invoiceLines(dynamo, invoices))
                                     .keySet())
                             .containsAll(expected);
                     assertThat(Sinks.archiveCounts(s3).keySet()).containsAll(expected);
@@ -139,7 +139,7 @@ class PipelineEndToEndIT {
         assertThat(duplicates(archive))
                 .as("archive event ids found more than once")
                 .isEmpty();
-        Map<String, Integer> lines = Sinks.invoiceEventCounts(Sinks.invoiceItems(dynamo, invoices));
+        Map<String, Integer> lines = Sinks.invoiceEventCounts(Sinks.invoiceLines(dynamo, invoices));
         assertThat(lines.keySet()).as("DynamoDB invoices event ids").isEqualTo(expected);
         assertThat(duplicates(lines))
                 .as("DynamoDB event ids under two invoices")
@@ -154,7 +154,7 @@ class PipelineEndToEndIT {
                 .untilAsserted(() -> assertSummaries(firstRows));
         timings.put("1: total", seconds(start));
         System.out.printf(
-                "test 1: %,d event ids on the stream; archive %,d lines in %d objects; DynamoDB %,d invoice items;"
+                "test 1: %,d event ids on the stream; archive %,d lines in %d objects; DynamoDB %,d invoice lines;"
                         + " warehouse %,d rows%n",
                 onStream.size(), sum(archive), Sinks.archiveObjectCount(s3), lines.size(), Sinks.warehouseRowCount(db));
     }
@@ -166,8 +166,8 @@ class PipelineEndToEndIT {
         Set<String> invoices = SampleRows.invoiceNos(firstRows);
         Set<String> customers = SampleRows.customerIds(firstRows);
         awaitCaughtUp(Sinks.stream(kinesis).size());
-        Map<String, Map<String, AttributeValue>> linesBefore = Sinks.invoiceItems(dynamo, invoices);
-        Map<String, Map<String, AttributeValue>> summariesBefore = Sinks.customerItems(dynamo, customers);
+        Map<String, Map<String, String>> linesBefore = Sinks.invoiceLines(dynamo, invoices);
+        Map<String, Map<String, String>> summariesBefore = Sinks.asFields(Sinks.customerInvoices(dynamo, customers));
         Map<String, Map<String, String>> warehouseBefore = Sinks.warehouseRows(db);
         archiveBeforeRepost = Sinks.archiveObjects(s3);
         assertThat(linesBefore).hasSize(FIRST_ROWS);
@@ -189,15 +189,14 @@ class PipelineEndToEndIT {
         awaitCaughtUp(stream.size());
         timings.put("2: consumers caught up", seconds(start));
 
-        List<String> linesDiff = Sinks.diff(linesBefore, Sinks.invoiceItems(dynamo, invoices), 20);
-        List<String> summariesDiff = Sinks.diff(summariesBefore, Sinks.customerItems(dynamo, customers), 20);
+        List<String> linesDiff = Sinks.diff(linesBefore, Sinks.invoiceLines(dynamo, invoices), 20);
+        List<String> summariesDiff =
+                Sinks.diff(summariesBefore, Sinks.asFields(Sinks.customerInvoices(dynamo, customers)), 20);
         List<String> warehouseDiff = Sinks.diff(warehouseBefore, Sinks.warehouseRows(db), 20);
         archiveAfterRepost = Sinks.archiveObjects(s3);
-        assertThat(linesDiff)
-                .as("DynamoDB invoices items changed by the repost")
-                .isEmpty();
+        assertThat(linesDiff).as("DynamoDB invoice lines changed by the repost").isEmpty();
         assertThat(summariesDiff)
-                .as("DynamoDB customers items changed by the repost")
+                .as("DynamoDB customer summaries changed by the repost")
                 .isEmpty();
         assertThat(warehouseDiff).as("warehouse rows changed by the repost").isEmpty();
         timings.put("2: total", seconds(start));
@@ -282,7 +281,7 @@ class PipelineEndToEndIT {
                 .pollInterval(Duration.ofSeconds(3))
                 .untilAsserted(() -> {
                     assertThat(Sinks.warehouseRows(db).keySet()).containsAll(allIds);
-                    assertThat(Sinks.invoiceEventCounts(Sinks.invoiceItems(dynamo, invoices))
+                    assertThat(Sinks.invoiceEventCounts(Sinks.invoiceLines(dynamo, invoices))
                                     .keySet())
                             .containsAll(allIds);
                     assertThat(Sinks.archiveCounts(s3).keySet()).containsAll(allIds);
@@ -294,7 +293,7 @@ class PipelineEndToEndIT {
         assertThat(onStream.keySet()).as("event ids on the stream").isEqualTo(allIds);
         Map<String, Map<String, String>> warehouse = Sinks.warehouseRows(db);
         assertThat(warehouse.keySet()).as("warehouse event ids").isEqualTo(allIds);
-        Map<String, Integer> lines = Sinks.invoiceEventCounts(Sinks.invoiceItems(dynamo, invoices));
+        Map<String, Integer> lines = Sinks.invoiceEventCounts(Sinks.invoiceLines(dynamo, invoices));
         assertThat(lines.keySet()).as("DynamoDB invoices event ids").isEqualTo(allIds);
         assertThat(duplicates(lines))
                 .as("DynamoDB event ids under two invoices")
@@ -318,7 +317,7 @@ class PipelineEndToEndIT {
         timings.put("3: shards re-forming a pending batch after the restart: " + reformed.size(), "");
         timings.put("3: total", seconds(start));
         System.out.printf(
-                "test 3: stream %,d events (%,d distinct); archive %,d lines; DynamoDB %,d invoice items;"
+                "test 3: stream %,d events (%,d distinct); archive %,d lines; DynamoDB %,d invoice lines;"
                         + " warehouse %,d rows%n",
                 sum(onStream), onStream.size(), sum(archive), lines.size(), warehouse.size());
     }

@@ -1,9 +1,9 @@
 package com.ecommerce.pipeline.e2e;
 
+import com.ecommerce.pipeline.dynamostore.InvoiceSummary;
 import com.ecommerce.pipeline.e2e.SampleRows.Row;
 import com.ecommerce.pipeline.e2e.SampleRows.Summary;
 import com.ecommerce.pipeline.e2e.Sinks.StreamedEvent;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Every row the tests sent (the {@link Stack.Ledger}), compared with the stream and the three sinks by event id:
@@ -22,7 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param expected event ids sent
  * @param stream distinct expected ids on the stream
  * @param republished ids on the stream more than once (ingest published a row again; the archive then holds a
- *     copy per publication and its readers dedupe, DynamoDB and the warehouse are keyed by event id)
+ *     copy per publication and its readers dedupe; DynamoDB's items are keyed by invoice piece, the same on
+ *     every delivery, and the warehouse by event id)
  * @param lost expected ids missing from the stream or any sink, with where
  * @param doubled ids found more often than allowed (archive: more copies than on the stream; DynamoDB: an event
  *     under two invoices, or a customer summary that counts a line twice; warehouse: more than one row)
@@ -106,7 +106,7 @@ record Reconciliation(
         doubled.put("archive", archiveDoubled);
 
         Map<String, Integer> lines =
-                Sinks.invoiceEventCounts(Sinks.invoiceItems(stack.cloud.dynamo(), SampleRows.invoiceNos(rows)));
+                Sinks.invoiceEventCounts(Sinks.invoiceLines(stack.cloud.dynamo(), SampleRows.invoiceNos(rows)));
         count("dynamodb", expected, lines.keySet(), lost, unexpected, examples);
         int dynamoDoubled = (int) lines.values().stream().filter(n -> n > 1).count();
         List<String> wrongSummaries = wrongSummaries(stack.cloud.dynamo(), rows);
@@ -130,30 +130,26 @@ record Reconciliation(
     /** Customer summaries (lines, quantity, total, date, country, cancelled) that differ from the sent rows'. */
     static List<String> wrongSummaries(DynamoDbClient dynamo, List<Row> rows) {
         Map<String, Summary> expected = SampleRows.summaries(rows);
-        Map<String, Map<String, AttributeValue>> actual = Sinks.customerItems(dynamo, SampleRows.customerIds(rows));
+        Map<String, InvoiceSummary> actual = Sinks.customerInvoices(dynamo, SampleRows.customerIds(rows));
         List<String> wrong = new ArrayList<>();
         Set<String> keys = new TreeSet<>(expected.keySet());
         keys.addAll(actual.keySet());
         for (String key : keys) {
             Summary s = expected.get(key);
-            Map<String, AttributeValue> item = actual.get(key);
-            if (s == null || item == null) {
+            InvoiceSummary a = actual.get(key);
+            if (s == null || a == null) {
                 wrong.add("customers " + key + (s == null ? " not expected" : " missing"));
                 continue;
             }
-            boolean ok = s.invoiceNo().equals(item.get("invoiceNo").s())
-                    && s.invoiceDate().equals(item.get("invoiceDate").s())
-                    && s.country().equals(item.get("country").s())
-                    && s.lineCount() == Long.parseLong(item.get("lineCount").n())
-                    && s.totalQuantity()
-                            == Long.parseLong(item.get("totalQuantity").n())
-                    && s.totalValue()
-                                    .compareTo(new BigDecimal(
-                                            item.get("totalValue").n()))
-                            == 0
-                    && s.cancelled() == item.get("cancelled").bool();
+            boolean ok = s.invoiceNo().equals(a.invoiceNo())
+                    && s.invoiceDate().equals(a.invoiceDate())
+                    && s.country().equals(a.country())
+                    && s.lineCount() == a.lineCount()
+                    && s.totalQuantity() == a.totalQuantity()
+                    && s.totalValue().compareTo(a.totalValue()) == 0
+                    && s.cancelled() == a.cancelled();
             if (!ok) {
-                wrong.add("customers " + key + ": expected " + s + ", found " + item);
+                wrong.add("customers " + key + ": expected " + s + ", found " + a);
             }
         }
         return wrong;

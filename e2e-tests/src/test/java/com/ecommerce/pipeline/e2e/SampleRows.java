@@ -89,10 +89,9 @@ final class SampleRows {
         }
     }
 
-    /** The expected DynamoDB {@code customers} item of one (customer, invoice). */
+    /** The expected summary of one (customer, invoice), as the store's reader returns it. */
     record Summary(
             String customerId,
-            String invoiceKey,
             String invoiceNo,
             String invoiceDate,
             String country,
@@ -179,7 +178,7 @@ final class SampleRows {
         return s;
     }
 
-    /** The summaries dynamo-writer must hold, keyed "customerId|invoiceKey", computed from the rows alone. */
+    /** The summaries dynamo-writer must hold, keyed "customerId|invoiceNo", computed from the rows alone. */
     static Map<String, Summary> summaries(List<Row> rows) {
         Map<String, List<Row>> byCustomerInvoice = new TreeMap<>();
         for (Row r : rows) {
@@ -201,12 +200,10 @@ final class SampleRows {
                     .map(l -> l.unitPrice().multiply(BigDecimal.valueOf(l.quantity())))
                     .reduce(BigDecimal.ZERO, BigDecimal::add);
             long quantity = lines.stream().mapToLong(Row::quantity).sum();
-            String invoiceKey = date + "#" + first.invoiceNo();
             summaries.put(
-                    first.customerId() + "|" + invoiceKey,
+                    first.customerId() + "|" + first.invoiceNo(),
                     new Summary(
                             first.customerId(),
-                            invoiceKey,
                             first.invoiceNo(),
                             date,
                             first.columns().get("Country"),

@@ -1,11 +1,16 @@
 package com.ecommerce.pipeline.e2e;
 
+import com.ecommerce.pipeline.dynamostore.InvoiceReader;
+import com.ecommerce.pipeline.dynamostore.InvoiceSummary;
+import com.ecommerce.pipeline.dynamostore.StoreTables;
+import com.ecommerce.pipeline.dynamostore.StoredLine;
 import com.ecommerce.pipeline.schema.MalformedRecordException;
 import com.ecommerce.pipeline.schema.RecordCodec;
 import com.ecommerce.pipeline.schema.TransactionEvent;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -22,8 +27,6 @@ import java.util.TreeSet;
 import java.util.zip.GZIPInputStream;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
@@ -133,53 +136,67 @@ final class Sinks {
         return n;
     }
 
-    /** Every {@code invoices} item of these invoices (one Query per invoice), keyed "invoiceNo|eventId". */
-    static Map<String, Map<String, AttributeValue>> invoiceItems(DynamoDbClient dynamo, Collection<String> invoiceNos) {
-        Map<String, Map<String, AttributeValue>> items = new TreeMap<>();
+    /**
+     * Every line DynamoDB holds for these invoices, read through dynamo-store's {@link InvoiceReader} (one
+     * strongly consistent Query per invoice; the reader merges an invoice's piece items, each event id once),
+     * keyed "invoiceNo|eventId", each line's fields as text.
+     */
+    static Map<String, Map<String, String>> invoiceLines(DynamoDbClient dynamo, Collection<String> invoiceNos) {
+        InvoiceReader reader = new InvoiceReader(dynamo, StoreTables.defaults());
+        Map<String, Map<String, String>> lines = new TreeMap<>();
         for (String invoiceNo : invoiceNos) {
-            QueryRequest query = QueryRequest.builder()
-                    .tableName("invoices")
-                    .keyConditionExpression("invoiceNo = :n")
-                    .expressionAttributeValues(Map.of(":n", AttributeValue.fromS(invoiceNo)))
-                    .consistentRead(true)
-                    .build();
-            dynamo.queryPaginator(query).items().forEach(item -> {
-                String key =
-                        item.get("invoiceNo").s() + "|" + item.get("eventId").s();
-                if (items.put(key, item) != null) {
-                    throw new AssertionError("the same invoices key read twice: " + key);
+            reader.invoice(invoiceNo, true).ifPresent(invoice -> {
+                for (StoredLine line : invoice.lines()) {
+                    lines.put(invoiceNo + "|" + line.eventId(), fields(line));
                 }
             });
         }
-        return items;
+        return lines;
     }
 
-    /** How often each event id occurs among the {@code invoices} items. */
-    static Map<String, Integer> invoiceEventCounts(Map<String, Map<String, AttributeValue>> items) {
+    /** How often each event id occurs among the invoices' lines (more than once: under two invoices). */
+    static Map<String, Integer> invoiceEventCounts(Map<String, Map<String, String>> lines) {
         Map<String, Integer> counts = new TreeMap<>();
-        items.values().forEach(item -> counts.merge(item.get("eventId").s(), 1, Integer::sum));
+        lines.values().forEach(line -> counts.merge(line.get("eventId"), 1, Integer::sum));
         return counts;
     }
 
-    /** Every {@code customers} item of these customers (one Query per customer), keyed "customerId|invoiceKey". */
-    static Map<String, Map<String, AttributeValue>> customerItems(
-            DynamoDbClient dynamo, Collection<String> customerIds) {
-        Map<String, Map<String, AttributeValue>> items = new TreeMap<>();
+    /**
+     * Every invoice summary of these customers, read through dynamo-store's {@link InvoiceReader} (one Query per
+     * customer; the reader adds up an invoice's pieces), keyed "customerId|invoiceNo".
+     */
+    static Map<String, InvoiceSummary> customerInvoices(DynamoDbClient dynamo, Collection<String> customerIds) {
+        InvoiceReader reader = new InvoiceReader(dynamo, StoreTables.defaults());
+        Map<String, InvoiceSummary> summaries = new TreeMap<>();
         for (String customerId : customerIds) {
-            QueryRequest query = QueryRequest.builder()
-                    .tableName("customers")
-                    .keyConditionExpression("customerId = :c")
-                    .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(customerId)))
-                    .consistentRead(true)
-                    .build();
-            dynamo.queryPaginator(query)
-                    .items()
-                    .forEach(item -> items.put(
-                            item.get("customerId").s() + "|"
-                                    + item.get("invoiceKey").s(),
-                            item));
+            for (InvoiceSummary summary : reader.customerInvoices(customerId)) {
+                if (summaries.put(customerId + "|" + summary.invoiceNo(), summary) != null) {
+                    throw new AssertionError(
+                            "the reader returned invoice " + summary.invoiceNo() + " twice for customer " + customerId);
+                }
+            }
         }
-        return items;
+        return summaries;
+    }
+
+    /** Each value's fields as text, for {@link #diff}. */
+    static Map<String, Map<String, String>> asFields(Map<String, ? extends java.lang.Record> records) {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        records.forEach((key, record) -> out.put(key, fields(record)));
+        return out;
+    }
+
+    /** A record's components as text (numbers exactly as read, e.g. 2.50 and 2.5 differ). */
+    static Map<String, String> fields(java.lang.Record record) {
+        Map<String, String> fields = new TreeMap<>();
+        for (RecordComponent c : record.getClass().getRecordComponents()) {
+            try {
+                fields.put(c.getName(), String.valueOf(c.getAccessor().invoke(record)));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + c.getName() + " of " + record, e);
+            }
+        }
+        return fields;
     }
 
     /** Every row of firehose_transactions, every column as text, keyed by event_id (a duplicate key fails). */
