@@ -54,6 +54,12 @@ public final class LocalCloud implements AutoCloseable {
     public static final String SECRET_KEY = "test";
 
     private static final Logger log = LoggerFactory.getLogger(LocalCloud.class);
+
+    static {
+        // before any Kinesis client of this JVM (tests build theirs after LocalCloud.shared()): JSON, not CBOR
+        AwsClients.kinesisJsonUnlessConfigured();
+    }
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final String LOCK_FILE = ".local-cloud.lock";
     private static final List<String> DATA_SUBDIRS =
@@ -151,7 +157,7 @@ public final class LocalCloud implements AutoCloseable {
     private static LocalCloud start(LocalCloudConfig config, CloudResources resources, boolean isShared) {
         LocalCloudHome home = LocalCloudHome.locate();
         // every emulator's files first: a missing one fails before anything runs
-        home.kinesisMain();
+        home.kinesis(config.kinesis());
         home.dynaliteCli();
         home.s3mockJar();
         checkPortsFree(config);
@@ -332,7 +338,8 @@ public final class LocalCloud implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "LocalCloud" + config.ports() + (config.persistent() ? " data " + config.dataDir() : " ephemeral");
+        return "LocalCloud" + config.ports() + " " + config.kinesis()
+                + (config.persistent() ? " data " + config.dataDir() : " ephemeral");
     }
 
     private void requireOpen() {
@@ -388,23 +395,34 @@ public final class LocalCloud implements AutoCloseable {
         }
         restartWatchdog();
         log.info(
-                "local cloud ready in {} ms (ready after, ms: {}) on {}",
+                "local cloud ready in {} ms (ready after, ms: {}; Kinesis: {}) on {}",
                 (System.nanoTime() - t0) / 1_000_000,
                 startMillis,
+                config.kinesis(),
                 config.persistent() ? config.dataDir() : "temporary storage");
     }
 
     private List<Emulator> createEmulators(LocalCloudHome home, Path storage) {
         boolean persistent = config.persistent();
         String region = resources.region();
+        Emulator kinesis =
+                switch (config.kinesis()) {
+                    case KINESIS_LOCAL -> new KinesisLocalEmulator(
+                            home.kinesisMain(),
+                            config.kinesisPort(),
+                            config.kinesisTlsPort(),
+                            storage.resolve(Emulator.KINESIS),
+                            persistent,
+                            region);
+                    case KINESALITE -> new KinesaliteEmulator(
+                            home.kinesaliteCli(),
+                            config.kinesisPort(),
+                            storage.resolve(Emulator.KINESIS),
+                            persistent,
+                            region);
+                };
         return List.of(
-                new KinesisLocalEmulator(
-                        home.kinesisMain(),
-                        config.kinesisPort(),
-                        config.kinesisTlsPort(),
-                        storage.resolve(Emulator.KINESIS),
-                        persistent,
-                        region),
+                kinesis,
                 new DynaliteEmulator(
                         home.dynaliteCli(),
                         config.dynamoPort(),

@@ -14,13 +14,16 @@ import java.util.Map;
 /**
  * Ports and storage of a {@link LocalCloud}.
  *
- * @param kinesisTlsPort kinesis-local always opens a TLS port too, so it must be free as well
+ * @param kinesisTlsPort kinesis-local always opens a TLS port too, so it must be free as well (reserved, unused, with
+ *     kinesalite)
  * @param s3HttpsPort S3Mock always opens an HTTPS port too, so it must be free as well
  * @param issuerPort the local token issuer (OIDC discovery, JWKS, POST /token)
  * @param dataDir where the emulators persist their data; {@code null} = ephemeral (in memory or temporary
  *     directories deleted on close)
  * @param issuerUrl the issuer URL in the tokens and discovery; {@code null} = {@code http://localhost:<issuerPort>}
  * @param clientId the {@code client_id} of the tokens the issuer mints; {@code null} = {@code pipeline-local}
+ * @param kinesis which emulator plays Kinesis; {@code null} = {@link KinesisEngine#configured()} (system property
+ *     {@value KinesisEngine#PROPERTY}, else {@link KinesisEngine#DEFAULT})
  */
 public record LocalCloudConfig(
         int kinesisPort,
@@ -32,7 +35,8 @@ public record LocalCloudConfig(
         int issuerPort,
         Path dataDir,
         URI issuerUrl,
-        String clientId) {
+        String clientId,
+        KinesisEngine kinesis) {
 
     public static final int CONTRACT_KINESIS_PORT = 4568;
     public static final int CONTRACT_KINESIS_TLS_PORT = 4567;
@@ -62,6 +66,7 @@ public record LocalCloudConfig(
             throw new IllegalArgumentException("the issuer URL needs a scheme and a host: " + issuerUrl);
         }
         clientId = clientId == null || clientId.isBlank() ? TokenIssuer.DEFAULT_CLIENT_ID : clientId;
+        kinesis = kinesis == null ? KinesisEngine.configured() : kinesis;
     }
 
     /** The ports of the outside contract (CONTRACT.md); persistent when {@code dataDir} is not null. */
@@ -75,6 +80,7 @@ public record LocalCloudConfig(
                 CONTRACT_POSTGRES_PORT,
                 CONTRACT_ISSUER_PORT,
                 dataDir,
+                null,
                 null,
                 null);
     }
@@ -94,7 +100,7 @@ public record LocalCloudConfig(
                 held.add(socket);
                 p[i] = socket.getLocalPort();
             }
-            return new LocalCloudConfig(p[0], p[1], p[2], p[3], p[4], p[5], p[6], dataDir, null, null);
+            return new LocalCloudConfig(p[0], p[1], p[2], p[3], p[4], p[5], p[6], dataDir, null, null, null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot find free ports", e);
         } finally {
@@ -110,6 +116,15 @@ public record LocalCloudConfig(
 
     /** The same ports with another data directory. */
     public LocalCloudConfig withDataDir(Path dir) {
+        return with(dir, kinesis);
+    }
+
+    /** The same configuration with another Kinesis emulator. */
+    public LocalCloudConfig withKinesis(KinesisEngine engine) {
+        return with(dataDir, engine);
+    }
+
+    private LocalCloudConfig with(Path dir, KinesisEngine engine) {
         return new LocalCloudConfig(
                 kinesisPort,
                 kinesisTlsPort,
@@ -120,7 +135,8 @@ public record LocalCloudConfig(
                 issuerPort,
                 dir,
                 issuerUrl,
-                clientId);
+                clientId,
+                engine);
     }
 
     /** The URL the token issuer names in its tokens. */

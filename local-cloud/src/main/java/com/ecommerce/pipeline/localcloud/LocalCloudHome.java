@@ -11,7 +11,7 @@ import java.util.Properties;
 
 /**
  * Where the emulators that are not on the classpath live: the {@code local-cloud} module directory, with
- * {@code node_modules/kinesis-local} and {@code node_modules/dynalite} (installed by {@code npm ci}, which the Maven
+ * {@code node_modules/kinesis-local}, {@code node_modules/kinesalite} and {@code node_modules/dynalite} (installed by {@code npm ci}, which the Maven
  * build runs) and
  * {@code target/emulators/s3mock-exec.jar} (copied by the Maven build).
  *
@@ -53,6 +53,19 @@ public record LocalCloudHome(Path dir) {
     /** {@code main.js} of kinesis-local; fails with the command that installs it. */
     public Path kinesisMain() {
         return nodeModule("kinesis-local", "main.js");
+    }
+
+    /** {@code cli.js} of kinesalite (its command line: {@code --port}, {@code --path}); fails with the command that installs it. */
+    public Path kinesaliteCli() {
+        return nodeModule("kinesalite", "cli.js");
+    }
+
+    /** The program of that Kinesis emulator; fails with the command that installs it. */
+    public Path kinesis(KinesisEngine engine) {
+        return switch (engine) {
+            case KINESIS_LOCAL -> kinesisMain();
+            case KINESALITE -> kinesaliteCli();
+        };
     }
 
     /** {@code cli.js} of dynalite (its command line: {@code --port}, {@code --path}); fails with the command that installs it. */

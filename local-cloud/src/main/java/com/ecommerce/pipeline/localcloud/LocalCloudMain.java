@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
  * The local cloud as a program, for {@code ./pipeline up}: contract ports, data persisted under {@code --data-dir}.
  *
  * <pre>
- * java -jar local-cloud/target/local-cloud-0.1.0-SNAPSHOT-exec.jar [--data-dir DIR | --ephemeral] [--kinesis-port N]
+ * java -jar local-cloud/target/local-cloud-0.1.0-SNAPSHOT-exec.jar [--data-dir DIR | --ephemeral]
+ *      [--kinesis kinesis-local|kinesalite] [--kinesis-port N]
  *      [--kinesis-tls-port N] [--dynamodb-port N] [--s3-port N] [--s3-https-port N] [--postgres-port N]
  *      [--issuer-port N] [--issuer-url URL] [--client-id ID]
  * java -jar local-cloud/target/local-cloud-0.1.0-SNAPSHOT-exec.jar --issuer-only [--issuer-port N] [--issuer-url URL]
@@ -27,6 +28,10 @@ import java.util.stream.Collectors;
  * <p>{@code --ephemeral} keeps nothing: dynalite and kinesis-local in memory (dynalite writes ~1.6x faster than on
  * disk here), S3Mock and PostgreSQL in temporary directories deleted at the stop; {@code --data-dir} then only says
  * where the pids file goes.
+ *
+ * <p>{@code --kinesis} chooses the Kinesis emulator ({@link KinesisEngine}); without it, system property
+ * {@value KinesisEngine#PROPERTY}, else environment variable {@value KinesisEngine#ENVIRONMENT_VARIABLE} ({@code
+ * LOCALCLOUD_KINESIS=kinesalite ./pipeline up}), else {@link KinesisEngine#DEFAULT}.
  *
  * <p>{@code --issuer-only} runs just the token issuer (for docker compose, where the other emulators are LocalStack
  * and PostgreSQL containers); its key is kept under {@code DIR/tokens}.
@@ -45,7 +50,8 @@ public final class LocalCloudMain {
     static final int EXIT_PORT_IN_USE = 2;
     static final int EXIT_USAGE = 64;
 
-    private static final String USAGE = "usage: LocalCloudMain [--data-dir DIR] [--ephemeral] [--kinesis-port N]"
+    private static final String USAGE = "usage: LocalCloudMain [--data-dir DIR] [--ephemeral]"
+            + " [--kinesis kinesis-local|kinesalite] [--kinesis-port N]"
             + " [--kinesis-tls-port N] [--dynamodb-port N] [--s3-port N] [--s3-https-port N] [--postgres-port N]"
             + " [--issuer-port N] [--issuer-url URL] [--client-id ID]"
             + " | --issuer-only [--issuer-port N] [--issuer-url URL] [--client-id ID] [--data-dir DIR]"
@@ -117,7 +123,8 @@ public final class LocalCloudMain {
         }
         Endpoints e = cloud.endpoints();
         OUT.println("LOCAL-CLOUD READY kinesis=" + e.kinesis() + " dynamodb=" + e.dynamodb() + " s3=" + e.s3()
-                + " postgres=" + e.jdbcUrl() + " issuer=" + e.issuer());
+                + " postgres=" + e.jdbcUrl() + " issuer=" + e.issuer() + " kinesis-emulator="
+                + cloud.config().kinesis());
         OUT.flush();
         new CountDownLatch(1).await(); // until SIGTERM/SIGINT: the shutdown hooks stop everything
     }
@@ -184,6 +191,9 @@ public final class LocalCloudMain {
 
         URI issuerUrl;
         String clientId;
+        /** null: {@link KinesisEngine#configured()} */
+        KinesisEngine kinesis;
+
         final Map<String, Integer> ports = new LinkedHashMap<>();
 
         static Options parse(String[] args) {
@@ -222,6 +232,12 @@ public final class LocalCloudMain {
                             throw new IllegalArgumentException("--client-id needs a value");
                         }
                         o.clientId = value;
+                    }
+                    case "--kinesis" -> {
+                        if (value == null) {
+                            value = next(args, ++i, arg);
+                        }
+                        o.kinesis = KinesisEngine.of(value);
                     }
                     case "--help", "-h" -> o.help = true;
                     case "--data-dir" -> {
@@ -276,7 +292,8 @@ public final class LocalCloudMain {
                     ports.getOrDefault("--issuer-port", d.issuerPort()),
                     ephemeral ? null : dataDir,
                     issuerUrl,
-                    clientId);
+                    clientId,
+                    kinesis);
         }
     }
 }

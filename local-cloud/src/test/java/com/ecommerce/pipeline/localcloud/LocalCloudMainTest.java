@@ -41,6 +41,26 @@ class LocalCloudMainTest {
     }
 
     @Test
+    void kinesisOptionChoosesTheEmulator() {
+        assertThat(LocalCloudMain.Options.parse(new String[] {"--kinesis", "kinesalite"})
+                        .config()
+                        .kinesis())
+                .isEqualTo(KinesisEngine.KINESALITE);
+        assertThat(LocalCloudMain.Options.parse(new String[] {"--kinesis=kinesis-local"})
+                        .config()
+                        .kinesis())
+                .isEqualTo(KinesisEngine.KINESIS_LOCAL);
+        assertThat(LocalCloudMain.Options.parse(new String[0]).config().kinesis())
+                .isEqualTo(KinesisEngine.configured());
+        assertThat(LocalCloudConfig.freePorts()
+                        .withKinesis(KinesisEngine.KINESALITE)
+                        .kinesis())
+                .isEqualTo(KinesisEngine.KINESALITE);
+        assertThatThrownBy(() -> LocalCloudMain.Options.parse(new String[] {"--kinesis", "kinesis-mock"}))
+                .hasMessageContaining("unknown Kinesis emulator 'kinesis-mock': one of kinesis-local, kinesalite");
+    }
+
+    @Test
     void ephemeralKeepsNothingButStillPlacesThePidsFile() {
         LocalCloudMain.Options options =
                 LocalCloudMain.Options.parse(new String[] {"--ephemeral", "--data-dir", "/tmp/x/data"});

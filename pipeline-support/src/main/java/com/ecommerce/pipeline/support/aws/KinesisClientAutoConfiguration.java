@@ -19,6 +19,9 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
  * switch between the local cloud, LocalStack and real AWS), endpoint from {@code
  * pipeline.kinesis.endpoint} when an emulator is used. Only for services that name a stream ({@code
  * pipeline.kinesis.stream}): query-api names none and gets no Kinesis client.
+ *
+ * <p>It speaks JSON, not CBOR, unless configured otherwise: {@link KinesisWireProtocolEnvironment} has set {@code
+ * aws.cborEnabled=false} before this runs (see {@link KinesisWireProtocol}; needed by kinesalite, free on AWS).
  */
 @AutoConfiguration(after = {CredentialsProviderAutoConfiguration.class, RegionProviderAutoConfiguration.class})
 @ConditionalOnProperty(prefix = "pipeline.kinesis", name = "stream")
