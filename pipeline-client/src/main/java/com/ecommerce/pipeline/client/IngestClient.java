@@ -17,15 +17,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Posts one batch to {@code POST /transactions} and retries it, with the same {@code Idempotency-Key},
- * until the service answers for good: on 503 and 429 (waiting what {@code Retry-After} says), other 5xx,
- * 408 and connection failures or time-outs (with backoff). A retry is always safe: the service derives
- * the event ids from the key, so rows it had already put on the stream get the same ids again and the
- * sinks keep one copy. One {@link HttpClient} (HTTP/1.1, keep-alive) serves every thread.
+ * until the service answers for good: on 503 and 429 (waiting what {@code Retry-After} says, plus
+ * jitter), other 5xx, 408 and connection failures or time-outs (with backoff). A retry is always safe:
+ * the service derives the event ids from the key, so rows it had already put on the stream get the same
+ * ids again and the sinks keep one copy. One {@link HttpClient} (HTTP/1.1, keep-alive) serves every
+ * thread.
+ *
+ * <p>It gives up when no request of this client has been answered for the policy's {@code giveUpAfter}
+ * (or a batch used up the policy's attempts), not after a fixed count: a slow but living service is
+ * ridden out. Every attempt goes through the {@link InFlightLimit}, which halves on trouble and grows
+ * back on success.
  */
 public final class IngestClient {
 
@@ -67,7 +74,11 @@ public final class IngestClient {
     private final Clock clock;
     private final HttpClient http;
     private final AtomicBoolean connectedOnce = new AtomicBoolean();
+    private final InFlightLimit inFlight;
+    /** When a request last got a final answer (or the client was made), in the clock's millis. */
+    private final AtomicLong lastAnswer;
 
+    /** No in-flight limit of its own: the caller's threads bound the requests (the bench's use). */
     public IngestClient(
             URI endpoint,
             String token,
@@ -76,6 +87,20 @@ public final class IngestClient {
             Sleeper sleeper,
             RetryListener listener,
             Clock clock) {
+        this(endpoint, token, retry, requestTimeout, sleeper, listener, clock, InFlightLimit.unlimited());
+    }
+
+    public IngestClient(
+            URI endpoint,
+            String token,
+            RetryPolicy retry,
+            Duration requestTimeout,
+            Sleeper sleeper,
+            RetryListener listener,
+            Clock clock,
+            InFlightLimit inFlight) {
+        this.inFlight = inFlight;
+        this.lastAnswer = new AtomicLong(clock.millis());
         this.endpoint = endpoint;
         this.token = token == null || token.isBlank() ? null : token.trim();
         this.retry = retry;
@@ -94,12 +119,17 @@ public final class IngestClient {
         return endpoint;
     }
 
+    public InFlightLimit inFlightLimit() {
+        return inFlight;
+    }
+
     /**
      * Posts {@code jsonArray} under {@code idempotencyKey} until the service accepts or refuses it.
      *
      * @param what the rows it holds, for messages ("rows 0-499")
      * @throws ReplayAbortedException when going on makes no sense: the credential is refused, the URL is
-     *     not an ingest service, or the retries ran out
+     *     not an ingest service, nothing was answered for the policy's {@code giveUpAfter}, or the batch
+     *     used up the policy's attempts
      */
     public Outcome post(String idempotencyKey, byte[] jsonArray, String what)
             throws ReplayAbortedException, InterruptedException {
@@ -116,14 +146,18 @@ public final class IngestClient {
         for (int attempt = 1; ; attempt++) {
             String reason;
             Optional<Duration> retryAfter = Optional.empty();
+            InFlightLimit.Permit permit = inFlight.acquire();
+            boolean retrying = false;
             try {
                 HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
                 connectedOnce.set(true);
                 int status = response.statusCode();
                 if (status >= 200 && status < 300) {
+                    answered(permit);
                     return new Accepted(acceptedCount(response.body()), attempt);
                 }
                 if (status == 400 || status == 413 || status == 422) {
+                    answered(permit);
                     return refused(status, response.body(), attempt);
                 }
                 if (status == 401) {
@@ -148,6 +182,7 @@ public final class IngestClient {
                         + retryAfter
                                 .map(d -> " (Retry-After " + d.toSeconds() + " s)")
                                 .orElse("");
+                retrying = true;
             } catch (ConnectException | HttpConnectTimeoutException e) {
                 reason = "cannot connect to " + endpoint.getHost() + ":" + port(endpoint) + " ("
                         + (e instanceof ConnectException ? "connection refused" : "connect timed out") + ")";
@@ -155,20 +190,52 @@ public final class IngestClient {
                         && attempt >= Math.min(ATTEMPTS_BEFORE_FIRST_CONNECTION, retry.maxAttempts())) {
                     throw new ReplayAbortedException(reason + ": is the ingest service running? (./pipeline up)");
                 }
+                retrying = true;
             } catch (HttpTimeoutException e) {
                 reason = "no answer within " + requestTimeout.toSeconds() + " s";
+                retrying = true;
             } catch (IOException e) {
                 reason = "connection failed ("
                         + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")";
+                retrying = true;
+            } finally {
+                if (retrying) {
+                    permit.failed();
+                } else {
+                    permit.abandoned(); // no-op when answered above
+                }
             }
             if (attempt >= retry.maxAttempts()) {
                 throw new ReplayAbortedException("gave up on " + what + " after " + attempt + " attempts, the last: "
                         + reason + "; re-run the same command to resume (same idempotency keys: nothing is doubled)");
             }
+            long silentMillis = clock.millis() - lastAnswer.get();
+            if (silentMillis >= retry.giveUpAfter().toMillis()) {
+                throw new ReplayAbortedException("gave up on " + what + " after " + attempt + " attempts: no batch"
+                        + " accepted for " + describe(retry.giveUpAfter()) + " (--give-up-after), the last: " + reason
+                        + "; re-run the same command to resume (same idempotency keys: nothing is doubled)");
+            }
             Duration delay = retry.delay(attempt, retryAfter);
             listener.retrying(idempotencyKey, attempt, reason, delay);
             sleeper.sleep(delay);
         }
+    }
+
+    private void answered(InFlightLimit.Permit permit) {
+        lastAnswer.accumulateAndGet(clock.millis(), Math::max);
+        permit.answered();
+    }
+
+    /** "2 s", "10 min", "1 h", "90 s". */
+    static String describe(Duration d) {
+        long s = d.toSeconds();
+        if (s >= 3600 && s % 3600 == 0) {
+            return s / 3600 + " h";
+        }
+        if (s >= 60 && s % 60 == 0) {
+            return s / 60 + " min";
+        }
+        return s + " s";
     }
 
     private static int port(URI uri) {

@@ -50,8 +50,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:every row sent was accepted (malformed rows of the file are skipped and reported)",
-            "1:the replay did not complete: the service refused rows, the retries ran out, or the credential"
-                    + " was refused",
+            "1:the replay did not complete: the service refused rows, nothing was accepted for --give-up-after,"
+                    + " or the credential was refused",
             "2:bad command line or bad file (missing, not CSV, wrong header, truncated gzip, wrong charset)"
         })
 public final class ReplayCommand implements Callable<Integer>, PipelineCommand.Subcommand {
@@ -139,16 +139,26 @@ public final class ReplayCommand implements Callable<Integer>, PipelineCommand.S
             paramLabel = "N",
             defaultValue = "4",
             showDefaultValue = Visibility.ALWAYS,
-            description = "batches in flight at once (batches sharing an invoice are never in flight together)")
+            description = "the most requests in flight at once; halved while the service struggles (503, 429,"
+                    + " 5xx, time-outs), raised again by one after a run of successes (batches sharing an invoice"
+                    + " are never in flight together)")
     int concurrency;
+
+    @Option(
+            names = "--give-up-after",
+            paramLabel = "DURATION",
+            defaultValue = "10m",
+            showDefaultValue = Visibility.ALWAYS,
+            converter = DurationConverter.class,
+            description = "stop retrying once no batch was accepted for this long (90s, 10m, 1h; a bare number"
+                    + " is seconds)")
+    Duration giveUpAfter;
 
     @Option(
             names = "--retries",
             paramLabel = "N",
-            defaultValue = "10",
-            showDefaultValue = Visibility.ALWAYS,
-            description = "attempts per batch on 503/429/5xx/connection errors before giving up")
-    int attempts;
+            description = "also stop after N attempts of one batch (default: no count, --give-up-after decides)")
+    Integer attempts;
 
     @Option(
             names = "--timeout",
@@ -252,18 +262,21 @@ public final class ReplayCommand implements Callable<Integer>, PipelineCommand.S
         String bearer = Credentials.token(token, issuer, "ingest", err());
         ReplayStats stats = new ReplayStats();
         Progress progress = Progress.create(progressMode, expected, err(), lineIntervalSeconds);
+        InFlightLimit inFlight = InFlightLimit.adaptive(concurrency);
+        Status status = new Status(progress, inFlight);
+        inFlight.onChange((now, most) -> status.show());
+        status.show();
         IngestClient client = new IngestClient(
                 endpoint,
                 bearer,
-                RetryPolicy.standard(attempts),
+                RetryPolicy.untilNoProgressFor(giveUpAfter)
+                        .withMaxAttempts(attempts == null ? Integer.MAX_VALUE : attempts),
                 Duration.ofSeconds(timeoutSeconds),
                 d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000),
-                (key, attempt, reason, delay) -> {
-                    long n = stats.retried();
-                    progress.status(String.format(
-                            Locale.ROOT, "retries %d (%s: %s)", n, key.substring(key.indexOf(':') + 1), reason));
-                },
-                Clock.systemUTC());
+                (key, attempt, reason, delay) ->
+                        status.retried(stats.retried(), key.substring(key.indexOf(':') + 1) + ": " + reason),
+                Clock.systemUTC(),
+                inFlight);
         Replayer replayer = new Replayer(
                 new Replayer.Config(concurrency, pacer()),
                 client,
@@ -272,7 +285,7 @@ public final class ReplayCommand implements Callable<Integer>, PipelineCommand.S
                 progress,
                 d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000));
 
-        Outcome outcome = new Outcome(startedAt, t0, fingerprint, endpoint, stats, progress);
+        Outcome outcome = new Outcome(startedAt, t0, fingerprint, endpoint, stats, progress, inFlight);
         Thread hook = new Thread(() -> outcome.finish("interrupted", "stopped before the end (Ctrl-C?)"));
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -301,6 +314,35 @@ public final class ReplayCommand implements Callable<Integer>, PipelineCommand.S
         return OK;
     }
 
+    /** The progress line's status: the in-flight limit, the retries so far and the last reason. */
+    private static final class Status {
+        private final Progress progress;
+        private final InFlightLimit limit;
+        private long retries;
+        private String last;
+
+        Status(Progress progress, InFlightLimit limit) {
+            this.progress = progress;
+            this.limit = limit;
+        }
+
+        synchronized void retried(long retries, String what) {
+            this.retries = retries;
+            this.last = what;
+            show();
+        }
+
+        synchronized void show() {
+            progress.status(String.format(
+                    Locale.ROOT,
+                    "in-flight limit %d/%d, retries %d%s",
+                    limit.limit(),
+                    limit.max(),
+                    retries,
+                    last == null ? "" : " (" + last + ")"));
+        }
+    }
+
     /** Ends the replay once (normally, or from the shutdown hook): progress, summary, record. */
     private final class Outcome {
         private final Instant startedAt;
@@ -309,6 +351,7 @@ public final class ReplayCommand implements Callable<Integer>, PipelineCommand.S
         private final URI endpoint;
         private final ReplayStats stats;
         private final Progress progress;
+        private final InFlightLimit inFlight;
         private final AtomicBoolean done = new AtomicBoolean();
 
         Outcome(
@@ -317,7 +360,9 @@ public final class ReplayCommand implements Callable<Integer>, PipelineCommand.S
                 FileFingerprint fingerprint,
                 URI endpoint,
                 ReplayStats stats,
-                Progress progress) {
+                Progress progress,
+                InFlightLimit inFlight) {
+            this.inFlight = inFlight;
             this.startedAt = startedAt;
             this.t0 = t0;
             this.fingerprint = fingerprint;
@@ -369,6 +414,8 @@ public final class ReplayCommand implements Callable<Integer>, PipelineCommand.S
             e.put("rowsRefused", s.rowsRefused());
             e.put("batches", s.batchesSent());
             e.put("retries", s.retries());
+            e.put("inFlightMax", inFlight.max());
+            e.put("inFlightLowest", inFlight.lowest());
             e.put("elapsedSeconds", Math.round(seconds * 1000) / 1000.0);
             return e;
         }
@@ -383,6 +430,12 @@ public final class ReplayCommand implements Callable<Integer>, PipelineCommand.S
                     Progress.count(s.rowsSent()),
                     Progress.count(s.batchesSent()),
                     Progress.count(s.retries()));
+            o.printf(
+                    Locale.ROOT,
+                    "  in flight    limit %d of %d at the end (lowest %d)%n",
+                    inFlight.limit(),
+                    inFlight.max(),
+                    inFlight.lowest());
             o.printf(Locale.ROOT, "  accepted     %12s%n", Progress.count(s.rowsAccepted()));
             o.printf(
                     Locale.ROOT,
@@ -427,8 +480,11 @@ public final class ReplayCommand implements Callable<Integer>, PipelineCommand.S
         if (concurrency < 1 || concurrency > 64) {
             throw new CommandLine.ParameterException(cl, "--concurrency must be between 1 and 64");
         }
-        if (attempts < 1) {
+        if (attempts != null && attempts < 1) {
             throw new CommandLine.ParameterException(cl, "--retries must be at least 1");
+        }
+        if (giveUpAfter.toSeconds() < 1) {
+            throw new CommandLine.ParameterException(cl, "--give-up-after must be at least 1 second");
         }
         if (timeoutSeconds < 1) {
             throw new CommandLine.ParameterException(cl, "--timeout must be at least 1 second");
@@ -487,6 +543,26 @@ public final class ReplayCommand implements Callable<Integer>, PipelineCommand.S
         err().println("pipeline replay: " + message);
         err().flush();
         return code;
+    }
+
+    /** {@code 90s}, {@code 10m}, {@code 1h}, {@code 1m30s} or bare seconds ({@code 600}). */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            if (v.matches("\\d{1,9}")) {
+                return Duration.ofSeconds(Long.parseLong(v));
+            }
+            if (v.matches("(\\d{1,9}h)?(\\d{1,9}m)?(\\d{1,9}s)?") && !v.isEmpty()) {
+                try {
+                    return Duration.parse("PT" + v.toUpperCase(Locale.ROOT));
+                } catch (java.time.format.DateTimeParseException e) {
+                    // fall through
+                }
+            }
+            throw new CommandLine.TypeConversionException(
+                    "'" + value + "' is not a duration (use 90s, 10m, 1h or a number of seconds)");
+        }
     }
 
     /** UTF-8 or ISO-8859-1 (any charset Java knows is accepted; those two are the dataset's). */

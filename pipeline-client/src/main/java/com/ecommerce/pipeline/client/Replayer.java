@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Reads batches from the file and posts them, up to {@code concurrency} at a time, at the pace asked.
+ * How many of those are on the wire at once is up to the client's {@link InFlightLimit}. A paced replay
+ * that fell behind its schedule (the service stalled) catches up at most {@link #MAX_CATCH_UP}; the
+ * rest of the schedule slips.
  *
  * <p><b>Order per invoice.</b> The service keeps the rows of one invoice in posting order on one shard,
  * but two requests in flight at once may be published in either order. {@link BatchReader} finishes the
@@ -26,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 public final class Replayer {
 
     /**
-     * @param concurrency batches in flight at once, at most
+     * @param concurrency batches in flight at once, at most (each waits for the client's {@link
+     *     InFlightLimit} before every attempt)
      */
     public record Config(int concurrency, Pacer pacer) {
         public Config {
@@ -35,6 +39,13 @@ public final class Replayer {
             }
         }
     }
+
+    /**
+     * How far behind its schedule a paced replay may fall and still catch up at once. Beyond that the
+     * schedule slips: after the service stalled, {@code --rate} stays a ceiling instead of a burst of
+     * everything that came due meanwhile (which would stall a struggling stream again).
+     */
+    static final Duration MAX_CATCH_UP = Duration.ofMillis(500);
 
     private record InFlight(Batch batch, Set<String> invoices, CompletableFuture<Void> done) {}
 
@@ -96,6 +107,8 @@ public final class Replayer {
                 long wait = start + due.toNanos() - System.nanoTime();
                 if (wait > 0) {
                     sleeper.sleep(Duration.ofNanos(wait));
+                } else if (-wait > MAX_CATCH_UP.toNanos()) {
+                    start += -wait - MAX_CATCH_UP.toNanos(); // the schedule slips by what it cannot catch up
                 }
                 Batch batch = b;
                 inFlight.add(new InFlight(b, invoices, CompletableFuture.runAsync(() -> send(batch), pool)));

@@ -9,24 +9,64 @@ import java.util.Optional;
 import java.util.function.DoubleSupplier;
 
 /**
- * How long to wait before the next attempt: the server's {@code Retry-After} when it sends one (capped
- * at {@code maxRetryAfter}), otherwise exponential backoff from {@code initial}, doubling up to {@code
- * max}, with ±20% jitter so that concurrent batches don't retry in lock-step.
+ * When to retry and when to stop. The wait: the server's {@code Retry-After} when it sends one (capped
+ * at {@code maxRetryAfter}), stretched by up to 20 % of jitter (never shortened); otherwise exponential
+ * backoff from {@code initial}, doubling up to {@code max}, with ±20 % jitter, so that concurrent
+ * batches don't retry in lock-step. The end: once no batch has been answered for {@code giveUpAfter}
+ * (a slow but living service is ridden out however many attempts that takes), or after {@code
+ * maxAttempts} attempts of one batch, whichever comes first.
  *
- * @param maxAttempts attempts per batch in all (the first one included) before the replay gives up
+ * @param maxAttempts attempts per batch in all (the first one included) before giving up; {@link
+ *     Integer#MAX_VALUE} for no count
+ * @param giveUpAfter how long the client goes on retrying while nothing gets through
  */
 public record RetryPolicy(
-        int maxAttempts, Duration initial, Duration max, Duration maxRetryAfter, DoubleSupplier random) {
+        int maxAttempts,
+        Duration giveUpAfter,
+        Duration initial,
+        Duration max,
+        Duration maxRetryAfter,
+        DoubleSupplier random) {
 
+    /** {@code ./pipeline replay}'s default for {@code --give-up-after}. */
+    public static final Duration DEFAULT_GIVE_UP_AFTER = Duration.ofMinutes(10);
+
+    /** At most {@code maxAttempts} per batch (and never past {@link #DEFAULT_GIVE_UP_AFTER} without progress). */
     public static RetryPolicy standard(int maxAttempts) {
         return new RetryPolicy(
-                maxAttempts, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofMinutes(2), Math::random);
+                maxAttempts,
+                DEFAULT_GIVE_UP_AFTER,
+                Duration.ofMillis(500),
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(2),
+                Math::random);
+    }
+
+    /** As many attempts as it takes, until nothing was answered for {@code giveUpAfter}. */
+    public static RetryPolicy untilNoProgressFor(Duration giveUpAfter) {
+        return standard(Integer.MAX_VALUE).withGiveUpAfter(giveUpAfter);
+    }
+
+    /** The former shape: a count of attempts, {@link #DEFAULT_GIVE_UP_AFTER} without progress. */
+    public RetryPolicy(int maxAttempts, Duration initial, Duration max, Duration maxRetryAfter, DoubleSupplier random) {
+        this(maxAttempts, DEFAULT_GIVE_UP_AFTER, initial, max, maxRetryAfter, random);
     }
 
     public RetryPolicy {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("at least one attempt");
         }
+        if (giveUpAfter == null || giveUpAfter.isNegative() || giveUpAfter.isZero()) {
+            throw new IllegalArgumentException("giveUpAfter must be positive");
+        }
+    }
+
+    public RetryPolicy withGiveUpAfter(Duration giveUpAfter) {
+        return new RetryPolicy(maxAttempts, giveUpAfter, initial, max, maxRetryAfter, random);
+    }
+
+    public RetryPolicy withMaxAttempts(int maxAttempts) {
+        return new RetryPolicy(maxAttempts, giveUpAfter, initial, max, maxRetryAfter, random);
     }
 
     /**
@@ -37,10 +77,11 @@ public record RetryPolicy(
     public Duration delay(int attempt, Optional<Duration> retryAfter) {
         if (retryAfter.isPresent()) {
             Duration asked = retryAfter.get();
-            if (asked.isNegative()) {
+            if (asked.isNegative() || asked.isZero()) {
                 return Duration.ZERO;
             }
-            return asked.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : asked;
+            Duration capped = asked.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : asked;
+            return Duration.ofNanos((long) (capped.toNanos() * (1 + 0.2 * random.getAsDouble())));
         }
         double base = initial.toNanos() * Math.pow(2, Math.max(0, attempt - 1));
         double capped = Math.min(base, max.toNanos());

@@ -167,7 +167,10 @@ class ReplayCommandTest {
                 new String[] {"--limit", "ten"},
                 new String[] {"--charset", "EBCDIC-42"},
                 new String[] {"--url", "localhost:8081"},
-                new String[] {"--progress", "sometimes"})) {
+                new String[] {"--progress", "sometimes"},
+                new String[] {"--give-up-after", "soon"},
+                new String[] {"--give-up-after", "0"},
+                new String[] {"--retries", "0"})) {
             Run r = replay(file, args);
             assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r).isEqualTo(ReplayCommand.BAD_INPUT);
             assertThat(r.err()).startsWith("pipeline replay: ").doesNotContain("\tat ");
@@ -181,7 +184,9 @@ class ReplayCommandTest {
     void helpListsTheOptions() {
         Run r = run("--help");
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).contains("--rate=ROWS_PER_S", "--speedup=X", "--limit=N", "--batch=N", "--token");
+        assertThat(r.out())
+                .contains("--rate=ROWS_PER_S", "--speedup=X", "--limit=N", "--batch=N", "--token")
+                .contains("--give-up-after=DURATION", "Default: 10m");
     }
 
     // ---- replays against the fake service --------------------------------------------------------
@@ -365,6 +370,40 @@ class ReplayCommandTest {
         assertThat(maxConcurrent.get())
                 .as("batches without a shared invoice do go in parallel")
                 .isGreaterThan(1);
+    }
+
+    @Test
+    void aSlowButLivingServiceIsRiddenOutPastTenAttemptsAndTheSummarySaysHow() throws Exception {
+        // the first 12 answers are 503 (as a starving stream gives): more than the old 10 attempts of a batch
+        fake = new FakeIngest(req -> req.call() <= 12
+                ? FakeIngest.Response.problem(503, Map.of("Retry-After", "0"), "{}")
+                : FakeIngest.Response.accepted(req));
+
+        Run r = replay(TestFiles.SAMPLE, "--limit", "50", "--batch", "50", "--concurrency", "4");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("accepted               50", "12 retries");
+        assertThat(r.out()).contains("in flight    limit 2 of 4 at the end (lowest 1)");
+        // every retry carried the batch's key
+        assertThat(fake.requests()).hasSize(13);
+        assertThat(fake.requests().stream()
+                        .map(FakeIngest.Request::idempotencyKey)
+                        .distinct())
+                .hasSize(1);
+    }
+
+    @Test
+    void givesUpOnlyOnceNothingWasAcceptedForTheGiveUpTime() throws Exception {
+        fake = new FakeIngest(req -> FakeIngest.Response.problem(503, Map.of("Retry-After", "0"), "{}"));
+        long start = System.nanoTime();
+
+        Run r = replay(TestFiles.SAMPLE, "--limit", "50", "--batch", "50", "--give-up-after", "2s");
+
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ReplayCommand.INCOMPLETE);
+        assertThat(r.err()).contains("no batch accepted for 2 s", "HTTP 503", "re-run the same command");
+        assertThat(seconds).isGreaterThanOrEqualTo(2.0);
+        assertThat(fake.requests().size()).as("retried until the time ran out").isGreaterThan(10);
     }
 
     @Test

@@ -138,4 +138,32 @@ class ReplayerTest {
         assertThat(start(b)).isGreaterThan(end(a));
         assertThat(start(c)).isGreaterThan(end(b));
     }
+
+    @Test
+    void aReplayThatFellBehindItsRateDoesNotBurstToCatchUp() throws Exception {
+        List<Long> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
+        fake = new FakeIngest(req -> {
+            arrivals.add(System.nanoTime());
+            if (req.call() == 1) {
+                Thread.sleep(2000); // the service stalls: 20 batches' worth of the rate go by
+            }
+            return FakeIngest.Response.accepted(req);
+        });
+        Batch[] batches = new Batch[30];
+        for (int i = 0; i < batches.length; i++) {
+            batches[i] = batch(i, Integer.toString(600000 + i)); // row 10*i: due at (10*i+1)/100 s
+        }
+
+        new Replayer(new Replayer.Config(1, Pacer.rate(100)), client(), SHA, new ReplayStats(), Progress.none(), SLEEP)
+                .run(source(batches));
+
+        assertThat(arrivals).hasSize(30);
+        long resumed = arrivals.get(1);
+        long burst = arrivals.stream()
+                .filter(t -> t >= resumed && t - resumed < 300_000_000L)
+                .count();
+        assertThat(burst)
+                .as("requests in the first 0.3 s after the stall (a catch-up burst would send ~28)")
+                .isLessThanOrEqualTo(Replayer.MAX_CATCH_UP.toMillis() / 100 + 4);
+    }
 }

@@ -30,12 +30,26 @@ class RetryPolicyTest {
     }
 
     @Test
-    void theServersRetryAfterIsHonouredUpToACap() {
-        RetryPolicy p = policy(0.5);
-        assertThat(p.delay(1, Optional.of(Duration.ofSeconds(3)))).isEqualTo(Duration.ofSeconds(3));
-        assertThat(p.delay(7, Optional.of(Duration.ofSeconds(1)))).isEqualTo(Duration.ofSeconds(1));
-        assertThat(p.delay(1, Optional.of(Duration.ofHours(1)))).isEqualTo(Duration.ofMinutes(2));
+    void theServersRetryAfterIsHonouredUpToACapAndStretchedByJitter() {
+        RetryPolicy p = policy(0.5); // 10 % more than asked
+        assertThat(p.delay(1, Optional.of(Duration.ofSeconds(3)))).isEqualTo(Duration.ofMillis(3300));
+        assertThat(p.delay(7, Optional.of(Duration.ofSeconds(1)))).isEqualTo(Duration.ofMillis(1100));
+        assertThat(p.delay(1, Optional.of(Duration.ofHours(1)))).isEqualTo(Duration.ofSeconds(132));
         assertThat(p.delay(1, Optional.of(Duration.ZERO))).isZero();
+        // never shorter than asked, at most 20 % longer
+        assertThat(policy(0.0).delay(1, Optional.of(Duration.ofSeconds(5)))).isEqualTo(Duration.ofSeconds(5));
+        assertThat(policy(0.999999).delay(1, Optional.of(Duration.ofSeconds(5))))
+                .isBetween(Duration.ofMillis(5999), Duration.ofSeconds(6));
+    }
+
+    @Test
+    void theReplaysPolicyCountsNoAttemptsAndGivesUpAfterTenMinutesWithoutProgress() {
+        RetryPolicy p = RetryPolicy.untilNoProgressFor(RetryPolicy.DEFAULT_GIVE_UP_AFTER);
+        assertThat(p.maxAttempts()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(p.giveUpAfter()).isEqualTo(Duration.ofMinutes(10));
+        // the bench's per-row client keeps its count of attempts
+        assertThat(RetryPolicy.standard(3).maxAttempts()).isEqualTo(3);
+        assertThat(RetryPolicy.standard(3).giveUpAfter()).isEqualTo(Duration.ofMinutes(10));
     }
 
     @Test

@@ -14,6 +14,8 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -22,10 +24,15 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
 import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
+import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
@@ -35,7 +42,9 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 /**
  * Packs events into few Kinesis records (many rows per record, routed by InvoiceNo like the KPL)
  * and puts them with PutRecords. Only the entries that failed are retried, with exponential
- * backoff, until the request's deadline; then the request is answered 503.
+ * backoff, until the request's deadline; then the request is answered 503, with the reason of the
+ * last failure seen ({@link StreamUnavailableException.Reason}): throttling, no answer in time, an
+ * unreachable endpoint or another error of the stream.
  */
 @Component
 class KinesisStreamPublisher implements StreamPublisher {
@@ -78,6 +87,7 @@ class KinesisStreamPublisher implements StreamPublisher {
     public void publish(List<TransactionEvent> events, Duration timeout, String idempotencyKey) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception lastError = null;
+        Failure last = null;
         try {
             List<PackedRecord> pending = RecordPacker.pack(events, shardMap(deadline), limits);
             for (int attempt = 1; !pending.isEmpty(); attempt++) {
@@ -88,29 +98,88 @@ class KinesisStreamPublisher implements StreamPublisher {
                 List<PackedRecord> failed = new ArrayList<>();
                 for (List<PackedRecord> call : calls(pending)) {
                     try {
-                        failed.addAll(put(call, deadline));
+                        Set<String> codes = new TreeSet<>();
+                        List<PackedRecord> refused = put(call, deadline, codes);
+                        if (!refused.isEmpty()) {
+                            last = Failure.refused(refused.size(), call.size(), codes);
+                        }
+                        failed.addAll(refused);
                     } catch (ExecutionException | TimeoutException e) {
                         lastError = e;
+                        last = Failure.of(e);
                         failed.addAll(call);
                     }
                 }
                 pending = failed;
             }
         } catch (DeadlineException | ExecutionException | TimeoutException e) {
+            if (!(e instanceof DeadlineException)) {
+                last = Failure.of(e); // listing the shards failed
+            }
+            if (last == null) {
+                last = new Failure(StreamUnavailableException.Reason.PUBLISH_TIMEOUT, "the time ran out");
+            }
             unavailable.increment();
             throw new StreamUnavailableException(
-                    "stream " + stream + " did not take " + events.size() + " events within " + timeout,
+                    "stream " + stream + " did not take " + events.size() + " events within " + timeout + ": "
+                            + last.detail(),
                     idempotencyKey,
                     retryAfter,
+                    last.reason(),
+                    events.size(),
                     lastError != null ? lastError : e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StreamUnavailableException("interrupted", idempotencyKey, retryAfter, e);
+            throw new StreamUnavailableException(
+                    "interrupted",
+                    idempotencyKey,
+                    retryAfter,
+                    StreamUnavailableException.Reason.INTERRUPTED,
+                    events.size(),
+                    e);
+        }
+    }
+
+    /** The last thing that went wrong while publishing one request. */
+    private record Failure(StreamUnavailableException.Reason reason, String detail) {
+
+        static Failure of(Exception e) {
+            if (e instanceof TimeoutException) {
+                return new Failure(
+                        StreamUnavailableException.Reason.PUBLISH_TIMEOUT, "no answer to a call within the time left");
+            }
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            String what =
+                    cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+            if (cause instanceof ProvisionedThroughputExceededException || cause instanceof LimitExceededException) {
+                return new Failure(StreamUnavailableException.Reason.THROTTLED, what);
+            }
+            if (cause instanceof ApiCallTimeoutException || cause instanceof ApiCallAttemptTimeoutException) {
+                return new Failure(StreamUnavailableException.Reason.PUBLISH_TIMEOUT, what);
+            }
+            if (cause instanceof SdkClientException) {
+                return new Failure(StreamUnavailableException.Reason.UNREACHABLE, what);
+            }
+            return new Failure(StreamUnavailableException.Reason.STREAM_ERROR, what);
+        }
+
+        /** Entries of a PutRecords call that came back with an error code. */
+        static Failure refused(int refused, int of, Set<String> codes) {
+            boolean throttled = codes.stream()
+                    .allMatch(c -> c.contains("ProvisionedThroughputExceeded") || c.contains("LimitExceeded"));
+            return new Failure(
+                    throttled
+                            ? StreamUnavailableException.Reason.THROTTLED
+                            : StreamUnavailableException.Reason.STREAM_ERROR,
+                    refused + " of " + of + " records refused with " + String.join(", ", codes));
         }
     }
 
     /** Puts one PutRecords call and returns the records whose entries failed. */
-    private List<PackedRecord> put(List<PackedRecord> call, long deadline)
+    private List<PackedRecord> put(List<PackedRecord> call, long deadline, Set<String> errorCodes)
             throws ExecutionException, TimeoutException, InterruptedException, DeadlineException {
         List<PutRecordsRequestEntry> entries = call.stream()
                 .map(r -> PutRecordsRequestEntry.builder()
@@ -130,6 +199,7 @@ class KinesisStreamPublisher implements StreamPublisher {
             PutRecordsResultEntry result = response.records().get(i);
             if (result.errorCode() != null) {
                 failed.add(call.get(i));
+                errorCodes.add(result.errorCode());
             } else {
                 recordsPut.increment();
                 if (map != null

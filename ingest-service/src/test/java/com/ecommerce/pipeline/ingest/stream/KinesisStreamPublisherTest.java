@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.HashKeyRange;
 import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
@@ -37,7 +38,7 @@ class KinesisStreamPublisherTest {
     @Test
     void retriesOnlyTheEntriesThatFailed() throws Exception {
         List<PutRecordsRequest> calls = new ArrayList<>();
-        FakeKinesis kinesis = new FakeKinesis(request -> {
+        FakeKinesis kinesis = FakeKinesis.of(request -> {
             calls.add(request);
             // First call: every other entry is throttled. Later calls: all succeed.
             return result(request, calls.size() == 1 ? i -> i % 2 == 1 : i -> false);
@@ -67,7 +68,7 @@ class KinesisStreamPublisherTest {
 
     @Test
     void givesUpWith503WhenTheStreamKeepsRefusingPastTheDeadline() {
-        FakeKinesis kinesis = new FakeKinesis(request -> result(request, i -> true));
+        FakeKinesis kinesis = FakeKinesis.of(request -> result(request, i -> true));
         long start = System.nanoTime();
 
         assertThatThrownBy(() -> publisher(kinesis).publish(events(10), Duration.ofMillis(800), "key-1"))
@@ -75,6 +76,41 @@ class KinesisStreamPublisherTest {
                 .satisfies(e -> assertThat(((StreamUnavailableException) e).idempotencyKey())
                         .isEqualTo("key-1"));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void keptThrottlingIsTheReasonGivenWithTheRowCount() {
+        FakeKinesis kinesis = FakeKinesis.of(request -> result(request, i -> true));
+
+        assertThatThrownBy(() -> publisher(kinesis).publish(events(10), Duration.ofMillis(500), "key-1"))
+                .isInstanceOfSatisfying(StreamUnavailableException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(StreamUnavailableException.Reason.THROTTLED);
+                    assertThat(e.rows()).isEqualTo(10);
+                    assertThat(e.getMessage()).contains("ProvisionedThroughputExceededException");
+                });
+    }
+
+    @Test
+    void aPutThatNeverAnswersIsAPublishTimeout() {
+        FakeKinesis kinesis = FakeKinesis.async(request -> new CompletableFuture<>());
+
+        assertThatThrownBy(() -> publisher(kinesis).publish(events(3), Duration.ofMillis(300), "key-2"))
+                .isInstanceOfSatisfying(StreamUnavailableException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(StreamUnavailableException.Reason.PUBLISH_TIMEOUT);
+                    assertThat(e.rows()).isEqualTo(3);
+                });
+    }
+
+    @Test
+    void aStreamThatCannotBeReachedSaysSo() {
+        FakeKinesis kinesis = FakeKinesis.async(request -> CompletableFuture.failedFuture(
+                SdkClientException.create("Unable to execute HTTP request: Connection refused")));
+
+        assertThatThrownBy(() -> publisher(kinesis).publish(events(3), Duration.ofMillis(300), "key-3"))
+                .isInstanceOfSatisfying(StreamUnavailableException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(StreamUnavailableException.Reason.UNREACHABLE);
+                    assertThat(e.getMessage()).contains("Connection refused");
+                });
     }
 
     @Test
@@ -132,10 +168,20 @@ class KinesisStreamPublisherTest {
     }
 
     /** Only the two calls the publisher makes; every other method of the SDK interface throws. */
-    private record FakeKinesis(Function<PutRecordsRequest, PutRecordsResponse> onPut) implements KinesisAsyncClient {
+    private record FakeKinesis(Function<PutRecordsRequest, CompletableFuture<PutRecordsResponse>> onPutAsync)
+            implements KinesisAsyncClient {
+
+        static FakeKinesis async(Function<PutRecordsRequest, CompletableFuture<PutRecordsResponse>> onPut) {
+            return new FakeKinesis(onPut);
+        }
+
+        static FakeKinesis of(Function<PutRecordsRequest, PutRecordsResponse> onPut) {
+            return new FakeKinesis(r -> CompletableFuture.completedFuture(onPut.apply(r)));
+        }
+
         @Override
         public CompletableFuture<PutRecordsResponse> putRecords(PutRecordsRequest request) {
-            return CompletableFuture.completedFuture(onPut.apply(request));
+            return onPutAsync.apply(request);
         }
 
         @Override
