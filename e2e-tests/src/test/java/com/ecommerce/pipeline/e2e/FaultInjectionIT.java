@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.ecommerce.pipeline.client.ReplayCommand;
 import com.ecommerce.pipeline.e2e.SampleRows.Batch;
 import com.ecommerce.pipeline.e2e.SampleRows.Row;
+import com.ecommerce.pipeline.localcloud.Emulator;
 import com.ecommerce.pipeline.localcloud.LocalCloud;
 import com.ecommerce.pipeline.localcloud.LocalCloudConfig;
 import java.io.PrintWriter;
@@ -21,9 +22,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,8 +40,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The fault-injection suite ({@code mvn -o -pl e2e-tests verify -Pfaults}, or {@code ./pipeline faults}): on the
  * shared stack, after the poison and warehouse-outage cases, a throughput load, every consumer killed hard mid-load,
- * two instances of one consumer with one killed, S3 and DynamoDB taken away from their consumer for 30 s, and
- * ingest-service killed while the streaming client replays. Each case ends with the reconciliation of every row sent
+ * two instances of one consumer with one killed, S3 and DynamoDB taken away from their consumer for 30 s,
+ * ingest-service killed while the streaming client replays, and on dedicated persistent local clouds the whole cloud
+ * restarted between two loads and dynalite restarted mid-load. Each case ends with the reconciliation of every row sent
  * so far against the stream and the three sinks, and a line in {@code target/fault-report.md}.
  */
 @Order(4)
@@ -46,6 +51,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class FaultInjectionIT {
 
     private static final int THROUGHPUT_COPIES = Integer.getInteger("e2e.throughput.copies", 4);
+    /** How long dynalite stays stopped in {@link #dynaliteRestartedMidLoad()}. */
+    private static final Duration DYNALITE_DOWN = Duration.ofSeconds(Long.getLong("e2e.dynalite.down.seconds", 8));
 
     private Stack stack;
     private List<Row> sample;
@@ -392,9 +399,7 @@ class FaultInjectionIT {
     @Order(7)
     void kinesisLocalRestartedWithPersistenceOn() throws Exception {
         long start = System.nanoTime();
-        Path dataDir = stack.workDir.resolve("e2e-persistent-cloud");
-        LocalCloud.purge(dataDir);
-        LocalCloudConfig config = LocalCloudConfig.freePorts(dataDir);
+        LocalCloudConfig config = emptyPersistentCloud("e2e-persistent-cloud");
         LocalCloud[] cloud = {LocalCloud.start(config)};
         LocalE2eCloud e2eCloud = new LocalE2eCloud(cloud[0]);
         Stack dedicated = Stack.start(e2eCloud, 11);
@@ -439,6 +444,142 @@ class FaultInjectionIT {
             e2eCloud.close();
             cloud[0].close();
         }
+    }
+
+    /**
+     * dynalite (the local DynamoDB) stopped mid-load for {@link #DYNALITE_DOWN} and started again on the same port and
+     * data directory: a dedicated persistent local cloud and its own four services, a paced load of 2,000 rows, and
+     * once dynamo-writer has written its first rows of it, dynalite goes away. Everything that uses DynamoDB fails
+     * while it is away: dynamo-writer's writes, every consumer's KCL lease renewals and checkpoints (all three lease
+     * tables live there), and ingest-service's idempotency lookups and records (which publish anyway). A consumer
+     * may lose its leases and take them again; the load must still end exactly once in every sink.
+     */
+    @Test
+    @Order(8)
+    void dynaliteRestartedMidLoad() throws Exception {
+        long start = System.nanoTime();
+        LocalCloud cloud = LocalCloud.start(emptyPersistentCloud("e2e-dynalite-restart"));
+        LocalE2eCloud e2eCloud = new LocalE2eCloud(cloud);
+        Stack dedicated = null;
+        ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor();
+        try {
+            dedicated = Stack.start(e2eCloud, 12);
+            List<ServiceProcess> consumers = dedicated.consumers();
+            ServiceProcess writer = dedicated.dynamoWriter;
+            // new lease tables: KCL hands the leases out in 40-75 s; the outage must hit consumers that hold them
+            dedicated.awaitCaughtUp(consumers, Map.of());
+            Map<ServiceProcess, Double> retriesBefore = new LinkedHashMap<>();
+            for (ServiceProcess c : consumers) {
+                retriesBefore.put(c, Stack.metric(c, "pipeline_consumer_retries_total", ""));
+            }
+            double writtenBefore = Stack.rowsWritten(writer);
+            Faults.Load load = Faults.load(
+                    dedicated, "e2e-dynalite-restart", sample.subList(0, 2000), 100, Duration.ofMillis(1500));
+            Faults.awaitRowsWritten(writer, writtenBefore, Duration.ofMinutes(2));
+            int postedAtStop = load.posted();
+
+            // the fewest leases each consumer reported from the stop until it had caught up again
+            Map<ServiceProcess, Integer> fewestLeases = new ConcurrentHashMap<>();
+            ScheduledFuture<?> leaseWatch = watcher.scheduleWithFixedDelay(
+                    () -> {
+                        for (ServiceProcess c : consumers) {
+                            try {
+                                fewestLeases.merge(c, Stack.leases(c).size(), Math::min);
+                            } catch (Exception e) {
+                                // no answer this time; the next reading counts
+                            }
+                        }
+                    },
+                    0,
+                    1,
+                    TimeUnit.SECONDS);
+            double writtenAtStop = Stack.rowsWritten(writer);
+            long stopAt = System.nanoTime();
+            cloud.stopEmulator(Emulator.DYNAMODB);
+            double stopped = (System.nanoTime() - stopAt) / 1e9;
+            Thread.sleep(DYNALITE_DOWN.toMillis());
+            double writtenDuring = Stack.rowsWritten(writer);
+            long startAt = System.nanoTime();
+            cloud.startEmulator(Emulator.DYNAMODB);
+            long upAt = System.nanoTime();
+            double down = (upAt - stopAt) / 1e9;
+            double startedIn = (upAt - startAt) / 1e9;
+            int postedDuring = load.posted() - postedAtStop;
+
+            load.await();
+            long loadDoneAt = System.nanoTime();
+            Reconciliation r = Reconciliation.awaitAndRun(dedicated, Faults.RECONCILED);
+            double reconciled = (System.nanoTime() - upAt) / 1e9;
+            double reconciledAfterLoad = (System.nanoTime() - loadDoneAt) / 1e9;
+            dedicated.awaitCaughtUp(consumers, Map.of());
+            double caughtUp = (System.nanoTime() - upAt) / 1e9;
+            leaseWatch.cancel(false);
+
+            List<String> perConsumer = new ArrayList<>();
+            for (ServiceProcess c : consumers) {
+                perConsumer.add(String.format(
+                        "%s %.0f retries, fewest leases %s/%d",
+                        c.name(),
+                        Stack.metric(c, "pipeline_consumer_retries_total", "") - retriesBefore.get(c),
+                        fewestLeases.getOrDefault(c, -1),
+                        dedicated.shards));
+            }
+            int idempotencyFailures = dedicated
+                            .ingest
+                            .linesOfLastRunContaining("Idempotency lookup failed")
+                            .size()
+                    + dedicated
+                            .ingest
+                            .linesOfLastRunContaining("Could not record idempotency key")
+                            .size();
+            FaultReport.figure(String.format(
+                    "dynalite restarted mid-load: stopped in %.1f s, down %.1f s in all (started again and answering in"
+                            + " %.1f s); dynamo-writer rows written %.0f when the stop began, %.0f when dynalite was"
+                            + " started again (a write in flight at the stop may complete); %d of %d batches posted"
+                            + " while it was down",
+                    stopped, down, startedIn, writtenAtStop, writtenDuring, postedDuring, load.batches()));
+            FaultReport.add(
+                    "dynalite restarted mid-load",
+                    "dynalite (tables, the three KCL lease tables, ingest's idempotency keys) stopped mid-load for "
+                            + DYNALITE_DOWN.toSeconds()
+                            + " s and started again (same port, same data dir), on a dedicated persistent local cloud",
+                    1,
+                    r,
+                    start,
+                    String.format(
+                            "stopped with %d/%d batches posted, down %.1f s; %d posted while down; %s; ingest-service"
+                                    + " idempotency lookups/records failed: %d (published anyway); every sink complete"
+                                    + " %.1f s after dynalite was back (%.1f s after the last batch was posted), every"
+                                    + " consumer caught up with all leases after %.1f s",
+                            postedAtStop,
+                            load.batches(),
+                            down,
+                            postedDuring,
+                            String.join("; ", perConsumer),
+                            idempotencyFailures,
+                            reconciled,
+                            reconciledAfterLoad,
+                            caughtUp));
+            assertThat(postedAtStop)
+                    .as("dynalite stopped before the load had all been posted")
+                    .isLessThan(load.batches());
+            assertThat(dedicated.ledger.size()).isEqualTo(2000);
+            assertExact(r);
+        } finally {
+            watcher.shutdownNow();
+            if (dedicated != null) {
+                dedicated.stop();
+            }
+            e2eCloud.close();
+            cloud.close();
+        }
+    }
+
+    /** A persistent local cloud's configuration on free ports, its data directory {@code target/<name>} emptied. */
+    private LocalCloudConfig emptyPersistentCloud(String name) {
+        Path dataDir = stack.workDir.resolve(name);
+        LocalCloud.purge(dataDir);
+        return LocalCloudConfig.freePorts(dataDir);
     }
 
     /** Waits until every sent row is in every sink (bounded), reconciles, and waits until the consumers are idle. */
