@@ -57,6 +57,17 @@ public final class LocalCloud implements AutoCloseable {
 
     static {
         // before any Kinesis client of this JVM (tests build theirs after LocalCloud.shared()): JSON, not CBOR
+        kinesisJsonUnlessConfigured();
+    }
+
+    /**
+     * Makes every AWS SDK Kinesis client built afterwards in this JVM speak JSON, not CBOR, unless the JVM configured
+     * it ({@code -Daws.cborEnabled}, environment variable {@code CBOR_ENABLED}): kinesalite cannot give back records
+     * put over CBOR, and JSON works on every Kinesis, AWS included. Loading this class does it; a plain {@code main}
+     * that builds Kinesis clients without touching the local cloud (the benchmark's) calls it first. The Spring Boot
+     * services get the same rule from pipeline-support.
+     */
+    public static void kinesisJsonUnlessConfigured() {
         AwsClients.kinesisJsonUnlessConfigured();
     }
 
