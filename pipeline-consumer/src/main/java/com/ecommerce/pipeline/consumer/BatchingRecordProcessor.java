@@ -31,7 +31,8 @@ import software.amazon.kinesis.retrieval.KinesisClientRecord;
 
 /**
  * One shard's processor: unpacks each Kinesis record into events, buffers whole records until a flush
- * threshold (rows, bytes or age, like a Firehose buffer), then flushes in three steps:
+ * threshold (rows, bytes or age, like a Firehose buffer) or until the shard is caught up (see {@link
+ * #caughtUp}), then flushes in three steps:
  *
  * <ol>
  *   <li>records the batch's extent in the lease as a KCL <em>pending</em> checkpoint ({@code
@@ -155,9 +156,9 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
                 }
             }
             if (reforming != null) {
-                return; // the re-formed batch ends where it ended before, whatever its age
+                return; // the re-formed batch ends where it ended before, whatever its age or the shard's lag
             }
-            if (!buffer.isEmpty() && policy.expired(bufferedSince, clock.instant())) {
+            if (!buffer.isEmpty() && (caughtUp(input) || policy.expired(bufferedSince, clock.instant()))) {
                 if (!flush(checkpointer)) {
                     stop("a durable write or checkpoint was abandoned");
                 }
@@ -172,6 +173,21 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
             stall(e);
             throw e;
         }
+    }
+
+    /**
+     * The shard is caught up: this call comes from a poll that brought no records (KCL makes it because
+     * {@code callProcessRecordsEvenForEmptyRecordList} is on) and Kinesis does not say the shard's tip is
+     * still ahead. Nothing more is waiting, so waiting for a threshold would only delay the data.
+     *
+     * <p>The emptiness decides, not {@code millisBehindLatest} alone: the emulators (kinesis-local,
+     * kinesalite) report 0 on every page, so flushing on 0 would flush after every poll. Real Kinesis may
+     * return an empty page while still behind (a sparse stretch of the shard); its {@code
+     * millisBehindLatest} is then above 0, the next poll brings more, and the thresholds decide.
+     */
+    private static boolean caughtUp(ProcessRecordsInput input) {
+        Long behind = input.millisBehindLatest();
+        return input.records().isEmpty() && (behind == null || behind <= 0);
     }
 
     /** After each record: the thresholds decide, except while re-forming a recorded batch. */

@@ -22,8 +22,12 @@ import org.springframework.validation.annotation.Validated;
  *     service (e.g. {@code s3-archiver}), shared by all instances of that service
  * @param maxRows flush the buffer once it holds this many rows
  * @param maxBytes ... or this many bytes of Kinesis record data (compressed, as received)
- * @param maxAge ... or once its oldest row has waited this long (also on an idle shard)
+ * @param maxAge ... or once its oldest row has waited this long (a shard that has caught up, its poll
+ *     empty, is flushed at once)
  * @param idleTimeBetweenReads pause between GetRecords calls of a shard
+ * @param idleTimeBetweenReadsWhenCaughtUp the longer pause after a poll that came back empty at the shard's
+ *     tip (never shorter than {@code idleTimeBetweenReads}); the next poll that brings records returns to
+ *     the short one
  * @param maxRecords Kinesis records per GetRecords call (each holds up to 1,000 rows)
  * @param initialBackoff first pause before retrying a failed sink or dead-letter write
  * @param maxBackoff the pause doubles up to this
@@ -40,6 +44,7 @@ public record ConsumerProperties(
         @DefaultValue("5MB") @NotNull DataSize maxBytes,
         @DefaultValue("30s") @NotNull Duration maxAge,
         @DefaultValue("1s") @NotNull Duration idleTimeBetweenReads,
+        @DefaultValue("2s") @NotNull Duration idleTimeBetweenReadsWhenCaughtUp,
         @DefaultValue("500") @Positive @Max(10000) int maxRecords,
         @DefaultValue("200ms") @NotNull Duration initialBackoff,
         @DefaultValue("30s") @NotNull Duration maxBackoff,
@@ -51,6 +56,7 @@ public record ConsumerProperties(
     public ConsumerProperties {
         requirePositive("max-age", maxAge);
         requirePositive("idle-time-between-reads", idleTimeBetweenReads);
+        requirePositive("idle-time-between-reads-when-caught-up", idleTimeBetweenReadsWhenCaughtUp);
         requirePositive("initial-backoff", initialBackoff);
         requirePositive("shutdown-timeout", shutdownTimeout);
         if (maxBytes != null && maxBytes.toBytes() <= 0) {

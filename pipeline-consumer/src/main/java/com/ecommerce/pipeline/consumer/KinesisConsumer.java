@@ -100,6 +100,9 @@ public class KinesisConsumer implements SmartLifecycle, DisposableBean {
                 processors);
         var polling = new PollingConfig(stream, kinesis)
                 .idleTimeBetweenReadsInMillis(properties.idleTimeBetweenReads().toMillis())
+                // Polls an idle shard less often: the longer pause after an empty poll at the tip.
+                .sleepTimeController(new CaughtUpSleepTimeController(
+                        properties.idleTimeBetweenReadsWhenCaughtUp().toMillis()))
                 .maxRecords(properties.maxRecords());
         Scheduler created = new Scheduler(
                 configs.checkpointConfig(),
@@ -113,7 +116,7 @@ public class KinesisConsumer implements SmartLifecycle, DisposableBean {
                         .dynamoDbLockBasedLeaderHeartbeatPeriodInMillis(LEADER_HEARTBEAT_MILLIS),
                 configs.lifecycleConfig(),
                 configs.metricsConfig().metricsLevel(MetricsLevel.NONE).metricsFactory(new NullMetricsFactory()),
-                // Empty polls reach the processors too, so a time-based flush happens on an idle shard.
+                // Empty polls reach the processors too: a caught-up shard's buffer is flushed at once.
                 configs.processorConfig().callProcessRecordsEvenForEmptyRecordList(true),
                 configs.retrievalConfig().retrievalSpecificConfig(polling));
         LeaseTable leaseTable = new LeaseTable(dynamo, configs.tableName(), LEASE_TABLE_POLL, LEASE_TABLE_TIMEOUT);

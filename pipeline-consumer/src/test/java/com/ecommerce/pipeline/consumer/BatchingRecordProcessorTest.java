@@ -127,14 +127,69 @@ class BatchingRecordProcessorTest {
     }
 
     @Test
-    void flushesByAgeOnAnEmptyPollOfAnIdleShard() {
+    void flushesByAgeWhileRecordsKeepTricklingIn() {
         process(good("1", 1));
         clock.advance(Duration.ofSeconds(9));
-        process();
+        process(good("2", 1));
         assertThat(journal).isEmpty();
 
         clock.advance(Duration.ofSeconds(1));
+        process(good("3", 1));
+
+        assertThat(journal).containsExactly("prepare 3", "write 1..3 (3)", "checkpoint 3");
+    }
+
+    @Test
+    void aCaughtUpShardFlushesItsBufferAtOnceBelowEveryThreshold() {
+        process(good("1", 2), good("2", 1)); // at the tip on an emulator (millisBehindLatest 0), yet records came
+        assertThat(journal).isEmpty();
+
+        process(); // the next poll is empty: caught up
+
+        assertThat(journal).containsExactly("prepare 2", "write 1..2 (3)", "checkpoint 2");
+        assertThat(checkpointer.pending).isNull();
+        assertThat(metrics.rows()).isEqualTo(3);
+    }
+
+    @Test
+    void anEmptyCallWithNothingBufferedWritesAndCheckpointsNothing() {
         process();
+        process();
+        assertThat(journal).isEmpty();
+
+        process(good("1", 5)); // flushed by rows
+        process();
+        process();
+
+        assertThat(journal).containsExactly("prepare 1", "write 1..1 (5)", "checkpoint 1");
+    }
+
+    @Test
+    void aFailingSinkOnTheCaughtUpFlushIsRetriedWithoutCheckpointing() {
+        sink.failuresBeforeSuccess.set(2);
+        process(good("1", 1));
+
+        process();
+
+        assertThat(journal)
+                .containsExactly(
+                        "prepare 1",
+                        "failed write 1..1 (1)",
+                        "failed write 1..1 (1)",
+                        "write 1..1 (1)",
+                        "checkpoint 1");
+        assertThat(metrics.retries()).isEqualTo(2);
+    }
+
+    /** Real Kinesis can return an empty page while the shard is still behind its tip: not caught up. */
+    @Test
+    void anEmptyPageBehindTheTipFlushesOnlyByAge() {
+        process(good("1", 1));
+        processEmpty(5_000L);
+        assertThat(journal).isEmpty();
+
+        clock.advance(Duration.ofSeconds(10));
+        processEmpty(5_000L);
 
         assertThat(journal).containsExactly("prepare 1", "write 1..1 (1)", "checkpoint 1");
     }
@@ -391,6 +446,15 @@ class BatchingRecordProcessorTest {
                 .records(Arrays.asList(records))
                 .checkpointer(checkpointer)
                 .millisBehindLatest(0L)
+                .build());
+    }
+
+    /** A poll that brought no records, {@code millisBehindLatest} behind the shard's tip. */
+    private void processEmpty(Long millisBehindLatest) {
+        processor.processRecords(ProcessRecordsInput.builder()
+                .records(List.of())
+                .checkpointer(checkpointer)
+                .millisBehindLatest(millisBehindLatest)
                 .build());
     }
 

@@ -55,6 +55,8 @@ class KinesisConsumerAutoConfigurationTest {
         assertThat(p.maxRows()).isEqualTo(10_000);
         assertThat(p.maxBytes()).isEqualTo(DataSize.ofMegabytes(5));
         assertThat(p.maxAge()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(p.idleTimeBetweenReads()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(p.idleTimeBetweenReadsWhenCaughtUp()).isEqualTo(Duration.ofSeconds(2));
         assertThat(p.deadLetterBucket()).isEqualTo("ecommerce-raw");
         assertThat(p.deadLetterPrefix()).isEqualTo("dead-letter/");
         assertThat(p.workerId()).contains(":" + ProcessHandle.current().pid() + ":");
