@@ -3,6 +3,7 @@ package com.ecommerce.pipeline.dynamostore;
 import com.ecommerce.pipeline.schema.InvoicePieces;
 import com.ecommerce.pipeline.schema.Transaction;
 import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.TransactionJson;
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -11,6 +12,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The {@code invoices} table: one item per {@link InvoicePieces piece} (an invoice's rows of one
@@ -18,11 +23,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * (S, partition) + {@code pieceId} (S, sort: the piece's first event id), so one Query reads an
  * invoice whole, and a redelivered piece is put again under the same key with the same content.
  *
- * <p>The lines are a list attribute {@code lines} of maps with one-letter names (item size is what
- * DynamoDB charges and limits): {@code e} event id, {@code r} row in its request, {@code s} stock
- * code, {@code d} description, {@code q} quantity, {@code p} unit price, {@code t} line total
- * (exact), {@code a} invoice date (ISO-8601), {@code c} customer id (absent when none), {@code o}
- * country. The request's key is the item's {@code ingestKey}.
+ * <p>The lines are one string attribute {@code lines}: a JSON array of objects with one-letter names
+ * ({@code e} event id, {@code r} row in its request, {@code s} stock code, {@code d} description,
+ * {@code q} quantity, {@code p} unit price and {@code t} line total as exact decimal strings, {@code a}
+ * invoice date ISO-8601, {@code c} customer id (absent when none), {@code o} country). Nobody queries a
+ * line's attributes inside DynamoDB, and one string costs the store and the SDK far less to write and
+ * read than a list of maps (every nested value is its own typed node there). The request's key is the
+ * item's {@code ingestKey}.
  */
 public final class InvoiceItems {
 
@@ -42,6 +49,8 @@ public final class InvoiceItems {
     static final String CUSTOMER_ID = "c";
     static final String COUNTRY = "o";
 
+    private static final JsonMapper JSON = TransactionJson.mapper();
+
     private InvoiceItems() {}
 
     /** quantity × unitPrice, exact (the unit price's scale is kept). */
@@ -56,60 +65,65 @@ public final class InvoiceItems {
 
     /** The item of a piece, with these of its events (the ones that can be written). */
     static Map<String, AttributeValue> item(InvoicePieces.Piece piece, List<TransactionEvent> events) {
-        List<AttributeValue> lines = new ArrayList<>(events.size());
+        ArrayNode lines = JSON.createArrayNode();
         for (TransactionEvent event : events) {
-            lines.add(AttributeValue.fromM(line(event)));
+            lines.add(line(event));
         }
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(INVOICE_NO, s(piece.invoiceNo()));
         item.put(PIECE_ID, s(piece.id()));
         item.put(INGEST_KEY, s(piece.idempotencyKey()));
-        item.put(LINES, AttributeValue.fromL(lines));
+        item.put(LINES, s(JSON.writeValueAsString(lines)));
         return item;
     }
 
-    /** One line's map. Not receivedAt: posting the same request again must leave the item identical. */
-    static Map<String, AttributeValue> line(TransactionEvent event) {
+    /** One line. Not receivedAt: posting the same request again must leave the item identical. */
+    static ObjectNode line(TransactionEvent event) {
         Transaction t = event.transaction();
-        Map<String, AttributeValue> line = new HashMap<>();
-        line.put(EVENT_ID, s(event.eventId()));
-        line.put(ROW, n(Integer.toString(event.ingest().row())));
-        line.put(STOCK_CODE, s(t.stockCode()));
-        line.put(DESCRIPTION, s(t.description()));
-        line.put(QUANTITY, n(Integer.toString(t.quantity())));
-        line.put(UNIT_PRICE, n(t.unitPrice().toPlainString()));
-        line.put(LINE_TOTAL, n(lineTotal(t).toPlainString()));
-        line.put(INVOICE_DATE, s(isoDate(t.invoiceDate())));
+        ObjectNode line = JSON.createObjectNode();
+        line.put(EVENT_ID, event.eventId());
+        line.put(ROW, event.ingest().row());
+        line.put(STOCK_CODE, t.stockCode());
+        line.put(DESCRIPTION, t.description());
+        line.put(QUANTITY, t.quantity());
+        line.put(UNIT_PRICE, t.unitPrice().toPlainString());
+        line.put(LINE_TOTAL, lineTotal(t).toPlainString());
+        line.put(INVOICE_DATE, isoDate(t.invoiceDate()));
         if (t.customerId() != null) {
-            line.put(CUSTOMER_ID, s(t.customerId()));
+            line.put(CUSTOMER_ID, t.customerId());
         }
-        line.put(COUNTRY, s(t.country()));
+        line.put(COUNTRY, t.country());
         return line;
+    }
+
+    /** The UTF-8 bytes one line takes in the item's {@code lines} string (with its separating comma). */
+    static int lineBytes(TransactionEvent event) {
+        return JSON.writeValueAsBytes(line(event)).length + 1;
     }
 
     /** The lines of a stored item. */
     static List<StoredLine> lines(Map<String, AttributeValue> item) {
         String ingestKey = text(item, INGEST_KEY);
         AttributeValue lines = item.get(LINES);
-        if (lines == null || !lines.hasL()) {
+        if (lines == null || lines.s() == null) {
             return List.of();
         }
-        List<StoredLine> out = new ArrayList<>(lines.l().size());
-        for (AttributeValue value : lines.l()) {
-            Map<String, AttributeValue> line = value.m();
-            AttributeValue customer = line.get(CUSTOMER_ID);
+        JsonNode array = JSON.readTree(lines.s());
+        List<StoredLine> out = new ArrayList<>(array.size());
+        for (JsonNode line : array) {
+            JsonNode customer = line.get(CUSTOMER_ID);
             out.add(new StoredLine(
-                    text(line, EVENT_ID),
+                    line.get(EVENT_ID).stringValue(),
                     ingestKey,
-                    number(line, ROW).intValueExact(),
-                    text(line, STOCK_CODE),
-                    text(line, DESCRIPTION),
-                    number(line, QUANTITY).longValueExact(),
-                    number(line, UNIT_PRICE),
-                    number(line, LINE_TOTAL),
-                    text(line, INVOICE_DATE),
-                    customer == null ? null : customer.s(),
-                    text(line, COUNTRY)));
+                    line.get(ROW).intValue(),
+                    line.get(STOCK_CODE).stringValue(),
+                    line.get(DESCRIPTION).stringValue(),
+                    line.get(QUANTITY).longValue(),
+                    new BigDecimal(line.get(UNIT_PRICE).stringValue()),
+                    new BigDecimal(line.get(LINE_TOTAL).stringValue()),
+                    line.get(INVOICE_DATE).stringValue(),
+                    customer == null ? null : customer.stringValue(),
+                    line.get(COUNTRY).stringValue()));
         }
         return out;
     }

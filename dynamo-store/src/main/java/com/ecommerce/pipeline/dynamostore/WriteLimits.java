@@ -59,7 +59,7 @@ final class WriteLimits {
             }
         }
         // A piece holds at most InvoicePieces.MAX_ROWS lines: each may take its share of an item.
-        int lineBytes = size(InvoiceItems.line(event));
+        int lineBytes = InvoiceItems.lineBytes(event);
         int share = (MAX_ITEM_BYTES - 4096) / InvoicePieces.MAX_ROWS;
         if (lineBytes > share) {
             return Optional.of("the invoice line would take " + lineBytes + " bytes in DynamoDB, over the "
