@@ -5,6 +5,7 @@ import com.ecommerce.pipeline.dynamostore.InvoiceWriter;
 import com.ecommerce.pipeline.dynamostore.StoreTables;
 import com.ecommerce.pipeline.schema.InvoicePieces;
 import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.TransactionJson;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,8 +100,9 @@ final class StoreItems {
                 for (WriteRequest w : writes) {
                     Map<String, AttributeValue> item = w.putRequest().item();
                     AttributeValue lines = item.get(InvoiceItems.LINES);
-                    int n = table.equals(tables.invoices()) && lines != null && lines.hasL()
-                            ? lines.l().size()
+                    // the piece's lines: a JSON array (dynamo-store's layout)
+                    int n = table.equals(tables.invoices()) && lines != null && lines.s() != null
+                            ? TransactionJson.mapper().readTree(lines.s()).size()
                             : 0;
                     items.add(new Item(table, item, n));
                 }
