@@ -20,10 +20,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -640,50 +639,12 @@ final class Benchmark {
         return out.toArray(String[]::new);
     }
 
-    /** Starts the consumers again and samples their counters until each has written {@code target} rows. */
+    /**
+     * Each consumer in turn drains the standing backlog alone: started, its counter sampled until it has
+     * written {@code target} rows, stopped again. Alone, as its sink's raw ceiling ran: with all three
+     * draining at once each had a third of the cores, and the ratio to the ceiling measured that share.
+     */
     private void drain(long target) throws Exception {
-        Map<String, List<Stats.Sample>> drained = new LinkedHashMap<>();
-        for (String c : CONSUMERS) {
-            drained.put(c, new ArrayList<>());
-        }
-        Map<String, Double> cpu0 = cpu();
-        long t0 = System.nanoTime();
-        CompletableFuture<Stack.Run> start = CompletableFuture.supplyAsync(() -> {
-            try {
-                return stack.pipeline(
-                        Map.of("JAVA_OPTS", opt.javaOpts), Duration.ofMinutes(10), withCommand("start", CONSUMERS));
-            } catch (Exception e) {
-                throw new CompletionException(e);
-            }
-        });
-        long deadline = t0 + DRAIN_LIMIT.toNanos();
-        while (true) {
-            double t = (System.nanoTime() - t0) / 1e9;
-            boolean all = true;
-            for (String c : CONSUMERS) {
-                // A consumer that does not answer yet (starting) has written nothing in this process.
-                long rows = stack.consumerRows(c);
-                List<Stats.Sample> s = drained.get(c);
-                if (rows < 0) {
-                    rows = s.isEmpty() ? 0 : s.get(s.size() - 1).rows();
-                }
-                s.add(new Stats.Sample(t, rows, target));
-                all &= rows >= target;
-            }
-            boolean startFailed = start.isDone()
-                    && (start.isCompletedExceptionally() || start.join().exit() != 0);
-            if (all || startFailed || System.nanoTime() > deadline) {
-                break;
-            }
-            Thread.sleep((long) (opt.sampleSeconds * 1000));
-        }
-        double wall = (System.nanoTime() - t0) / 1e9;
-        Map<String, Double> cpu1 = cpu();
-        Stack.Run started = start.get(10, TimeUnit.MINUTES);
-        if (started.exit() != 0) {
-            report.para("`./pipeline start " + String.join(" ", CONSUMERS) + "` exited " + started.exit() + ":")
-                    .code(tail(started.output(), 5));
-        }
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of(
                 "consumer",
@@ -691,16 +652,42 @@ final class Benchmark {
                 "seconds (writing)",
                 "capacity rows/s",
                 "start and lease wait (not counted)",
-                "its end-to-end rate"));
-        double last = 0;
-        boolean every = true;
+                "its end-to-end rate",
+                "CPU of the consumer / of all, while it ran"));
         for (String c : CONSUMERS) {
-            Stats.Drain d = Stats.drain(drained.get(c), target);
-            capacity.put(c, d);
-            every &= d.complete();
-            if (d.complete()) {
-                last = Math.max(last, d.doneAt());
+            List<Stats.Sample> samples = new ArrayList<>();
+            Map<String, Double> cpu0 = cpu();
+            long t0 = System.nanoTime();
+            Stack.Run started =
+                    stack.pipeline(Map.of("JAVA_OPTS", opt.javaOpts), Duration.ofMinutes(10), withCommand("start", c));
+            if (started.exit() != 0) {
+                report.para("`./pipeline start " + c + "` exited " + started.exit() + ":")
+                        .code(tail(started.output(), 5));
             }
+            long deadline = t0 + DRAIN_LIMIT.toNanos();
+            double wall;
+            while (true) {
+                double t = (System.nanoTime() - t0) / 1e9;
+                long written = stack.consumerRows(c);
+                if (written < 0) { // not answering yet: nothing written in this process
+                    written = samples.isEmpty()
+                            ? 0
+                            : samples.get(samples.size() - 1).rows();
+                }
+                samples.add(new Stats.Sample(t, written, target));
+                if (written >= target || started.exit() != 0 || System.nanoTime() > deadline) {
+                    wall = t;
+                    break;
+                }
+                Thread.sleep((long) (opt.sampleSeconds * 1000));
+            }
+            Map<String, Double> cpu1 = cpu();
+            stack.pipeline(Map.of(), Duration.ofMinutes(5), "stop", c);
+            Stats.Drain d = Stats.drain(samples, target);
+            capacity.put(c, d);
+            double own = cpu1.getOrDefault(c, 0.0) - cpu0.getOrDefault(c, 0.0);
+            double all = cpu1.values().stream().mapToDouble(Double::doubleValue).sum()
+                    - cpu0.values().stream().mapToDouble(Double::doubleValue).sum();
             rows.add(List.of(
                     c,
                     n(d.rows()) + (d.complete() ? "" : " of " + n(target) + " (not all)"),
@@ -710,28 +697,20 @@ final class Benchmark {
                                     + (d.complete() ? "" : " (limit)"),
                     n(d.rate()),
                     d.startedAt() == null ? "no rows" : sec(d.startedAt()),
-                    n(consumerRate.getOrDefault(c, Double.NaN)) + " rows/s"));
+                    n(consumerRate.getOrDefault(c, Double.NaN)) + " rows/s",
+                    String.format(Locale.ROOT, "%.1f s / %.1f s over %s (JVM start included)", own, all, sec(wall))));
         }
-        report.para("Then `./pipeline start " + String.join(" ", CONSUMERS)
-                + "` (as `up` starts them, the same `JAVA_OPTS`;"
-                + " it returned, every consumer healthy, after " + sec(started.seconds()) + "), while each consumer's `"
-                + Stack.CONSUMER_ROWS + "` was read every " + opt.sampleSeconds + " s: the " + n(target) + " rows"
-                + " waited on APIData for them, a standing backlog. A restarted process counts from zero. Its capacity"
-                + " is the rows over the time from the last sample at zero before its first rows — so the JVM start"
-                + " and KCL's take-over of the stopped worker's leases are not counted (that wait is its own column)"
-                + " — to the first sample showing all of them. Counters move in flushes (s3-archiver's buffers flush"
-                + " on size or after 10–15 s), so both ends are taken at samples, not interpolated: the rate is a"
-                + " lower bound, each end within " + opt.sampleSeconds + " s. Time limit "
-                + DRAIN_LIMIT.toMinutes() + " min; past it the rate is over what was written.");
+        report.para("Then each consumer in turn, alone: `./pipeline start CONSUMER` (as `up` starts it, the same"
+                + " `JAVA_OPTS`), its `" + Stack.CONSUMER_ROWS + "` read every " + opt.sampleSeconds + " s until it"
+                + " had the " + n(target) + " rows that waited on APIData for it (a standing backlog), then `./pipeline"
+                + " stop CONSUMER`. Alone, as its sink's ceiling runs below. A restarted process counts from zero. Its"
+                + " capacity is the rows over the time from the last sample at zero before its first rows — so the JVM"
+                + " start and KCL's take-over of the stopped worker's leases are not counted (that wait is its own"
+                + " column) — to the first sample showing all of them; a consumer flushes as soon as a poll finds it"
+                + " caught up, so no age limit is waited for at the end. Both ends are taken at samples: the rate is a"
+                + " lower bound, each end within " + opt.sampleSeconds + " s. Time limit " + DRAIN_LIMIT.toMinutes()
+                + " min; past it the rate is over what was written.");
         report.table(rows);
-        report.para("Wall time from `./pipeline start` until the last consumer had all " + n(target) + " rows: "
-                + (every ? sec(last) : "not reached within " + sec(wall)) + ".");
-        cpuTable(
-                "CPU from `./pipeline start` until every consumer had every row (" + sec(wall)
-                        + "; includes the three JVMs' start, which overlaps the first drains)",
-                cpu0,
-                cpu1,
-                wall);
     }
 
     /** Starts again whichever consumer is not running, so the later phases and `./pipeline down` find them. */
