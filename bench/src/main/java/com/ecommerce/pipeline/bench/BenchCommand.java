@@ -51,7 +51,7 @@ public final class BenchCommand implements Callable<Integer> {
     int boundSeconds = 40;
 
     @Option(names = "--sample-seconds", description = "consumer sampling interval (default: ${DEFAULT-VALUE})")
-    double sampleSeconds = 3;
+    double sampleSeconds = 1;
 
     @Option(
             names = "--backlog-rows",
@@ -63,7 +63,7 @@ public final class BenchCommand implements Callable<Integer> {
             names = "--capacity-rows",
             description = "rows (the dataset's first) of the ingest-alone run and of the backlog each consumer drains"
                     + " after a restart, to measure its capacity; 0 skips that phase (default: ${DEFAULT-VALUE})")
-    int capacityRows = 100_000;
+    int capacityRows = 300_000;
 
     @Option(
             names = "--threads",

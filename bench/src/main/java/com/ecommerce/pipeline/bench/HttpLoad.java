@@ -41,10 +41,27 @@ final class HttpLoad {
     }
 
     /**
-     * {@code clients} threads, each sending GETs back to back for {@code duration}; request i of a client is
-     * {@code path.apply(i * clients + client)}.
+     * {@code clients} threads, each sending GETs back to back for {@code duration} (closed loop: a request leaves as
+     * soon as the previous answer is in); request i of a client is {@code path.apply(i * clients + client)}.
      */
     Result readLoad(String base, String token, int clients, Duration duration, IntFunction<String> path)
+            throws InterruptedException {
+        return readLoad(base, token, clients, duration, 0, path);
+    }
+
+    /**
+     * As {@link #readLoad(String, String, int, Duration, IntFunction)}, but paced when {@code requestsPerSecond > 0}:
+     * together the clients start that many requests a second, each client on its own fixed schedule (staggered), open
+     * loop. A request's latency runs from its scheduled start, so a request that waited behind a slow one counts the
+     * wait (no coordinated omission).
+     */
+    Result readLoad(
+            String base,
+            String token,
+            int clients,
+            Duration duration,
+            double requestsPerSecond,
+            IntFunction<String> path)
             throws InterruptedException {
         List<long[]> perClient = new ArrayList<>();
         Map<Integer, Long> statuses = new ConcurrentHashMap<>();
@@ -52,7 +69,7 @@ final class HttpLoad {
         CountDownLatch done = new CountDownLatch(clients);
         long start = System.nanoTime();
         long end = start + duration.toNanos();
-        List<Thread> threads = new ArrayList<>();
+        long intervalNanos = requestsPerSecond > 0 ? (long) (clients * 1e9 / requestsPerSecond) : 0;
         for (int c = 0; c < clients; c++) {
             int client = c;
             long[][] slot = {new long[1024]};
@@ -62,14 +79,22 @@ final class HttpLoad {
             }
             Thread t = new Thread(() -> {
                 try {
-                    for (int i = 0; System.nanoTime() < end; i++) {
+                    long scheduled = start + intervalNanos * client / clients;
+                    for (int i = 0; scheduled < end && System.nanoTime() < end; i++) {
+                        if (intervalNanos > 0) {
+                            long wait = scheduled - System.nanoTime();
+                            if (wait > 0) {
+                                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                            }
+                        }
                         HttpRequest.Builder req = HttpRequest.newBuilder(
                                         URI.create(base + path.apply(i * clients + client)))
                                 .timeout(Duration.ofSeconds(30));
                         if (token != null) {
                             req.header("Authorization", "Bearer " + token);
                         }
-                        long t0 = System.nanoTime();
+                        long t0 = intervalNanos > 0 ? scheduled : System.nanoTime();
+                        scheduled += intervalNanos;
                         try {
                             HttpResponse<byte[]> r = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
                             long micros = (System.nanoTime() - t0) / 1000;
@@ -92,7 +117,6 @@ final class HttpLoad {
                 }
             });
             t.start();
-            threads.add(t);
         }
         done.await();
         double seconds = (System.nanoTime() - start) / 1e9;

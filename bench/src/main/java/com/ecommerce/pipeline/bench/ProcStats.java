@@ -55,14 +55,59 @@ final class ProcStats {
 
     /** User + system CPU seconds the process has used so far (its own threads, not its children). */
     static double cpuSeconds(long pid) {
+        return cpuTicks(pid, false);
+    }
+
+    /**
+     * As {@link #cpuSeconds}, plus the CPU of its children that have exited and been waited for (cutime + cstime):
+     * PostgreSQL's postmaster reaps the backends of closed connections, whose CPU would otherwise vanish from a
+     * before/after difference. (A child alive at both ends counts by its own difference; one that exited in between
+     * counts whole in the parent's, so the difference of these totals is exact.)
+     */
+    static double cpuSecondsWithExitedChildren(long pid) {
+        return cpuTicks(pid, true);
+    }
+
+    private static double cpuTicks(long pid, boolean withExitedChildren) {
         String stat = read(Path.of("/proc/" + pid + "/stat"));
         int close = stat.lastIndexOf(')');
         if (close < 0) {
             return -1;
         }
         String[] f = stat.substring(close + 2).split(" ");
-        // after "(comm) ": state(0) ppid(1) ... utime(11) stime(12)
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS;
+        // after "(comm) ": state(0) ppid(1) ... utime(11) stime(12) cutime(13) cstime(14)
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        if (withExitedChildren) {
+            ticks += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+        }
+        return ticks / TICKS;
+    }
+
+    /**
+     * The PostgreSQL server listening on {@code port}: its postmaster ({@code .../bin/postgres ... -p PORT}), or -1.
+     * {@code pg_ctl} starts it as a daemon, so it is no descendant of the local cloud's JVM.
+     */
+    static long postmaster(int port) {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                List<String> args = List.of(read(p.resolve("cmdline")).split("\0"));
+                int flag = args.indexOf("-p");
+                if (!args.isEmpty()
+                        && args.get(0).endsWith("/bin/postgres")
+                        && flag >= 0
+                        && flag + 1 < args.size()
+                        && args.get(flag + 1).equals(String.valueOf(port))) {
+                    return Long.parseLong(name);
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return -1;
     }
 
     /** The process and all its descendants, parents first. */
@@ -103,6 +148,9 @@ final class ProcStats {
         // Both Node.js emulators run as `node -e <watchdog> node_modules/<emulator>/… <args>`: named by their module.
         if (cmd.contains("dynalite")) {
             return "dynalite (node)";
+        }
+        if (cmd.contains("kinesalite")) {
+            return "kinesalite (node)";
         }
         if (cmd.contains("kinesis")) {
             return "kinesis-local (node)";

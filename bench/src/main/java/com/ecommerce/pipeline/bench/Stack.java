@@ -117,16 +117,37 @@ final class Stack {
         return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    /** A process of the suite: what it is and its pid. */
-    record Proc(String name, long pid) {}
+    /** The local cloud's PostgreSQL port (the contract's default, which ./pipeline up uses). */
+    static final int POSTGRES_PORT = 15432;
 
-    /** Every process of the suite: the local cloud and its emulators (PostgreSQL's backends too), the services. */
+    /**
+     * A process of the suite: what it is and its pid; {@code postmaster}: PostgreSQL's, whose CPU counts the backends
+     * it has reaped ({@link ProcStats#cpuSecondsWithExitedChildren}).
+     */
+    record Proc(String name, long pid, boolean postmaster) {
+        Proc(String name, long pid) {
+            this(name, pid, false);
+        }
+
+        /** Its CPU seconds so far (for the postmaster: with its exited backends'), -1 if it is gone. */
+        double cpuSeconds() {
+            return postmaster ? ProcStats.cpuSecondsWithExitedChildren(pid) : ProcStats.cpuSeconds(pid);
+        }
+    }
+
+    /** Every process of the suite: the local cloud and its emulators, PostgreSQL and its backends, the services. */
     List<Proc> processes() {
         List<Proc> out = new ArrayList<>();
         long cloud = pid("local-cloud");
         if (cloud > 0) {
             for (long p : ProcStats.withDescendants(cloud)) {
                 out.add(new Proc(p == cloud ? "local-cloud (java)" : ProcStats.describe(p), p));
+            }
+        }
+        long postmaster = ProcStats.postmaster(POSTGRES_PORT);
+        if (postmaster > 0) {
+            for (long p : ProcStats.withDescendants(postmaster)) {
+                out.add(new Proc("PostgreSQL", p, p == postmaster));
             }
         }
         for (String s : SERVICES) {

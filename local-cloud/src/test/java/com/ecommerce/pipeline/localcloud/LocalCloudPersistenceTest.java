@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -127,6 +129,52 @@ class LocalCloudPersistenceTest {
     }
 
     /**
+     * Why kinesalite is the default Kinesis: killed hard (SIGKILL, as a crash or an impatient stop does it) right
+     * after acknowledging puts, it comes back with every record, because LevelDB writes them as they arrive;
+     * kinesis-local keeps its stream in memory and writes its whole state only every 60 s and when stopped
+     * gracefully, so a hard kill takes the records of the last minute with it.
+     */
+    @ParameterizedTest
+    @EnumSource(KinesisEngine.class)
+    void aHardKilledKinesisKeepsWhatItAcknowledgedOnlyOnKinesalite(KinesisEngine engine, @TempDir Path tmp) {
+        LocalCloudConfig config =
+                LocalCloudConfig.freePorts(tmp.resolve("data")).withKinesis(engine);
+        int records = 200;
+        try (LocalCloud cloud = LocalCloud.start(config)) {
+            try (KinesisClient kinesis = cloud.kinesisClient()) {
+                for (int i = 0; i < records; i += 100) {
+                    int first = i;
+                    List<software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry> entries =
+                            java.util.stream.IntStream.range(first, first + 100)
+                                    .mapToObj(n ->
+                                            software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry
+                                                    .builder()
+                                                    .partitionKey("p" + n)
+                                                    .data(SdkBytes.fromUtf8String("record " + n))
+                                                    .build())
+                                    .toList();
+                    assertThat(kinesis.putRecords(b -> b.streamName("APIData").records(entries))
+                                    .failedRecordCount())
+                            .isZero();
+                }
+            }
+            Emulator emulator = cloud.emulator(Emulator.KINESIS);
+            List<Long> pids = emulator.pids();
+            pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            await().atMost(Duration.ofSeconds(20)).until(() -> pids.stream().noneMatch(LocalCloud::isRunning));
+            cloud.startEmulator(Emulator.KINESIS);
+            try (KinesisClient kinesis = cloud.kinesisClient()) {
+                int kept = 0;
+                for (var shard :
+                        kinesis.listShards(b -> b.streamName("APIData")).shards()) {
+                    kept += readAll(kinesis, shard.shardId()).size();
+                }
+                assertThat(kept).isEqualTo(engine == KinesisEngine.KINESALITE ? records : 0);
+            }
+        }
+    }
+
+    /**
      * kinesis-local writes its state when it stops, after up to ~30 s of serving the clients still connected; a line
      * it logs in that time (here: a request it refuses) once made it exit without writing, because the stop had
      * closed the pipe its output goes to.
@@ -198,6 +246,24 @@ class LocalCloudPersistenceTest {
             return !data.isEmpty()
                     || r.millisBehindLatest() == 0 && !r.records().isEmpty();
         });
+        return data;
+    }
+
+    /** Every record of the shard from its start (an empty shard: empty). */
+    private static List<String> readAll(KinesisClient kinesis, String shardId) {
+        String iterator = kinesis.getShardIterator(
+                        b -> b.streamName("APIData").shardId(shardId).shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                .shardIterator();
+        List<String> data = new ArrayList<>();
+        while (iterator != null) {
+            String current = iterator;
+            GetRecordsResponse r = kinesis.getRecords(b -> b.shardIterator(current));
+            r.records().forEach(rec -> data.add(rec.data().asUtf8String()));
+            if (r.records().isEmpty() && r.millisBehindLatest() != null && r.millisBehindLatest() == 0) {
+                break;
+            }
+            iterator = r.nextShardIterator();
+        }
         return data;
     }
 
