@@ -11,6 +11,12 @@ if ! awslocal kinesis describe-stream-summary --stream-name APIData >/dev/null 2
   awslocal kinesis create-stream --stream-name APIData --shard-count 4
 fi
 awslocal kinesis wait stream-exists --stream-name APIData
+retention=$(awslocal kinesis describe-stream-summary --stream-name APIData \
+  --query StreamDescriptionSummary.RetentionPeriodHours --output text)
+if [ "$retention" -lt 168 ]; then
+  awslocal kinesis increase-stream-retention-period --stream-name APIData --retention-period-hours 168
+  awslocal kinesis wait stream-exists --stream-name APIData
+fi
 
 # DynamoDB tables
 if ! awslocal dynamodb describe-table --table-name customers >/dev/null 2>&1; then

@@ -45,8 +45,17 @@ final class LocalStackInitScript {
                       awslocal kinesis create-stream --stream-name %1$s --shard-count %2$d
                     fi
                     awslocal kinesis wait stream-exists --stream-name %1$s
+                    retention=$(awslocal kinesis describe-stream-summary --stream-name %1$s \\
+                      --query StreamDescriptionSummary.RetentionPeriodHours --output text)
+                    if [ "$retention" -lt %3$d ]; then
+                      awslocal kinesis increase-stream-retention-period --stream-name %1$s --retention-period-hours %3$d
+                      awslocal kinesis wait stream-exists --stream-name %1$s
+                    fi
                     """
-                            .formatted(checked(stream.name(), STREAM_OR_TABLE, "stream name"), stream.shardCount()));
+                            .formatted(
+                                    checked(stream.name(), STREAM_OR_TABLE, "stream name"),
+                                    stream.shardCount(),
+                                    stream.retentionHours()));
         }
 
         s.append("\n# DynamoDB tables\n");

@@ -63,10 +63,14 @@ class LocalStackInitScriptTest {
                 .readTree(Repository.file(Repository.CLOUD_RESOURCES).toFile());
         List<String> expected = new ArrayList<>();
         List<String> expectedTtl = new ArrayList<>();
+        List<String> expectedRetention = new ArrayList<>();
         for (JsonNode stream : json.get("kinesis").get("streams")) {
             expected.add(
                     "kinesis create-stream --stream-name " + stream.get("name").asString() + " --shard-count "
                             + stream.get("shardCount").asInt());
+            expectedRetention.add("kinesis increase-stream-retention-period --stream-name "
+                    + stream.get("name").asString() + " --retention-period-hours "
+                    + stream.get("retentionHours").asInt());
         }
         for (JsonNode table : json.get("dynamodb").get("tables")) {
             StringBuilder attributes = new StringBuilder();
@@ -104,6 +108,11 @@ class LocalStackInitScriptTest {
                         .filter(c -> c.startsWith("dynamodb update-time-to-live"))
                         .toList())
                 .containsExactlyInAnyOrderElementsOf(expectedTtl);
+        assertThat(calls.stream()
+                        .filter(c -> c.startsWith("kinesis increase-stream-retention-period"))
+                        .toList())
+                .as("the stream keeps its records as long as the definition says")
+                .containsExactlyElementsOf(expectedRetention);
         assertThat(calls).anyMatch(c -> c.startsWith("kinesis wait stream-exists"));
         assertThat(calls.stream().filter(c -> c.startsWith("dynamodb wait table-exists")))
                 .hasSize(json.get("dynamodb").get("tables").size());
@@ -117,6 +126,7 @@ class LocalStackInitScriptTest {
                 .isNotEmpty()
                 .noneMatch(c -> c.contains(" create-"))
                 .noneMatch(c -> c.contains(" update-time-to-live"))
+                .noneMatch(c -> c.contains(" increase-stream-retention-period"))
                 .anyMatch(c -> c.startsWith("dynamodb describe-time-to-live"));
     }
 
@@ -125,7 +135,7 @@ class LocalStackInitScriptTest {
         // A new field in cloud-resources.json (a secondary index, a TTL, ...) must reach the ready hook too: this
         // fails until LocalStackInitScript renders it and the list below names it.
         assertThat(components(CloudResources.class)).containsExactly("region", "kinesis", "dynamodb", "s3", "postgres");
-        assertThat(components(CloudResources.Stream.class)).containsExactly("name", "shardCount");
+        assertThat(components(CloudResources.Stream.class)).containsExactly("name", "shardCount", "retentionHours");
         assertThat(components(CloudResources.Table.class))
                 .containsExactly("name", "partitionKey", "sortKey", "billingMode", "ttlAttribute");
         assertThat(components(CloudResources.Key.class)).containsExactly("name", "type");
@@ -136,7 +146,7 @@ class LocalStackInitScriptTest {
     void anotherRegionAndAPartitionKeyOnlyTableRenderAsAwsExpectsThem() {
         CloudResources other = new CloudResources(
                 "eu-west-1",
-                new CloudResources.Kinesis(List.of(new CloudResources.Stream("Other", 2))),
+                new CloudResources.Kinesis(List.of(new CloudResources.Stream("Other", 2, null))),
                 new CloudResources.DynamoDb(List.of(new CloudResources.Table(
                         "keys-only", new CloudResources.Key("id", "N"), null, "PAY_PER_REQUEST", "until"))),
                 new CloudResources.S3(List.of(new CloudResources.Bucket("other-bucket", List.of()))),
@@ -147,6 +157,7 @@ class LocalStackInitScriptTest {
         assertThat(script)
                 .contains("export AWS_DEFAULT_REGION=eu-west-1\n")
                 .contains("--stream-name Other --shard-count 2\n")
+                .contains("--stream-name Other --retention-period-hours 24\n")
                 .contains("--attribute-definitions AttributeName=id,AttributeType=N \\\n")
                 .contains("--key-schema AttributeName=id,KeyType=HASH \\\n")
                 .doesNotContain("RANGE")
@@ -171,7 +182,13 @@ class LocalStackInitScriptTest {
                 "#!/bin/bash\n"
                         + "echo \"$*\" >> \"$STUB_LOG\"\n"
                         + "case \"$1 $2\" in\n"
-                        + "  'kinesis describe-stream-summary'|'dynamodb describe-table'|'s3api head-bucket')"
+                        // a stream: missing until created; then Kinesis's default retention, 24 h (168 when it
+                        // existed as defined)
+                        + "  'kinesis create-stream') touch \"$STUB_LOG.created\" ;;\n"
+                        + "  'kinesis describe-stream-summary')"
+                        + " if [ \"$STUB_EXISTS\" = true ]; then echo 168;"
+                        + " elif [ -f \"$STUB_LOG.created\" ]; then echo 24; else exit 254; fi ;;\n"
+                        + "  'dynamodb describe-table'|'s3api head-bucket')"
                         + " [ \"$STUB_EXISTS\" = true ] || exit 254 ;;\n"
                         + "  'dynamodb describe-time-to-live')"
                         + " if [ \"$STUB_EXISTS\" = true ]; then echo ENABLED; else echo DISABLED; fi ;;\n"

@@ -94,12 +94,25 @@ public record CloudResources(String region, Kinesis kinesis, DynamoDb dynamodb, 
         }
     }
 
-    /** A Kinesis data stream in provisioned mode. */
-    public record Stream(String name, int shardCount) {
+    /**
+     * A Kinesis data stream in provisioned mode.
+     *
+     * @param retentionHours how long records stay readable: Kinesis's own default, 24, when absent; up to 8,760. A
+     *     consumer stopped longer than this loses the records it had not read, so the suite keeps them a week.
+     */
+    public record Stream(String name, int shardCount, Integer retentionHours) {
+        /** Kinesis's default retention. */
+        public static final int DEFAULT_RETENTION_HOURS = 24;
+
         public Stream {
             requireText(name, "stream name");
             if (shardCount < 1) {
                 throw new IllegalArgumentException("stream " + name + ": shardCount must be >= 1");
+            }
+            retentionHours = retentionHours == null ? DEFAULT_RETENTION_HOURS : retentionHours;
+            if (retentionHours < DEFAULT_RETENTION_HOURS || retentionHours > 8_760) {
+                throw new IllegalArgumentException(
+                        "stream " + name + ": retentionHours must be between 24 and 8760, not " + retentionHours);
             }
         }
     }

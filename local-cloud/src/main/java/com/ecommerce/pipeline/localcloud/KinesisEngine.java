@@ -33,8 +33,12 @@ public enum KinesisEngine {
     /** The environment variable that chooses the engine when neither the configuration nor {@value #PROPERTY} does. */
     public static final String ENVIRONMENT_VARIABLE = "LOCALCLOUD_KINESIS";
 
-    /** The engine when nothing chooses one. */
-    public static final KinesisEngine DEFAULT = KINESIS_LOCAL;
+    /**
+     * The engine when nothing chooses one: kinesalite, for two measured reasons (local-cloud README): a hard kill loses
+     * nothing it acknowledged (kinesis-local loses up to a minute of records: {@code LocalCloudPersistenceTest}), and
+     * it reads and writes packed records an order of magnitude faster, without slowing as the stream grows.
+     */
+    public static final KinesisEngine DEFAULT = KINESALITE;
 
     private final String id;
 

@@ -70,6 +70,12 @@ public final class Provisioner {
             while (true) {
                 StreamDescriptionSummary summary = describeStream(kinesis, stream.name());
                 if (summary != null && summary.streamStatus() == StreamStatus.ACTIVE) {
+                    if (summary.retentionPeriodHours() < stream.retentionHours()) {
+                        log.info("keeping Kinesis stream {}'s records {} h", stream.name(), stream.retentionHours());
+                        kinesis.increaseStreamRetentionPeriod(
+                                b -> b.streamName(stream.name()).retentionPeriodHours(stream.retentionHours()));
+                        continue; // the stream is UPDATING for a moment: wait until it is ACTIVE again
+                    }
                     break;
                 }
                 if (System.nanoTime() > deadline) {

@@ -15,7 +15,7 @@ class CloudResourcesTest {
         CloudResources r = CloudResources.load();
 
         assertThat(r.region()).isEqualTo("us-east-1");
-        assertThat(r.kinesis().streams()).containsExactly(new CloudResources.Stream("APIData", 4));
+        assertThat(r.kinesis().streams()).containsExactly(new CloudResources.Stream("APIData", 4, 168));
         assertThat(r.table("customers"))
                 .isEqualTo(new CloudResources.Table(
                         "customers",
@@ -62,11 +62,23 @@ class CloudResourcesTest {
         Files.writeString(
                 file,
                 Files.readString(Path.of("src/main/resources/cloud-resources.json"))
-                        .replace("\"shardCount\": 4", "\"shardCount\": 4, \"retentionHours\": 24"));
+                        .replace("\"shardCount\": 4", "\"shardCount\": 4, \"encryption\": \"KMS\""));
 
         assertThatThrownBy(() -> CloudResources.load(file))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("Unrecognized property \"retentionHours\"");
+                .hasMessageContaining("Unrecognized property \"encryption\"");
+    }
+
+    @Test
+    void aRetentionKinesisCannotKeepIsRejected(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.json");
+        Files.writeString(
+                file,
+                Files.readString(Path.of("src/main/resources/cloud-resources.json"))
+                        .replace("\"retentionHours\": 168", "\"retentionHours\": 12"));
+
+        assertThatThrownBy(() -> CloudResources.load(file))
+                .hasMessageContaining("retentionHours must be between 24 and 8760, not 12");
     }
 
     @Test

@@ -56,6 +56,8 @@ class SharedLocalCloudTest {
                     kinesis.describeStreamSummary(b -> b.streamName("APIData")).streamDescriptionSummary();
             assertThat(summary.streamStatus()).isEqualTo(StreamStatus.ACTIVE);
             assertThat(summary.openShardCount()).isEqualTo(4);
+            // a week, not Kinesis's default day: a suite stopped with rows unread keeps them that long
+            assertThat(summary.retentionPeriodHours()).isEqualTo(168);
             List<Shard> shards =
                     kinesis.listShards(b -> b.streamName("APIData")).shards();
             assertThat(shards)
