@@ -3,15 +3,14 @@ package com.ecommerce.pipeline.lake;
 import com.ecommerce.pipeline.lake.compact.CompactionResult;
 import com.ecommerce.pipeline.lake.compact.Compactor;
 import com.ecommerce.pipeline.lake.sql.ResultPrinter;
+import com.ecommerce.pipeline.lake.sql.SqlQuery;
 import com.ecommerce.pipeline.lake.sql.SqlRunner;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,33 +28,18 @@ public final class LakeCommand {
     static final int FAILED = 1;
     static final int BAD_INPUT = 2;
 
-    @Option(
-            names = "--config",
-            description = "a services' YAML file whose S3 endpoint, region and credentials to use"
-                    + " (./pipeline passes config/local-cloud.yml); without it, S3A's defaults")
-    Path config;
-
-    @Option(
-            names = "--conf",
-            description = "a Spark or lake setting, key=value (repeatable); e.g. --conf spark.master=local[2]")
-    Map<String, String> conf = new LinkedHashMap<>();
-
-    LakeSettings settings() {
-        return LakeSettings.load(config, conf);
-    }
-
     @Command(
             name = "compact",
             mixinStandardHelpOptions = true,
             description = "Compacts the archive objects not compacted before into the table, and prints what it added.")
     static final class Compact implements Callable<Integer> {
 
-        @CommandLine.ParentCommand
-        LakeCommand parent;
+        @Mixin
+        LakeOptions options;
 
         @Override
         public Integer call() throws Exception {
-            LakeSettings settings = parent.settings();
+            LakeSettings settings = options.settings();
             try (SparkSession spark = LakeSpark.session(settings)) {
                 long start = System.nanoTime();
                 CompactionResult result = new Compactor(spark, settings).compact();
@@ -72,8 +56,8 @@ public final class LakeCommand {
             description = "Runs one Spark SQL query over the lake ('transactions') and prints its rows.")
     static final class Sql implements Callable<Integer> {
 
-        @CommandLine.ParentCommand
-        LakeCommand parent;
+        @Mixin
+        LakeOptions options;
 
         @Option(names = "--format", description = "table (default) or csv (with a header row)", defaultValue = "table")
         Format format;
@@ -94,10 +78,11 @@ public final class LakeCommand {
 
         @Override
         public Integer call() throws Exception {
-            LakeSettings settings = parent.settings();
+            String checked = SqlQuery.check(query); // refused before Spark starts
+            LakeSettings settings = options.settings();
             try (SparkSession spark = LakeSpark.session(settings)) {
                 LakeTables.create(spark, settings);
-                SqlRunner.Result result = SqlRunner.run(spark, query, maxRows);
+                SqlRunner.Result result = SqlRunner.run(spark, checked, maxRows);
                 if (format == Format.csv) {
                     ResultPrinter.csv(result.dataset().schema(), result.rows(), System.out);
                 } else {
@@ -121,8 +106,11 @@ public final class LakeCommand {
                 commandLine.getErr().println(name + ": " + firstLine(e.getMessage()));
                 return BAD_INPUT;
             }
+            // one line; the stack trace with -Dlake.stacktrace=true
             commandLine.getErr().println(name + " failed: " + firstLine(String.valueOf(e.getMessage())));
-            e.printStackTrace(commandLine.getErr());
+            if (Boolean.getBoolean("lake.stacktrace")) {
+                e.printStackTrace(commandLine.getErr());
+            }
             return FAILED;
         });
         return cli.execute(args);
@@ -134,9 +122,11 @@ public final class LakeCommand {
         return state != null && (state.startsWith("42") || state.startsWith("22"));
     }
 
+    /** The first line of a message, at most 400 characters (S3A's repeat the SDK's several times). */
     static String firstLine(String message) {
         String m = message == null ? "" : message.strip();
         int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl).strip();
+        m = nl < 0 ? m : m.substring(0, nl).strip();
+        return m.length() <= 400 ? m : m.substring(0, 400) + "...";
     }
 }

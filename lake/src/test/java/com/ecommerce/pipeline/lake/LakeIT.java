@@ -133,7 +133,8 @@ class LakeIT {
                 .containsKeys("event_id", "invoice_no", "stock_code", "description", "customer_id", "country");
         long days = new Expected(SAMPLE)
                 .rows.stream().map(r -> r.date().toLocalDate()).distinct().count();
-        assertThat(count("SELECT count(*) FROM " + settings.table() + ".partitions")).isEqualTo(days);
+        assertThat(count("SELECT count(*) FROM " + settings.table() + ".partitions"))
+                .isEqualTo(days);
         // exact money: the sample's first row, 6 x 2.55
         assertThat(spark.sql(
                                 "SELECT line_total FROM transactions WHERE invoice_no = '536365' AND stock_code = '85123A'")
@@ -206,7 +207,7 @@ class LakeIT {
     @Test
     @Order(6)
     void theSqlCommandPrintsCsvAndRefusesWrites() {
-        List<String> args = new ArrayList<>();
+        List<String> args = new ArrayList<>(List.of("sql"));
         conf.forEach((k, v) -> {
             args.add("--conf");
             args.add(k + "=" + v);
@@ -214,7 +215,6 @@ class LakeIT {
         List<String> csv = new ArrayList<>(args);
         csv.addAll(
                 List.of(
-                        "sql",
                         "--format",
                         "csv",
                         "SELECT country, count(*) AS rows FROM transactions GROUP BY country ORDER BY rows DESC, country LIMIT 2"));
@@ -225,7 +225,7 @@ class LakeIT {
         assertThat(out.stdout.lines().toList().get(1)).startsWith("United Kingdom,");
 
         List<String> drop = new ArrayList<>(args);
-        drop.addAll(List.of("sql", "DROP TABLE transactions"));
+        drop.add("DROP TABLE transactions");
         Output refused = capture(() -> LakeCommand.run(drop.toArray(String[]::new)));
         assertThat(refused.code).isEqualTo(2);
         assertThat(refused.stderr.strip())
