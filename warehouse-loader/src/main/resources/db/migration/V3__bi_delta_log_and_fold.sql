@@ -18,10 +18,12 @@
 --     deletes those pending rows, in one transaction: each delta is folded exactly once. A fold
 --     covers every batch committed since the last one, so the more writers load, the fewer summary
 --     upserts per row it makes (keys shared by batches are written once).
---   * warehouse-loader calls bi_fold() after each batch it commits and every second (see its
---     README: the BI views trail firehose_transactions by at most that interval plus a fold).
---     Anyone else who writes the table directly (a manual fix, a future CDC delete) has the
---     change folded by the loader's next fold, or can call SELECT bi_fold() themselves.
+--   * warehouse-loader folds on a thread of its own, again and again while deltas are pending (each
+--     fold takes up to max_rows delta rows), else every second; the shards' threads only load. So the
+--     BI views trail firehose_transactions by what is pending: about a second when the loader keeps
+--     up, more while it drains a backlog (see its README for measured figures). Anyone else who
+--     writes the table directly (a manual fix, a future CDC delete) has the change folded by the
+--     loader's next fold, or can call SELECT bi_fold() themselves.
 --
 -- The views and summary tables query-api reads are unchanged.
 
