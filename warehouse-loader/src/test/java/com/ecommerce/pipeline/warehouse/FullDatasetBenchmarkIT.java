@@ -100,13 +100,7 @@ class FullDatasetBenchmarkIT {
      */
     private static double load(WarehouseSink sink, List<TransactionEvent> events, int batchSize, int shards)
             throws Exception {
-        List<List<TransactionEvent>> perShard = new ArrayList<>();
-        for (int s = 0; s < shards; s++) {
-            perShard.add(new ArrayList<>());
-        }
-        events.forEach(
-                e -> perShard.get(Math.floorMod(e.transaction().invoiceNo().hashCode(), shards))
-                        .add(e));
+        List<List<TransactionEvent>> perShard = SourceRows.byShard(events, shards);
         ExecutorService writers = Executors.newFixedThreadPool(shards);
         try {
             long start = System.nanoTime();

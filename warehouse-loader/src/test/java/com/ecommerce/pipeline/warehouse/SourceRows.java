@@ -115,4 +115,16 @@ public final class SourceRows {
     public static List<TransactionEvent> events(List<Row> rows, String idempotencyKey, Instant receivedAt) {
         return rows.stream().map(r -> r.event(idempotencyKey, receivedAt)).toList();
     }
+
+    /** The events split as Kinesis routes them: each invoice's events on one of {@code shards} writers. */
+    public static List<List<TransactionEvent>> byShard(List<TransactionEvent> events, int shards) {
+        List<List<TransactionEvent>> perShard = new ArrayList<>();
+        for (int s = 0; s < shards; s++) {
+            perShard.add(new ArrayList<>());
+        }
+        events.forEach(
+                e -> perShard.get(Math.floorMod(e.transaction().invoiceNo().hashCode(), shards))
+                        .add(e));
+        return perShard;
+    }
 }

@@ -77,13 +77,41 @@ public final class TestWarehouse {
                 .single();
     }
 
+    /** BI delta rows recorded but not folded yet. */
+    public static long pendingBi(DataSource dataSource) {
+        return JdbcClient.create(dataSource)
+                .sql("SELECT count(*) FROM bi_pending")
+                .query(Long.class)
+                .single();
+    }
+
+    /** Folds every pending BI delta (what the loader's schedule does every second); none may be left. */
+    public static void foldBi(DataSource dataSource) {
+        Long folded;
+        do {
+            folded = JdbcClient.create(dataSource)
+                    .sql("SELECT bi_fold()")
+                    .query(Long.class)
+                    .single();
+            if (folded == null) {
+                throw new AssertionError("another BI fold holds the lock");
+            }
+        } while (folded > 0);
+        if (pendingBi(dataSource) != 0) {
+            throw new AssertionError("BI deltas still pending after folding");
+        }
+    }
+
     /**
      * An MD5 of the BI aggregate tables' contents, in key order; numbers without trailing zeros (an
-     * incremental sum and a recomputed one may differ only in their scale). Also fails if any
-     * aggregate row is left with no rows behind it.
+     * incremental sum and a recomputed one may differ only in their scale). Fails if any BI delta is
+     * still pending (not folded) or any aggregate row is left with no rows behind it.
      */
     public static String aggregatesChecksum(DataSource dataSource) {
         JdbcClient jdbc = JdbcClient.create(dataSource);
+        if (pendingBi(dataSource) != 0) {
+            throw new AssertionError(pendingBi(dataSource) + " BI deltas not folded");
+        }
         long empty = jdbc.sql(
                         """
                         SELECT (SELECT count(*) FROM bi_period_totals WHERE row_count <= 0)
@@ -124,7 +152,7 @@ public final class TestWarehouse {
     }
 
     /**
-     * The aggregates as the triggers left them, and as a full recomputation from firehose_transactions
+     * The aggregates as the folds left them, and as a full recomputation from firehose_transactions
      * gives them ({@code bi_rebuild()}, which leaves the recomputed ones in place).
      */
     public static String[] aggregatesAndRebuilt(DataSource dataSource) {

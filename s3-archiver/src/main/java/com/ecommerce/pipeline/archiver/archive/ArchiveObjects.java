@@ -22,8 +22,20 @@ import java.util.zip.GZIPOutputStream;
  */
 final class ArchiveObjects {
 
-    /** One object to put. */
-    record ArchiveObject(String key, LocalDate day, int rows, byte[] gzippedNdjson) {}
+    /**
+     * One object to put: its key and its events; the bytes are made by {@link #gzippedNdjson()} when
+     * asked, so that each object's serialisation and compression can run on the thread that puts it.
+     */
+    record ArchiveObject(String key, LocalDate day, List<TransactionEvent> events) {
+
+        int rows() {
+            return events.size();
+        }
+
+        byte[] gzippedNdjson() {
+            return ArchiveObjects.gzippedNdjson(events);
+        }
+    }
 
     private ArchiveObjects() {}
 
@@ -34,8 +46,7 @@ final class ArchiveObjects {
                     .add(e);
         }
         List<ArchiveObject> objects = new ArrayList<>(byDay.size());
-        byDay.forEach((day, events) ->
-                objects.add(new ArchiveObject(key(prefix, day, batch), day, events.size(), gzippedNdjson(events))));
+        byDay.forEach((day, events) -> objects.add(new ArchiveObject(key(prefix, day, batch), day, events)));
         return objects;
     }
 

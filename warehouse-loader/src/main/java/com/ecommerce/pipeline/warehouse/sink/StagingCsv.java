@@ -13,7 +13,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 /**
- * One event as a line of PostgreSQL {@code COPY ... (FORMAT csv)} input for the staging table.
+ * One event as a line of PostgreSQL {@code COPY ... (FORMAT csv)} input, for {@code firehose_transactions}
+ * itself and for the staging table of the merge path (same columns).
  *
  * <p>Every text value is quoted, with {@code "} doubled, so commas, quotes, line breaks, backslashes
  * and {@code £} travel as they are and an empty string stays an empty string; an unquoted empty field
@@ -21,8 +22,8 @@ import java.util.Locale;
  */
 final class StagingCsv {
 
-    /** The staging table's columns, in the order of {@link #line}. */
-    static final String COLUMNS = "seq, event_id, invoice_no, stock_code, description, quantity, invoice_date,"
+    /** The columns of {@link #line}, in order. */
+    static final String COLUMNS = "event_id, invoice_no, stock_code, description, quantity, invoice_date,"
             + " unit_price, customer_id, country, ingest_idempotency_key, ingest_row, ingest_received_at,"
             + " ingest_source";
 
@@ -93,11 +94,10 @@ final class StagingCsv {
     }
 
     /** The CSV line (with its newline) of an event that passed {@link #unstorable}. */
-    static byte[] line(int seq, TransactionEvent event) {
+    static byte[] line(TransactionEvent event) {
         Transaction t = event.transaction();
         IngestMetadata m = event.ingest();
         StringBuilder b = new StringBuilder(256);
-        b.append(seq).append(',');
         quoted(b, event.eventId()).append(',');
         quoted(b, t.invoiceNo()).append(',');
         quoted(b, t.stockCode()).append(',');

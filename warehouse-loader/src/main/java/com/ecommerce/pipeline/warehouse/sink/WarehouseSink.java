@@ -21,24 +21,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads batches of events into {@code firehose_transactions} the way Firehose loads Redshift: COPY the
- * batch into a session-private staging table, then merge it into the table by event id — all in one
- * transaction, so a batch is either entirely written or not at all, and {@link #write} returns only
- * after the commit.
+ * Loads batches of events into {@code firehose_transactions}, one transaction per batch, and returns
+ * only after the commit.
  *
- * <p>The merge is an upsert ({@code INSERT ... ON CONFLICT (event_id) DO UPDATE ... WHERE} the row's
- * data differs): a redelivered or replayed event with the same data changes nothing (not even {@code
- * loaded_at} or the ingest metadata of the first delivery); an event whose data changed (a later
- * correction, CDC) replaces its row. Within a batch the last occurrence of an event id wins. The BI
- * aggregates follow in the same transaction (triggers, see {@code V2__bi_summaries_and_views.sql}).
+ * <p>The common case is one write per row: {@code COPY} straight into the table. Redelivery makes an
+ * event id arrive again; then that COPY fails on the primary key (or a row's value is refused) and the
+ * batch is written again, in a fresh transaction, through the merge path: COPY into a session-private
+ * staging table and an upsert ({@code INSERT ... ON CONFLICT (event_id) DO UPDATE ... WHERE} the row's
+ * data differs). There a redelivered or replayed event with the same data changes nothing (not even
+ * {@code loaded_at} or the ingest metadata of the first delivery); an event whose data changed (a later
+ * correction, CDC) replaces its row. Within a batch the last occurrence of an event id wins.
  *
- * <p>Failures: an error caused by a row's values (SQLSTATE 22/23/54) makes the sink retry the batch
- * in halves, each under a savepoint, until the refused rows are isolated; the rest is committed and
- * the refused rows are reported in a {@link PoisonEventsException} with PostgreSQL's reason. Values
- * PostgreSQL would store inexactly or not at all (NUL, lone surrogates, sub-microsecond times) are
- * refused before sending. Any other error (the
- * database down or restarting, a deadlock, a pool timeout) propagates as transient: nothing of the
- * batch was committed and the machinery retries it.
+ * <p>BI: the table's statement triggers record each statement's delta (the rows it actually wrote) in
+ * {@code bi_pending}, committed with the rows; after the commit this sink asks for a fold ({@link
+ * #foldBi}), which applies every committed delta to the summaries under a lock only folds take (see
+ * {@code V3__bi_delta_log_and_fold.sql}). So shards never wait for each other's BI work.
+ *
+ * <p>Failures: an error caused by a row's values (SQLSTATE 22/23/54) in the merge path makes the sink
+ * retry the batch in halves, each under a savepoint, until the refused rows are isolated; the rest is
+ * committed and the refused rows are reported in a {@link PoisonEventsException} with PostgreSQL's
+ * reason. Values PostgreSQL would store inexactly or not at all (NUL, lone surrogates, sub-microsecond
+ * times) are refused before sending. Any other error (the database down or restarting, a deadlock, a
+ * pool timeout) propagates as transient: nothing of the batch was committed and the machinery retries it.
  */
 public class WarehouseSink implements Sink {
 
@@ -47,29 +51,25 @@ public class WarehouseSink implements Sink {
     static final String STAGING_TABLE = "warehouse_stage";
 
     private static final String CREATE_STAGING = "CREATE TEMP TABLE IF NOT EXISTS " + STAGING_TABLE + " ("
-            + "seq integer NOT NULL, event_id text COLLATE \"C\" NOT NULL, invoice_no text, stock_code text,"
+            + "event_id text COLLATE \"C\" NOT NULL, invoice_no text, stock_code text,"
             + " description text, quantity integer, invoice_date timestamp, unit_price numeric,"
             + " customer_id text, country text, ingest_idempotency_key text, ingest_row integer,"
             + " ingest_received_at timestamptz, ingest_source text) ON COMMIT DELETE ROWS";
 
-    private static final String COPY =
+    /** The common case: every row new, written once. */
+    private static final String COPY_TABLE =
+            "COPY firehose_transactions (" + StagingCsv.COLUMNS + ") FROM STDIN WITH (FORMAT csv)";
+
+    private static final String COPY_STAGING =
             "COPY " + STAGING_TABLE + " (" + StagingCsv.COLUMNS + ") FROM STDIN WITH (FORMAT csv)";
 
-    /** The data columns: a row whose data is unchanged is not rewritten. */
-    private static final String DATA =
-            "invoice_no, stock_code, description, quantity, invoice_date, unit_price, customer_id, country";
-
-    private static final String COLUMNS =
-            "event_id, " + DATA + ", ingest_idempotency_key, ingest_row, ingest_received_at, ingest_source";
-
     /**
-     * Last occurrence of each event id, inserted in arrival order (so the table stays roughly in time
-     * order, which keeps scans by invoice_date cheap). {@code xmax = 0} marks a fresh insert.
+     * The merge path. The rows are distinct by event id already and staged in arrival order, which
+     * keeps the table roughly in time order (cheap scans by invoice_date). {@code xmax = 0} marks a
+     * fresh insert.
      */
-    private static final String MERGE = "INSERT INTO firehose_transactions AS f (" + COLUMNS + ")"
-            + " SELECT " + COLUMNS + " FROM ("
-            + "   SELECT DISTINCT ON (event_id) * FROM " + STAGING_TABLE + " ORDER BY event_id, seq DESC"
-            + " ) AS s ORDER BY seq"
+    private static final String MERGE = "INSERT INTO firehose_transactions AS f (" + StagingCsv.COLUMNS + ")"
+            + " SELECT " + StagingCsv.COLUMNS + " FROM " + STAGING_TABLE
             + " ON CONFLICT (event_id) DO UPDATE SET"
             + " invoice_no = excluded.invoice_no, stock_code = excluded.stock_code,"
             + " description = excluded.description, quantity = excluded.quantity,"
@@ -85,17 +85,33 @@ public class WarehouseSink implements Sink {
             + " RETURNING (xmax = 0) AS inserted";
 
     private final DataSource dataSource;
+    private final boolean foldAfterWrite;
     private final Counter inserted;
     private final Counter updated;
     private final Counter unchanged;
     private final Counter refused;
+    private final Counter folded;
 
+    /** A sink that folds the BI deltas after each batch: the views are exact when {@link #write} returns. */
     public WarehouseSink(DataSource dataSource, MeterRegistry meters) {
+        this(dataSource, meters, true);
+    }
+
+    /**
+     * @param foldAfterWrite whether {@link #write} folds the BI deltas after its commit; the service
+     *     passes false and folds on its own thread ({@code BiFoldSchedule}), so a shard's next batch
+     *     never waits for BI
+     */
+    public WarehouseSink(DataSource dataSource, MeterRegistry meters, boolean foldAfterWrite) {
         this.dataSource = dataSource;
+        this.foldAfterWrite = foldAfterWrite;
         this.inserted = counter(meters, "inserted");
         this.updated = counter(meters, "updated");
         this.unchanged = counter(meters, "unchanged");
         this.refused = counter(meters, "refused");
+        this.folded = Counter.builder("warehouse.bi.folded")
+                .description("BI delta rows folded into the summary tables")
+                .register(meters);
     }
 
     private static Counter counter(MeterRegistry meters, String result) {
@@ -111,30 +127,63 @@ public class WarehouseSink implements Sink {
             return;
         }
         Map<TransactionEvent, String> poison = new LinkedHashMap<>();
-        List<Staged> rows = new ArrayList<>(batch.size());
+        // The last occurrence of each event id, in the order of those last occurrences.
+        Map<String, Staged> distinct = new LinkedHashMap<>();
         for (TransactionEvent event : batch) {
             String problem = StagingCsv.unstorable(event);
             if (problem != null) {
                 poison.put(event, problem);
             } else {
-                rows.add(new Staged(event, StagingCsv.line(rows.size(), event)));
+                distinct.remove(event.eventId());
+                distinct.put(event.eventId(), new Staged(event, StagingCsv.line(event)));
             }
         }
-        if (!rows.isEmpty()) {
-            Outcome outcome = load(rows, poison);
+        if (!distinct.isEmpty()) {
+            Outcome outcome = load(new ArrayList<>(distinct.values()), poison);
             inserted.increment(outcome.inserted);
             updated.increment(outcome.updated);
             unchanged.increment(outcome.unchanged);
             log.debug(
-                    "merged {} events: {} inserted, {} updated, {} unchanged",
+                    "wrote {} events: {} inserted, {} updated, {} unchanged",
                     batch.size(),
                     outcome.inserted,
                     outcome.updated,
                     outcome.unchanged);
+            if (foldAfterWrite) {
+                foldBi();
+            }
         }
         if (!poison.isEmpty()) {
             refused.increment(poison.size());
             throw new PoisonEventsException(poison);
+        }
+    }
+
+    /**
+     * Folds every committed BI delta into the summaries ({@code bi_fold()}), unless a fold is running
+     * already (it, or the next one, takes what is pending). A failure here loses nothing — the deltas
+     * stay pending for the next fold — so it is logged, not thrown: the batch itself is committed.
+     *
+     * @return the delta rows folded, 0 if none were pending, -1 if another fold was running or it failed
+     */
+    public long foldBi() {
+        long start = System.nanoTime();
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT bi_fold()")) {
+            result.next();
+            long rows = result.getLong(1);
+            if (result.wasNull()) {
+                return -1;
+            }
+            if (rows > 0) {
+                folded.increment(rows);
+                log.debug("folded {} BI delta rows in {} ms", rows, (System.nanoTime() - start) / 1_000_000);
+            }
+            return rows;
+        } catch (SQLException e) {
+            log.warn("BI fold failed; the deltas stay pending for the next one: {}", e.toString());
+            return -1;
         }
     }
 
@@ -145,17 +194,17 @@ public class WarehouseSink implements Sink {
             try {
                 Outcome outcome;
                 try {
-                    outcome = merge(connection, rows, false);
+                    copy(connection, COPY_TABLE, rows);
+                    outcome = new Outcome();
+                    outcome.inserted = rows.size();
                 } catch (SQLException e) {
                     if (!SqlErrors.isDataError(e)) {
                         throw e;
                     }
-                    // Some row is refused: start over and isolate it (them) under savepoints.
+                    // An event id already there (a redelivery), or a refused value: the merge path.
                     connection.rollback();
-                    log.warn(
-                            "batch of {} events refused ({}); isolating the refused rows", rows.size(), e.getMessage());
-                    outcome = new Outcome();
-                    isolate(connection, rows, poison, outcome);
+                    log.debug("{} events not all new ({}); merging", rows.size(), e.getSQLState());
+                    outcome = mergeOrIsolate(connection, rows, poison);
                 }
                 connection.commit();
                 return outcome;
@@ -165,6 +214,23 @@ public class WarehouseSink implements Sink {
             } finally {
                 restoreAutoCommit(connection, autoCommit);
             }
+        }
+    }
+
+    private Outcome mergeOrIsolate(Connection connection, List<Staged> rows, Map<TransactionEvent, String> poison)
+            throws SQLException {
+        try {
+            return merge(connection, rows, false);
+        } catch (SQLException e) {
+            if (!SqlErrors.isDataError(e)) {
+                throw e;
+            }
+            // Some row is refused: start over and isolate it (them) under savepoints.
+            connection.rollback();
+            log.warn("batch of {} events refused ({}); isolating the refused rows", rows.size(), e.getMessage());
+            Outcome outcome = new Outcome();
+            isolate(connection, rows, poison, outcome);
+            return outcome;
         }
     }
 
@@ -201,7 +267,24 @@ public class WarehouseSink implements Sink {
                 statement.execute("TRUNCATE " + STAGING_TABLE);
             }
         }
-        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY);
+        copy(connection, COPY_STAGING, rows);
+        Outcome outcome = new Outcome();
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(MERGE)) {
+            while (result.next()) {
+                if (result.getBoolean(1)) {
+                    outcome.inserted++;
+                } else {
+                    outcome.updated++;
+                }
+            }
+        }
+        outcome.unchanged = rows.size() - outcome.inserted - outcome.updated;
+        return outcome;
+    }
+
+    private static void copy(Connection connection, String sql, List<Staged> rows) throws SQLException {
+        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
         try {
             for (Staged row : rows) {
                 copy.writeToCopy(row.csv(), 0, row.csv().length);
@@ -217,23 +300,6 @@ public class WarehouseSink implements Sink {
             }
             throw e;
         }
-        Outcome outcome = new Outcome();
-        try (Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery(MERGE)) {
-            while (result.next()) {
-                if (result.getBoolean(1)) {
-                    outcome.inserted++;
-                } else {
-                    outcome.updated++;
-                }
-            }
-        }
-        outcome.unchanged = distinctEvents(rows) - outcome.inserted - outcome.updated;
-        return outcome;
-    }
-
-    private static long distinctEvents(List<Staged> rows) {
-        return rows.stream().map(r -> r.event().eventId()).distinct().count();
     }
 
     private static void rollbackQuietly(Connection connection, Exception cause) {

@@ -7,12 +7,18 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The warehouse sink the shared consumer machinery writes each batch to. */
+/** The warehouse sink the shared consumer machinery writes each batch to, and its BI fold schedule. */
 @Configuration(proxyBeanMethods = false)
 class WarehouseSinkConfiguration {
 
     @Bean
     WarehouseSink warehouseSink(DataSource dataSource, ObjectProvider<MeterRegistry> meters) {
-        return new WarehouseSink(dataSource, meters.getIfAvailable(SimpleMeterRegistry::new));
+        // BI is folded by the schedule below, off the shards' threads.
+        return new WarehouseSink(dataSource, meters.getIfAvailable(SimpleMeterRegistry::new), false);
+    }
+
+    @Bean
+    BiFoldSchedule biFoldSchedule(WarehouseSink sink, WarehouseProperties properties) {
+        return new BiFoldSchedule(sink, properties);
     }
 }

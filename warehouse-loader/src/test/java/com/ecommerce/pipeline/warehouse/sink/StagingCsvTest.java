@@ -29,7 +29,7 @@ class StagingCsvTest {
                 "United Kingdom"));
 
         assertThat(line(event))
-                .isEqualTo("3,\"" + event.eventId() + "\",\"C536379\",\"D\",\"Discount, \"\"10%\"\" £5.00\",-1,"
+                .isEqualTo("\"" + event.eventId() + "\",\"C536379\",\"D\",\"Discount, \"\"10%\"\" £5.00\",-1,"
                         + "2010-12-01T08:26:00,27.50,\"14527\",\"United Kingdom\",\"key\",3,"
                         + "2026-01-02T03:04:05.123456Z,\"test\"\n");
     }
@@ -82,6 +82,6 @@ class StagingCsvTest {
     }
 
     private static String line(TransactionEvent event) {
-        return new String(StagingCsv.line(3, event), StandardCharsets.UTF_8);
+        return new String(StagingCsv.line(event), StandardCharsets.UTF_8);
     }
 }

@@ -8,6 +8,7 @@ import com.ecommerce.pipeline.consumer.PoisonEventsException;
 import com.ecommerce.pipeline.schema.IngestMetadata;
 import com.ecommerce.pipeline.schema.Transaction;
 import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.warehouse.BiChecks;
 import com.ecommerce.pipeline.warehouse.SourceRows;
 import com.ecommerce.pipeline.warehouse.SourceRows.Row;
 import com.ecommerce.pipeline.warehouse.TestWarehouse;
@@ -25,7 +26,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -191,6 +196,7 @@ class WarehouseSinkIT {
 
         // A delete (as CDC will do) and the aggregates still equal a recomputation from the table.
         jdbc.sql("DELETE FROM firehose_transactions WHERE ingest_row % 10 = 3").update();
+        TestWarehouse.foldBi(dataSource); // what the loader's schedule does for other writers' changes
         String[] incrementalAndRebuilt = TestWarehouse.aggregatesAndRebuilt(dataSource);
         assertThat(incrementalAndRebuilt[0]).isEqualTo(incrementalAndRebuilt[1]);
         assertThat(count("true")).isEqualTo(rows.size() - 50);
@@ -265,11 +271,13 @@ class WarehouseSinkIT {
         String tableBefore = TestWarehouse.tableChecksum(dataSource);
         String aggregatesBefore = TestWarehouse.aggregatesChecksum(dataSource);
 
-        // Hold the aggregates' lock so the next write stops inside its transaction (rows merged, the
-        // aggregate trigger waiting), then kill its connection as a crash or failover would.
+        // Hold the BI delta log so the next write stops inside its transaction (rows copied, the
+        // statement trigger waiting to record the delta), then kill its connection as a crash or
+        // failover would.
         try (Connection blocker = dataSource.getConnection();
                 Statement lock = blocker.createStatement()) {
-            lock.execute("SELECT pg_advisory_lock(7402150335117350001)");
+            blocker.setAutoCommit(false);
+            lock.execute("LOCK TABLE bi_pending IN SHARE MODE");
             CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
                 try {
                     sink.write(second);
@@ -277,10 +285,9 @@ class WarehouseSinkIT {
                     throw new RuntimeException(e);
                 }
             });
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> waitingMerges() == 1);
-            assertThat(jdbc.sql(
-                                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                                            + " WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO firehose_transactions%'")
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> waitingCopies() == 1);
+            assertThat(jdbc.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                                    + " WHERE wait_event_type = 'Lock' AND query LIKE 'COPY firehose_transactions%'")
                             .query(Boolean.class)
                             .single())
                     .isTrue();
@@ -291,7 +298,7 @@ class WarehouseSinkIT {
                     .cause()
                     .isInstanceOf(SQLException.class)
                     .isNotInstanceOf(PoisonEventsException.class);
-            lock.execute("SELECT pg_advisory_unlock(7402150335117350001)");
+            blocker.rollback();
         }
         assertThat(TestWarehouse.tableChecksum(dataSource)).isEqualTo(tableBefore);
         assertThat(TestWarehouse.aggregatesChecksum(dataSource)).isEqualTo(aggregatesBefore);
@@ -303,9 +310,122 @@ class WarehouseSinkIT {
         assertThat(incrementalAndRebuilt[0]).isEqualTo(incrementalAndRebuilt[1]);
     }
 
-    private long waitingMerges() {
+    /**
+     * A crash after part of a shard's rows was committed (a smaller batch, or a run cut by the flush
+     * age): the consumer restarts from its last checkpoint and delivers a batch holding the committed
+     * rows again with new ones. Every row ends up once and the BI answers equal an independent
+     * computation over the rows.
+     */
+    @Test
+    void aBatchRedeliveredAfterPartialSuccessIsWrittenOnceAndBiStaysExact() throws Exception {
+        List<Row> rows = sample.subList(0, 3_000);
+        List<TransactionEvent> events = SourceRows.events(rows, "partial", RECEIVED);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        WarehouseSink counted = new WarehouseSink(dataSource, meters);
+        counted.write(events.subList(0, 1_200)); // committed before the crash, not checkpointed
+
+        counted.write(events); // the redelivery: 1,200 rows again and 1,800 new
+
+        assertThat(meters.counter("warehouse.rows", "result", "inserted").count())
+                .isEqualTo(3_000);
+        assertThat(meters.counter("warehouse.rows", "result", "unchanged").count())
+                .isEqualTo(1_200);
+        assertThat(TestWarehouse.rows(dataSource)).isEqualTo(3_000);
+        assertThat(jdbc.sql("SELECT count(DISTINCT event_id) FROM firehose_transactions")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(3_000);
+        assertThat(TestWarehouse.pendingBi(dataSource))
+                .as("folded after each write")
+                .isZero();
+        new BiChecks(dataSource, rows).assertAllAnswers();
+        String[] incrementalAndRebuilt = TestWarehouse.aggregatesAndRebuilt(dataSource);
+        assertThat(incrementalAndRebuilt[0]).isEqualTo(incrementalAndRebuilt[1]);
+    }
+
+    /**
+     * The shards' loads do not wait for BI: with the BI fold lock held elsewhere (a fold running), a
+     * batch commits at once; its delta waits in bi_pending and the next fold applies it.
+     */
+    @Test
+    void aBatchCommitsWhileTheBiFoldLockIsHeld() throws Exception {
+        List<TransactionEvent> events = SourceRows.events(sample.subList(0, 2_000), "unblocked", RECEIVED);
+        try (Connection blocker = dataSource.getConnection();
+                Statement lock = blocker.createStatement()) {
+            lock.execute("SELECT pg_advisory_lock(7402150335117350001)");
+            try {
+                CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
+                    try {
+                        sink.write(events);
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                write.get(30, TimeUnit.SECONDS);
+                assertThat(TestWarehouse.rows(dataSource)).isEqualTo(2_000);
+                assertThat(TestWarehouse.pendingBi(dataSource)).isEqualTo(1);
+                assertThat(sink.foldBi())
+                        .as("a fold while another holds the lock")
+                        .isEqualTo(-1);
+            } finally {
+                lock.execute("SELECT pg_advisory_unlock(7402150335117350001)");
+            }
+        }
+        assertThat(sink.foldBi()).isEqualTo(2_000);
+        assertThat(TestWarehouse.pendingBi(dataSource)).isZero();
+        String[] incrementalAndRebuilt = TestWarehouse.aggregatesAndRebuilt(dataSource);
+        assertThat(incrementalAndRebuilt[0]).isEqualTo(incrementalAndRebuilt[1]);
+    }
+
+    /**
+     * Four shards (each invoice on one, as Kinesis routes them) load the sample concurrently, in
+     * small batches started together, so their deltas touch the same summary keys (the all-time and
+     * yearly rows, the days, products and customers they share) at the same time; folds run as the
+     * batches commit. Once everything is folded the BI answers equal an independent computation.
+     */
+    @Test
+    void concurrentShardsTouchingTheSameSummaryKeysStayExact() throws Exception {
+        List<TransactionEvent> events = SourceRows.events(sample, "shards", RECEIVED);
+        int shards = 4;
+        List<List<TransactionEvent>> perShard = SourceRows.byShard(events, shards);
+        int batch = 250;
+        int rounds = perShard.stream()
+                .mapToInt(l -> (l.size() + batch - 1) / batch)
+                .max()
+                .orElseThrow();
+        CyclicBarrier together = new CyclicBarrier(shards);
+        ExecutorService pool = Executors.newFixedThreadPool(shards);
+        try {
+            List<Future<?>> writers = new ArrayList<>();
+            for (List<TransactionEvent> shard : perShard) {
+                writers.add(pool.submit(() -> {
+                    for (int r = 0; r < rounds; r++) {
+                        together.await(60, TimeUnit.SECONDS); // each round's batches start together
+                        int from = r * batch;
+                        if (from < shard.size()) {
+                            sink.write(shard.subList(from, Math.min(from + batch, shard.size())));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> writer : writers) {
+                writer.get(5, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(TestWarehouse.rows(dataSource)).isEqualTo(sample.size());
+        TestWarehouse.foldBi(dataSource); // what the loader's schedule does within a second
+        new BiChecks(dataSource, sample).assertAllAnswers();
+        String[] incrementalAndRebuilt = TestWarehouse.aggregatesAndRebuilt(dataSource);
+        assertThat(incrementalAndRebuilt[0]).isEqualTo(incrementalAndRebuilt[1]);
+    }
+
+    private long waitingCopies() {
         return jdbc.sql("SELECT count(*) FROM pg_stat_activity"
-                        + " WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO firehose_transactions%'")
+                        + " WHERE wait_event_type = 'Lock' AND query LIKE 'COPY firehose_transactions%'")
                 .query(Long.class)
                 .single();
     }
