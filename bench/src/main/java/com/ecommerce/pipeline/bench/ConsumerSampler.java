@@ -2,6 +2,7 @@ package com.ecommerce.pipeline.bench;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,13 +48,16 @@ final class ConsumerSampler {
         timer.shutdownNow();
     }
 
-    List<Stats.Sample> of(String consumer) {
-        return samples.get(consumer);
-    }
-
-    /** Each consumer's samples. */
-    Map<String, List<Stats.Sample>> all() {
-        return Collections.unmodifiableMap(samples);
+    /** Each consumer's samples so far, a copy (a sample taken as the timer stopped cannot change it). */
+    Map<String, List<Stats.Sample>> snapshot() {
+        Map<String, List<Stats.Sample>> copy = new LinkedHashMap<>();
+        for (String c : Stack.CONSUMER_ORDER) {
+            List<Stats.Sample> s = samples.get(c);
+            synchronized (s) {
+                copy.put(c, List.copyOf(s));
+            }
+        }
+        return copy;
     }
 
     private void sample(long t0) {

@@ -102,6 +102,7 @@ final class EndToEndPhase implements Phase {
             sampler.stop();
             double allSeconds = (System.nanoTime() - t0) / 1e9;
             Map<String, Double> cpu2 = b.cpu().now();
+            Map<String, List<Stats.Sample>> samples = sampler.snapshot();
 
             // The client's own time (from its start: the first pass over the file, then sending) excludes the JVM
             // start and a build of the client jar; over several runs, the wall time of all of them counts.
@@ -118,7 +119,7 @@ final class EndToEndPhase implements Phase {
                     + (runs > 1 ? " — except here, after re-runs, the wall time of all runs" : "")
                     + ". The consumers ran at the same time, as in production, so ingest shared the 2 cores with them"
                     + " (CPU table below).");
-            report.table(rates(b, sampler, accepted, ingestSeconds, ingestRate));
+            report.table(rates(b, samples, accepted, ingestSeconds, ingestRate));
             report.para("Consumer rates come from each consumer's `pipeline_consumer_rows_total` at"
                     + " `/actuator/prometheus`, sampled every " + opt.sampleSeconds + " s. \"Overall\" runs from the"
                     + " last sample at zero rows before its first rows (so neither the replay's first pass over the"
@@ -130,11 +131,11 @@ final class EndToEndPhase implements Phase {
                     + " capacity), not how fast rows arrived; that rate is the one compared with the sink's ceiling"
                     + " below. (KCL's `millisBehindLatest` is not used: on kinesis-local it stayed 0 throughout.)"
                     + " Times are from the replay's start; the end-to-end time is interpolated between samples.");
-            int step = LagCurve.step(sampler.of(Stack.CONSUMER_ORDER.get(0)).size());
+            int step = LagCurve.step(samples.get(Stack.CONSUMER_ORDER.get(0)).size());
             report.para("Lag curve: rows accepted by ingest-service, rows written by each consumer and its backlog"
                     + " (accepted minus written; every " + (step == 1 ? "" : step + " × ") + opt.sampleSeconds
                     + " s):");
-            report.table(LagCurve.rows(sampler.all(), total));
+            report.table(LagCurve.rows(samples, total));
             b.cpu()
                     .table(
                             "CPU while the replay ran (" + sec(replaySeconds) + ")",
@@ -186,7 +187,11 @@ final class EndToEndPhase implements Phase {
 
     /** The rates table: ingest vs its ceiling, each consumer, end to end; the goals of ingest and end to end. */
     private static List<List<String>> rates(
-            BenchRun b, ConsumerSampler sampler, long accepted, double ingestSeconds, double ingestRate) {
+            BenchRun b,
+            Map<String, List<Stats.Sample>> samples,
+            long accepted,
+            double ingestSeconds,
+            double ingestRate) {
         BenchCommand opt = b.opt();
         Goals goals = b.goals();
         int total = b.total();
@@ -207,7 +212,7 @@ final class EndToEndPhase implements Phase {
                 pct(Stats.ratio(ingestRate, ceiling)) + " of " + n(ceiling),
                 "≥ 80 %: " + Stats.atLeast(Stats.ratio(ingestRate, ceiling), 0.8, "%")));
         for (String c : Stack.CONSUMER_ORDER) {
-            List<Stats.Sample> s = sampler.of(c);
+            List<Stats.Sample> s = samples.get(c);
             Double first = Stats.firstRowAt(s);
             Double start = Stats.startedAt(s);
             Double done = Stats.reachedAt(s, total);
