@@ -51,6 +51,10 @@ final class SinkBench {
 
     static final String BUCKET = "ecommerce-raw";
     static final String SCRATCH_PREFIX = "bench-scratch/";
+    /** The scratch DynamoDB tables of the sink ceiling and the per-row PutItems, with the keys of the store's. */
+    static final String SCRATCH_INVOICES = "bench-scratch-invoices";
+
+    static final String SCRATCH_CUSTOMERS = "bench-scratch-customers";
     /** firehose_transactions without its generated column (line_total), which COPY and INSERT cannot set. */
     static final String PG_COLUMNS = "event_id, invoice_no, stock_code, description, quantity, invoice_date,"
             + " unit_price, customer_id, country, ingest_idempotency_key, ingest_row, ingest_received_at,"

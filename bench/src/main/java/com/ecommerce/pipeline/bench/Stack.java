@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,14 @@ final class Stack {
     }
 
     /** The result of a command: exit code, seconds, and what it printed (stdout and stderr together). */
-    record Run(int exit, double seconds, String output) {}
+    record Run(int exit, double seconds, String output) {
+
+        /** The last {@code lines} lines of its output, for the report. */
+        String tail(int lines) {
+            String[] all = output.strip().split("\n");
+            return String.join("\n", Arrays.asList(all).subList(Math.max(0, all.length - lines), all.length));
+        }
+    }
 
     /** Runs ./pipeline with these arguments, output to a log file; extra environment variables may be set. */
     Run pipeline(Map<String, String> env, Duration timeout, String... args) throws IOException, InterruptedException {

@@ -29,10 +29,10 @@ class ReportTest {
                   accepted            1,000
                   elapsed               2.5 s (395 rows/s accepted)
                 """;
-        assertThat(Benchmark.parseAccepted(out)).isEqualTo(1_000);
-        assertThat(Benchmark.parseElapsed(out)).isEqualTo(2.5);
-        assertThat(Benchmark.parseAccepted("nothing")).isEqualTo(-1);
-        assertThat(Benchmark.parseElapsed("nothing")).isNull();
+        assertThat(ReplaySummary.accepted(out)).isEqualTo(1_000);
+        assertThat(ReplaySummary.elapsed(out)).isEqualTo(2.5);
+        assertThat(ReplaySummary.accepted("nothing")).isEqualTo(-1);
+        assertThat(ReplaySummary.elapsed("nothing")).isNull();
     }
 
     @Test

@@ -1,0 +1,147 @@
+package com.ecommerce.pipeline.bench;
+
+import static com.ecommerce.pipeline.bench.Stats.n;
+import static com.ecommerce.pipeline.bench.Stats.pct;
+import static com.ecommerce.pipeline.bench.Stats.sec;
+
+import com.ecommerce.pipeline.schema.Transaction;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Like with like: in the end-to-end run ingest shared the cores with the consumers, and a consumer that kept pace
+ * showed the arrival rate, not what it can do. Here the first {@code --capacity-rows} rows, as a file of their own (so
+ * new Idempotency-Keys and event ids), go through ingest alone, right after their raw ceiling; then each consumer is
+ * started again and drains them as a standing backlog ({@link ConsumerDrains}).
+ */
+final class CapacityPhase implements Phase {
+
+    static final String STREAM = "bench-capacity-ceiling";
+
+    @Override
+    public String name() {
+        return "Ingest alone and consumer capacity";
+    }
+
+    @Override
+    public boolean runsIn(BenchRun b) {
+        return b.opt().capacityRows > 0;
+    }
+
+    @Override
+    public boolean run(BenchRun b) throws Exception {
+        BenchCommand opt = b.opt();
+        Stack stack = b.stack();
+        Report report = b.report();
+        String ingestToken = b.ingestToken();
+        report.heading(2, "Ingest alone, and each consumer's capacity");
+        int lines = Math.min(opt.capacityRows, b.total());
+        if (lines == Math.min(opt.slice, b.total())) {
+            report.para("Skipped: with " + n(b.total()) + " valid rows, the file of this phase would be the"
+                    + " slice's file below (the same bytes, so the same Idempotency-Keys: the slice's replay would"
+                    + " only be answered from the idempotency store). A smaller `--capacity-rows` avoids that.");
+            return true;
+        }
+        Path file = Dataset.writeSlice(b.dataset(), lines, stack.logs.resolve("capacity-" + lines + ".csv"));
+        Path shown = b.shown(file);
+        List<Transaction> rows = Dataset.load(file, 0).rows;
+        try {
+            Stack.Run stop =
+                    stack.pipeline(Map.of(), Duration.ofMinutes(3), withCommand("stop", ConsumerDrains.CONSUMERS));
+            if (stop.exit() != 0) {
+                throw new IllegalStateException("./pipeline stop exited " + stop.exit() + ": " + stop.tail(3));
+            }
+            // The ceiling of the same rows now, with the consumers stopped too (their KCL polling costs
+            // the emulator's CPU): an emulator may slow as APIData fills, so the same moment is the fair one.
+            PackedCeiling ceiling = PackedCeiling.measure(b, rows, STREAM);
+            double ceilingRate = ceiling.run().rate();
+            List<String> args = new ArrayList<>(List.of("replay", file.toString()));
+            if (ingestToken != null) {
+                args.addAll(List.of("--token", ingestToken));
+            }
+            long counter0 = stack.ingestedRows(ingestToken);
+            Map<String, Double> cpu0 = b.cpu().now();
+            Stack.Run replay = stack.pipeline(Map.of(), Duration.ofMinutes(30), args.toArray(String[]::new));
+            Map<String, Double> cpu1 = b.cpu().now();
+            long counter1 = stack.ingestedRows(ingestToken);
+            long accepted = ReplaySummary.accepted(replay.output());
+            Double elapsed = ReplaySummary.elapsed(replay.output());
+            if (replay.exit() != 0 || accepted <= 0) {
+                throw new IllegalStateException(
+                        "./pipeline replay of the capacity file exited " + replay.exit() + ": " + replay.tail(3));
+            }
+            double seconds = elapsed != null ? elapsed : replay.seconds();
+            double rate = Stats.rate(accepted, seconds);
+            double ratio = Stats.ratio(rate, ceilingRate);
+            report.para("The first " + n(lines) + " rows of the dataset, written to a file of their own (`"
+                    + shown + "`: the client keys each batch by the"
+                    + " file's SHA-256 and its rows, and ingest-service derives each event id from the key and the"
+                    + " row's place in the request, so these are new events, " + n(rows.size()) + " valid rows)."
+                    + " First `./pipeline stop " + String.join(" ", ConsumerDrains.CONSUMERS)
+                    + "`; then their raw ceiling, exactly"
+                    + " as above (packed per request, `PutRecords` on " + opt.threads + " threads, a new empty 4-shard"
+                    + " stream `" + STREAM + "`, then deleted), at this moment of the run, so against"
+                    + " " + b.started().emulator() + " in the same state and with the same processes running; then"
+                    + " `./pipeline replay " + shown
+                    + (ingestToken != null ? " --token …" : "") + "`: ingest alone on the cores (query-api idle),"
+                    + " rate over the client's own elapsed time ("
+                    + (elapsed != null ? sec(elapsed) : "not printed; the wall time " + sec(replay.seconds()))
+                    + "). ingest-service's `" + Stack.INGEST_ROWS + "` rose by "
+                    + (counter0 < 0 || counter1 < 0 ? "n/a (unreadable)" : n(counter1 - counter0)) + ".");
+            report.table(List.of(
+                    List.of("ingest", "rows", "time", "rows/s", "vs raw ceiling, same rows, same moment", "goal"),
+                    List.of(
+                            "raw ceiling: `PutRecords`, packed",
+                            n(ceiling.run().rows()),
+                            sec(ceiling.run().seconds()),
+                            n(ceilingRate),
+                            "",
+                            ""),
+                    List.of(
+                            "**ingest alone**: replay client → ingest-service → APIData, consumers stopped",
+                            n(accepted),
+                            sec(seconds),
+                            n(rate),
+                            pct(ratio) + " of " + n(ceilingRate),
+                            "≥ 80 %: " + Stats.atLeast(ratio, 0.8, "%"))));
+            b.goals()
+                    .addIngestAlone(List.of(
+                            "ingest ≥ 80 % of the raw Kinesis ceiling — ingest alone (consumers stopped) vs the"
+                                    + " ceiling of the same " + n(lines) + " rows at the same moment",
+                            pct(ratio) + " (" + n(rate) + " vs " + n(ceilingRate) + " rows/s)",
+                            Stats.atLeast(ratio, 0.8, "%")));
+            b.cpu().table("CPU while ingest ran alone (" + sec(replay.seconds()) + ")", cpu0, cpu1, replay.seconds());
+            new ConsumerDrains(b).drain(accepted);
+        } finally {
+            startStoppedConsumers(b);
+        }
+        return true;
+    }
+
+    /** Starts again whichever consumer is not running, so the later phases and `./pipeline down` find them. */
+    private static void startStoppedConsumers(BenchRun b) {
+        String[] down =
+                Stack.CONSUMER_ORDER.stream().filter(c -> !b.stack().running(c)).toArray(String[]::new);
+        if (down.length == 0) {
+            return;
+        }
+        try {
+            Stack.Run r = b.stack()
+                    .pipeline(
+                            Map.of("JAVA_OPTS", b.opt().javaOpts), Duration.ofMinutes(10), withCommand("start", down));
+            b.report()
+                    .para("`./pipeline start " + String.join(" ", down) + "` after this phase: exit " + r.exit() + ".");
+        } catch (Exception e) {
+            b.report().para("**" + String.join(", ", down) + " could not be started again:** `" + e + "`.");
+        }
+    }
+
+    static String[] withCommand(String command, String... args) {
+        List<String> out = new ArrayList<>(List.of(command));
+        out.addAll(List.of(args));
+        return out.toArray(String[]::new);
+    }
+}

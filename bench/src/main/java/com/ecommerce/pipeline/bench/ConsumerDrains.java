@@ -1,0 +1,111 @@
+package com.ecommerce.pipeline.bench;
+
+import static com.ecommerce.pipeline.bench.Stats.n;
+import static com.ecommerce.pipeline.bench.Stats.sec;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Each consumer in turn drains the standing backlog alone: started, its counter sampled until it has written the
+ * backlog's rows, stopped again. Alone, as its sink's raw ceiling runs: with all three draining at once each had a
+ * third of the cores, and the ratio to the ceiling measured that share.
+ */
+final class ConsumerDrains {
+
+    static final String[] CONSUMERS = Stack.CONSUMER_ORDER.toArray(String[]::new);
+    /** The limit of a drain: then it reports what was done. */
+    static final Duration LIMIT = Duration.ofMinutes(20);
+
+    private final BenchRun b;
+
+    ConsumerDrains(BenchRun b) {
+        this.b = b;
+    }
+
+    /** Drains {@code target} rows with each consumer in turn; the table, and each one's capacity into the rates. */
+    void drain(long target) throws Exception {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of(
+                "consumer",
+                "rows",
+                "seconds (writing)",
+                "capacity rows/s",
+                "start and lease wait (not counted)",
+                "its end-to-end rate",
+                "CPU of the consumer / of all, while it ran"));
+        for (String c : CONSUMERS) {
+            rows.add(drainOne(c, target));
+        }
+        BenchCommand opt = b.opt();
+        b.report()
+                .para("Then each consumer in turn, alone: `./pipeline start CONSUMER` (as `up` starts it, the same"
+                        + " `JAVA_OPTS`), its `" + Stack.CONSUMER_ROWS + "` read every " + opt.sampleSeconds
+                        + " s until it had the " + n(target) + " rows that waited on APIData for it (a standing"
+                        + " backlog), then `./pipeline stop CONSUMER`. Alone, as its sink's ceiling runs below. A"
+                        + " restarted process counts from zero. Its capacity is the rows over the time from the last"
+                        + " sample at zero before its first rows — so the JVM start and KCL's take-over of the stopped"
+                        + " worker's leases are not counted (that wait is its own column) — to the first sample"
+                        + " showing all of them; a consumer flushes as soon as a poll finds it caught up, so no age"
+                        + " limit is waited for at the end. Both ends are taken at samples: the rate is a lower bound,"
+                        + " each end within " + opt.sampleSeconds + " s. Time limit " + LIMIT.toMinutes()
+                        + " min; past it the rate is over what was written.");
+        b.report().table(rows);
+    }
+
+    private List<String> drainOne(String c, long target) throws Exception {
+        Stack stack = b.stack();
+        List<Stats.Sample> samples = new ArrayList<>();
+        Map<String, Double> cpu0 = b.cpu().now();
+        long t0 = System.nanoTime();
+        Stack.Run started = stack.pipeline(
+                Map.of("JAVA_OPTS", b.opt().javaOpts), Duration.ofMinutes(10), CapacityPhase.withCommand("start", c));
+        if (started.exit() != 0) {
+            b.report()
+                    .para("`./pipeline start " + c + "` exited " + started.exit() + ":")
+                    .code(started.tail(5));
+        }
+        long deadline = t0 + LIMIT.toNanos();
+        double wall;
+        while (true) {
+            double t = (System.nanoTime() - t0) / 1e9;
+            long written = stack.consumerRows(c);
+            if (written < 0) { // not answering yet: nothing written in this process
+                written =
+                        samples.isEmpty() ? 0 : samples.get(samples.size() - 1).rows();
+            }
+            samples.add(new Stats.Sample(t, written, target));
+            if (written >= target || started.exit() != 0 || System.nanoTime() > deadline) {
+                wall = t;
+                break;
+            }
+            Thread.sleep((long) (b.opt().sampleSeconds * 1000));
+        }
+        Map<String, Double> cpu1 = b.cpu().now();
+        stack.pipeline(Map.of(), Duration.ofMinutes(5), "stop", c);
+        Stats.Drain d = Stats.drain(samples, target);
+        b.rates().capacity(c, d);
+        double own = cpu1.getOrDefault(c, 0.0) - cpu0.getOrDefault(c, 0.0);
+        double all = cpu1.values().stream().mapToDouble(Double::doubleValue).sum()
+                - cpu0.values().stream().mapToDouble(Double::doubleValue).sum();
+        return row(c, d, target, wall, b.rates().endToEnd(c), own, all);
+    }
+
+    /** A consumer's row of the table: its drain, its end-to-end rate, its CPU and everything's while it ran. */
+    static List<String> row(
+            String c, Stats.Drain d, long target, double wall, double endToEnd, double own, double all) {
+        return List.of(
+                c,
+                n(d.rows()) + (d.complete() ? "" : " of " + n(target) + " (not all)"),
+                d.startedAt() == null
+                        ? "n/a"
+                        : sec((d.complete() ? d.doneAt() : wall) - d.startedAt()) + (d.complete() ? "" : " (limit)"),
+                n(d.rate()),
+                d.startedAt() == null ? "no rows" : sec(d.startedAt()),
+                n(endToEnd) + " rows/s",
+                String.format(Locale.ROOT, "%.1f s / %.1f s over %s (JVM start included)", own, all, sec(wall)));
+    }
+}

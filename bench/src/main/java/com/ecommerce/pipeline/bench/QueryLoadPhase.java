@@ -1,0 +1,126 @@
+package com.ecommerce.pipeline.bench;
+
+import static com.ecommerce.pipeline.bench.Stats.n;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/**
+ * query-api under load: each kind of read closed loop, then paced at half the throughput the closed loop reached;
+ * issue 13's p99 goal for invoice and customer reads judged under both.
+ */
+final class QueryLoadPhase implements Phase {
+
+    static final int READ_P99_GOAL_MS = 100;
+
+    private static final String[] ANALYTICS = {
+        "/analytics/revenue?granularity=day",
+        "/analytics/revenue?granularity=month&scope=sales",
+        "/analytics/average-sales?granularity=day",
+        "/analytics/top-products?by=revenue&period=2011-11&limit=10",
+        "/analytics/top-customers?period=2011&limit=10",
+        "/analytics/top-invoices?limit=10&scope=sales",
+    };
+
+    @Override
+    public String name() {
+        return "query-api under load";
+    }
+
+    @Override
+    public boolean run(BenchRun b) throws InterruptedException {
+        BenchCommand opt = b.opt();
+        Report report = b.report();
+        String analystToken = b.started().analystToken();
+        report.heading(2, "query-api under load");
+        List<String> invoices = b.data().invoiceNos();
+        List<String> customers = b.data().customerIds();
+        Map<String, IntFunction<String>> kinds = kinds(invoices, customers);
+        HttpLoad load = new HttpLoad();
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("read", "load", "requests", "p50", "p99", "max", "requests/s", "statuses"));
+        List<String> closedP99 = new ArrayList<>();
+        List<String> halfP99 = new ArrayList<>();
+        boolean closedMet = true;
+        boolean halfMet = true;
+        for (var k : kinds.entrySet()) {
+            HttpLoad.Result closed = load.readLoad(
+                    "http://localhost:8080",
+                    analystToken,
+                    opt.clients,
+                    Duration.ofSeconds(opt.querySeconds),
+                    k.getValue());
+            rows.add(readRow(k.getKey(), "closed loop: back to back", closed));
+            double half = closed.throughput() / 2;
+            HttpLoad.Result paced = load.readLoad(
+                    "http://localhost:8080",
+                    analystToken,
+                    opt.clients,
+                    Duration.ofSeconds(opt.querySeconds),
+                    half,
+                    k.getValue());
+            rows.add(readRow(k.getKey(), "paced: " + n(half) + " requests/s in all (half the closed loop's)", paced));
+            if (!k.getKey().startsWith("analytics")) {
+                String name = k.getKey().substring(0, k.getKey().indexOf(' '));
+                closedP99.add(name + " " + Stats.ms(closed.p(99)));
+                halfP99.add(name + " " + Stats.ms(paced.p(99)));
+                closedMet &= closed.p(99) <= READ_P99_GOAL_MS;
+                halfMet &= paced.p(99) <= READ_P99_GOAL_MS;
+            }
+        }
+        b.goals()
+                .add(List.of(
+                        "invoice and customer reads p99 ≤ " + READ_P99_GOAL_MS + " ms under " + opt.clients
+                                + " clients — closed loop (each sends its next request as soon as an answer is in)",
+                        String.join("; ", closedP99),
+                        closedMet ? "met" : "missed"));
+        b.goals()
+                .add(List.of(
+                        "invoice and customer reads p99 ≤ " + READ_P99_GOAL_MS + " ms under " + opt.clients
+                                + " clients — paced at half the closed loop's throughput",
+                        String.join("; ", halfP99),
+                        halfMet ? "met" : "missed"));
+        report.para(opt.clients + " concurrent clients (one thread each, HTTP/1.1 keep-alive"
+                + (analystToken != null ? ", an `analyst` token from the issuer" : "") + ") for " + opt.querySeconds
+                + " s per kind of read and load, on the full load just reconciled; invoice numbers ("
+                + n(invoices.size()) + ") and customer ids (" + n(customers.size()) + ") are all those in the rows"
+                + " sent. Each read runs twice: closed loop (every client sends its next request as soon as the answer"
+                + " is in — a throughput test: by Little's law its latency is the clients over the throughput), then"
+                + " paced at half the throughput the closed loop reached (each client on its own fixed schedule, open"
+                + " loop; a request's latency runs from its scheduled start, so waiting behind a slow one counts).");
+        report.table(rows);
+        return true;
+    }
+
+    /**
+     * Each kind of read: request i's path. Spread over the dataset: a stride through the lists so 50 clients do not
+     * read the same few keys.
+     */
+    static Map<String, IntFunction<String>> kinds(List<String> invoices, List<String> customers) {
+        Map<String, IntFunction<String>> kinds = new LinkedHashMap<>();
+        kinds.put(
+                "invoice `GET /invoices/{no}`",
+                i -> "/invoices/" + invoices.get((int) ((i * 7919L) % invoices.size())));
+        kinds.put(
+                "customer `GET /customers/{id}/invoices`",
+                i -> "/customers/" + customers.get((int) ((i * 7919L) % customers.size())) + "/invoices");
+        kinds.put("analytics (6 questions in turn)", i -> ANALYTICS[i % ANALYTICS.length]);
+        return kinds;
+    }
+
+    private static List<String> readRow(String read, String how, HttpLoad.Result r) {
+        return List.of(
+                read,
+                how,
+                n(r.latenciesMicros().length),
+                Stats.ms(r.p(50)),
+                Stats.ms(r.p(99)),
+                Stats.ms(r.p(100)),
+                n(r.throughput()),
+                r.statuses() + (r.errors() > 0 ? ", " + r.errors() + " I/O errors" : ""));
+    }
+}
