@@ -65,7 +65,14 @@ class PhaseRowsTest {
     @Test
     void aConsumersDrainRow() {
         assertThat(ConsumerDrains.row(
-                        "s3-archiver", new Stats.Drain(3.0, 13.0, 10_000, 1_000), 10_000, 14, 900, 5.25, 12))
+                        "s3-archiver",
+                        new Stats.Drain(3.0, 13.0, 10_000, 1_000),
+                        10_000,
+                        14,
+                        900,
+                        5.25,
+                        12,
+                        Double.NaN))
                 .containsExactly(
                         "s3-archiver",
                         "10,000",
@@ -73,13 +80,37 @@ class PhaseRowsTest {
                         "1,000",
                         "3.0 s",
                         "900 rows/s",
-                        "5.3 s / 12.0 s over 14.0 s (JVM start included)");
+                        "5.3 s / 12.0 s over 14.0 s (JVM start included)",
+                        "");
         // stopped by the time limit at 20 s: its seconds run to the end of the sampling
-        assertThat(ConsumerDrains.row("dynamo-writer", new Stats.Drain(3.0, null, 4_000, 400), 10_000, 20, 300, 8, 30))
+        assertThat(ConsumerDrains.row(
+                        "dynamo-writer", new Stats.Drain(3.0, null, 4_000, 400), 10_000, 20, 300, 8, 30, Double.NaN))
                 .startsWith("dynamo-writer", "4,000 of 10,000 (not all)", "17.0 s (limit)", "400", "3.0 s");
         assertThat(ConsumerDrains.row(
-                        "warehouse-loader", new Stats.Drain(null, null, 0, Double.NaN), 10_000, 20, Double.NaN, 1, 2))
-                .startsWith("warehouse-loader", "0 of 10,000 (not all)", "n/a", "n/a", "no rows", "n/a rows/s");
+                        "warehouse-loader",
+                        new Stats.Drain(null, null, 0, Double.NaN),
+                        10_000,
+                        20,
+                        Double.NaN,
+                        1,
+                        2,
+                        -1))
+                .startsWith("warehouse-loader", "0 of 10,000 (not all)", "n/a", "n/a", "no rows", "n/a rows/s")
+                .endsWith("not measured (not every row written)");
+        // its BI summaries exact 2.5 s after its last row
+        assertThat(ConsumerDrains.row(
+                        "warehouse-loader", new Stats.Drain(3.0, 13.0, 10_000, 1_000), 10_000, 14, 900, 5, 12, 2.5))
+                .endsWith("2.5 s more");
+        assertThat(ConsumerDrains.row(
+                        "warehouse-loader",
+                        new Stats.Drain(3.0, 13.0, 10_000, 1_000),
+                        10_000,
+                        14,
+                        900,
+                        5,
+                        12,
+                        Double.NaN))
+                .endsWith("not within 5 min");
     }
 
     @Test
