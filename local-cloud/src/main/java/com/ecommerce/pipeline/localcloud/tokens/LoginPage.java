@@ -46,6 +46,7 @@ final class LoginPage {
     private static String page(String title, String body) {
         return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                + "<link rel=\"icon\" href=\"data:,\">\n"
                 + "<title>" + title + " · pipeline (local)</title>\n"
                 + "<style>body{font-family:system-ui,sans-serif;background:#f5f7fa;color:#1d2733;display:flex;"
                 + "justify-content:center;padding-top:10vh}main{background:#fff;border:1px solid #dde3ea;"
