@@ -30,6 +30,9 @@ public record Endpoints(
     /** The app client ids a token's {@code client_id} (or {@code aud}) must name (pipeline-support). */
     public static final String CLIENT_IDS_PROPERTY = "pipeline.security.client-ids";
 
+    /** The OIDC client registration of query-api's pages (their browser login). */
+    public static final String LOGIN_CLIENT_PREFIX = "spring.security.oauth2.client.";
+
     /**
      * The properties that point the Spring Boot services at this local cloud (for example from a
      * {@code @DynamicPropertySource} in a test, or as {@code --key=value} arguments), including the resource
@@ -49,6 +52,19 @@ public record Endpoints(
         p.put("spring.datasource.password", jdbcPassword);
         p.put(ISSUER_URI_PROPERTY, issuer.toString());
         p.put(CLIENT_IDS_PROPERTY, clientId);
+        // the pages' login (query-api): this issuer's login page, a public client with PKCE. The endpoints are given
+        // rather than its issuer-uri, so a service starts before the issuer answers (issuer-uri is read at start-up).
+        p.put(LOGIN_CLIENT_PREFIX + "registration.pipeline.client-id", clientId);
+        p.put(LOGIN_CLIENT_PREFIX + "registration.pipeline.client-authentication-method", "none");
+        p.put(LOGIN_CLIENT_PREFIX + "registration.pipeline.authorization-grant-type", "authorization_code");
+        p.put(LOGIN_CLIENT_PREFIX + "registration.pipeline.scope", "openid");
+        p.put(
+                LOGIN_CLIENT_PREFIX + "registration.pipeline.redirect-uri",
+                "{baseUrl}/login/oauth2/code/{registrationId}");
+        p.put(LOGIN_CLIENT_PREFIX + "provider.pipeline.authorization-uri", issuer + "/authorize");
+        p.put(LOGIN_CLIENT_PREFIX + "provider.pipeline.token-uri", issuer + "/token");
+        p.put(LOGIN_CLIENT_PREFIX + "provider.pipeline.jwk-set-uri", issuer + "/.well-known/jwks.json");
+        p.put(LOGIN_CLIENT_PREFIX + "provider.pipeline.user-name-attribute", "sub");
         return Collections.unmodifiableMap(p);
     }
 }

@@ -179,7 +179,16 @@ class SharedLocalCloudTest {
                         "spring.datasource.username",
                         "spring.datasource.password",
                         "spring.security.oauth2.resourceserver.jwt.issuer-uri",
-                        "pipeline.security.client-ids")
+                        "pipeline.security.client-ids",
+                        "spring.security.oauth2.client.registration.pipeline.client-id",
+                        "spring.security.oauth2.client.registration.pipeline.client-authentication-method",
+                        "spring.security.oauth2.client.registration.pipeline.authorization-grant-type",
+                        "spring.security.oauth2.client.registration.pipeline.scope",
+                        "spring.security.oauth2.client.registration.pipeline.redirect-uri",
+                        "spring.security.oauth2.client.provider.pipeline.authorization-uri",
+                        "spring.security.oauth2.client.provider.pipeline.token-uri",
+                        "spring.security.oauth2.client.provider.pipeline.jwk-set-uri",
+                        "spring.security.oauth2.client.provider.pipeline.user-name-attribute")
                 .containsEntry("spring.cloud.aws.region.static", "us-east-1")
                 .containsEntry(
                         "pipeline.kinesis.endpoint",
@@ -198,7 +207,10 @@ class SharedLocalCloudTest {
                 .containsEntry(
                         "spring.security.oauth2.resourceserver.jwt.issuer-uri",
                         "http://localhost:" + cloud.config().issuerPort())
-                .containsEntry("pipeline.security.client-ids", "pipeline-local");
+                .containsEntry("pipeline.security.client-ids", "pipeline-local")
+                .containsEntry(
+                        "spring.security.oauth2.client.provider.pipeline.authorization-uri",
+                        "http://localhost:" + cloud.config().issuerPort() + "/authorize");
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Security as shipped (on by default), configured by the issuer URI of the local cloud's token issuer
@@ -160,16 +161,45 @@ class QuerySecurityIT {
     }
 
     @Test
-    void healthTheDashboardPageAndTheApiDocsAreOpenButMetricsAreNot() throws Exception {
+    void healthThePagesScriptsAndTheApiDocsAreOpenButMetricsAreNot() throws Exception {
         assertThat(http.get("/actuator/health").statusCode()).isEqualTo(200);
-        assertThat(http.get("/dashboard").statusCode()).isEqualTo(200);
-        assertThat(http.get("/dashboard.js").statusCode()).isEqualTo(200);
-        assertThat(http.get("/dashboard.css").statusCode()).isEqualTo(200);
+        for (String file : List.of("/dashboard.js", "/purchases.js", "/pages.js", "/pages.css")) {
+            assertThat(http.get(file).statusCode()).as(file).isEqualTo(200);
+        }
         assertThat(http.get("/webjars/chart.js/4.4.1/dist/chart.umd.js").statusCode())
                 .isEqualTo(200);
         assertThat(http.get("/v3/api-docs").statusCode()).isEqualTo(200);
         assertThat(http.get("/swagger-ui/index.html").statusCode()).isEqualTo(200);
         assertThat(http.get("/actuator/prometheus").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void thePagesWithoutASessionRedirectToTheLoginWithPkce() throws Exception {
+        for (String page : List.of("/dashboard", "/purchases")) {
+            HttpResponse<String> answer = http.get(page);
+            assertThat(answer.statusCode()).as(page).isEqualTo(302);
+            assertThat(answer.headers().firstValue("Location"))
+                    .as(page)
+                    .hasValue("http://localhost:" + port + "/oauth2/authorization/pipeline");
+        }
+        HttpResponse<String> start = http.get("/oauth2/authorization/pipeline");
+        assertThat(start.statusCode()).isEqualTo(302);
+        assertThat(start.headers().firstValue("Location").orElseThrow())
+                .startsWith(tokens.issuer() + "/authorize?")
+                .contains("response_type=code", "client_id=" + tokens.clientId(), "code_challenge_method=S256")
+                .contains("scope=openid");
+    }
+
+    @Test
+    void meSaysWhoTheTokenIs() throws Exception {
+        JsonNode customer = http.json("/me", tokens.forCustomer(mine.customerId()));
+        assertThat(customer.get("customerId").asString()).isEqualTo(mine.customerId());
+        assertThat(customer.get("readsEveryCustomer").asBoolean()).isFalse();
+        JsonNode analyst = http.json("/me", tokens.forRoles("analyst"));
+        assertThat(analyst.get("customerId").isNull()).isTrue();
+        assertThat(analyst.get("roles").get(0).asString()).isEqualTo("analyst");
+        assertThat(analyst.get("readsEveryCustomer").asBoolean()).isTrue();
+        assertRefused(http.get("/me"), 401);
     }
 
     private static void assertRefused(HttpResponse<String> response, int status) {

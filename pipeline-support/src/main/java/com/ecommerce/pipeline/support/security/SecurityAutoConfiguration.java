@@ -33,7 +33,10 @@ public class SecurityAutoConfiguration {
     SecurityFilterChain pipelineSecurityFilterChain(
             HttpSecurity http, SecurityProperties properties, java.util.List<AccessRules> rules) throws Exception {
         http.csrf(csrf -> csrf.disable())
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+                // stateless, and it never changes a session's id either: query-api's pages send their session, whose
+                // login a bearer token stands for, with many calls at once (a new id per call lost the rest)
+                .sessionManagement(s ->
+                        s.sessionCreationPolicy(SessionCreationPolicy.STATELESS).sessionFixation(f -> f.none()));
         if (!properties.enabled()) {
             http.authorizeHttpRequests(a -> a.anyRequest().permitAll());
             return http.build();

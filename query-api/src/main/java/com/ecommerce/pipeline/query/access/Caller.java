@@ -40,8 +40,13 @@ public class Caller {
             }
         }
         if (customerId != null && auth instanceof JwtAuthenticationToken jwt) {
-            return Objects.equals(customerId, jwt.getToken().getClaimAsString(security.customerClaim()));
+            return Objects.equals(customerId, customerIdOf(jwt));
         }
         return false;
+    }
+
+    /** The customer a token is for (its customer-id claim), or {@code null}. */
+    String customerIdOf(JwtAuthenticationToken jwt) {
+        return jwt.getToken().getClaimAsString(security.customerClaim());
     }
 }

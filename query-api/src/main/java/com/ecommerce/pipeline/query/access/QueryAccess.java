@@ -9,7 +9,8 @@ import org.springframework.http.HttpMethod;
 /**
  * Path rules added to the shared filter chain (when {@code pipeline.security.enabled}): analytics need
  * the analyst or admin role; invoice and customer reads need any valid token, and {@link Caller}
- * decides per customer; the dashboard page and its scripts are public (its API calls carry a token).
+ * decides per customer; the pages' static files are public (the pages themselves need a login, {@code
+ * PageSecurity}, and their API calls carry its token).
  */
 @Configuration(proxyBeanMethods = false)
 class QueryAccess {
@@ -22,10 +23,12 @@ class QueryAccess {
                 .authenticated()
                 .requestMatchers(
                         HttpMethod.GET,
-                        "/dashboard",
                         "/dashboard.html",
                         "/dashboard.js",
-                        "/dashboard.css",
+                        "/purchases.html",
+                        "/purchases.js",
+                        "/pages.js",
+                        "/pages.css",
                         "/webjars/**")
                 .permitAll();
     }
