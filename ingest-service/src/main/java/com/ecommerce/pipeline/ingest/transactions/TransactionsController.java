@@ -1,5 +1,6 @@
 package com.ecommerce.pipeline.ingest.transactions;
 
+import com.ecommerce.pipeline.ingest.IngestProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
