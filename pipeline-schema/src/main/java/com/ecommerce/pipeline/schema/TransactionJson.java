@@ -121,11 +121,15 @@ public final class TransactionJson {
         text(r, obj, "InvoiceNo", false, r::invoiceNo);
         text(r, obj, "StockCode", false, r::stockCode);
         text(r, obj, "Description", false, r::description);
+        // Numbers come as JSON numbers or as JSON strings holding them (what a CSV-to-JSON client sends);
+        // a string is read by the CSV rule, exactly, so both forms accept and refuse the same values.
         JsonNode quantity = obj.get("Quantity");
         if (isAbsent(quantity)) {
             r.error("Quantity", "Quantity is missing");
         } else if (quantity.isIntegralNumber()) {
             r.quantity(quantity.bigIntegerValue());
+        } else if (quantity.isString()) {
+            r.quantity(quantity.stringValue()); // "6", as a CSV-to-JSON client sends it: the CSV rule
         } else {
             r.error("Quantity", "Quantity must be an integer, not " + describeValue(quantity));
         }
@@ -135,6 +139,8 @@ public final class TransactionJson {
             r.error("UnitPrice", "UnitPrice is missing");
         } else if (price.isNumber()) {
             r.unitPrice(price.decimalValue());
+        } else if (price.isString()) {
+            r.unitPrice(price.stringValue()); // "2.55": read exactly, by the CSV rule
         } else {
             r.error("UnitPrice", "UnitPrice must be a number, not " + describeValue(price));
         }

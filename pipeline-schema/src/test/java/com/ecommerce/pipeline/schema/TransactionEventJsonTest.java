@@ -112,7 +112,8 @@ class TransactionEventJsonTest {
         assertRejected("{\"eventId\":", "not valid JSON");
         assertRejected("[1]", "must be a JSON object");
         assertRejected(json.replace("\"eventId\":\"" + EVENT.eventId() + "\",", ""), "no eventId");
-        assertRejected(json.replace("\"Quantity\":6", "\"Quantity\":\"6\""), "Quantity must be an integer");
+        assertRejected(json.replace("\"Quantity\":6", "\"Quantity\":\"six\""), "Quantity 'six' is not an integer");
+        assertRejected(json.replace("\"Quantity\":6", "\"Quantity\":true"), "Quantity must be an integer");
         assertRejected(json.replace("\"UnitPrice\":2.55", "\"UnitPrice\":2.55555"), "more than 4 decimal places");
         assertRejected(json.replace("\"InvoiceDate\":\"2010-12-01T08:26:00\",", ""), "InvoiceDate is missing");
         assertRejected(json.replace(",\"ingest\":{", ",\"ingestX\":{"), "ingest must be an object");
