@@ -238,6 +238,7 @@ public final class TransactionJson {
             g.writeNumberProperty("row", m.row());
             g.writeStringProperty("receivedAt", DateTimeFormatter.ISO_INSTANT.format(m.receivedAt()));
             g.writeStringProperty("source", m.source());
+            g.writeStringProperty("caller", m.caller());
             g.writeEndObject();
             g.writeEndObject();
         }
@@ -327,6 +328,10 @@ public final class TransactionJson {
         if (source == null || !source.isString()) {
             throw new MalformedRecordException(prefix + "ingest.source must be a string");
         }
+        JsonNode caller = node.get("caller");
+        if (caller != null && !caller.isString()) {
+            throw new MalformedRecordException(prefix + "ingest.caller must be a string");
+        }
         if (receivedAt == null || !receivedAt.isString()) {
             throw new MalformedRecordException(prefix + "ingest.receivedAt must be an ISO-8601 instant string");
         }
@@ -337,6 +342,12 @@ public final class TransactionJson {
             throw new MalformedRecordException(prefix + "ingest.receivedAt "
                     + TransactionValidator.quote(receivedAt.stringValue()) + " is not an ISO-8601 instant");
         }
-        return new IngestMetadata(key.stringValue(), row.intValue(), at, source.stringValue());
+        // Events written before the caller was recorded have none: their ids were derived without one.
+        return new IngestMetadata(
+                key.stringValue(),
+                row.intValue(),
+                at,
+                source.stringValue(),
+                caller == null ? EventIds.ANONYMOUS : caller.stringValue());
     }
 }

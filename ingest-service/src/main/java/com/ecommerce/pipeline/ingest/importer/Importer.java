@@ -2,7 +2,9 @@ package com.ecommerce.pipeline.ingest.importer;
 
 import com.ecommerce.pipeline.ingest.publish.KeyedPublisher;
 import com.ecommerce.pipeline.ingest.stream.StreamUnavailableException;
+import com.ecommerce.pipeline.schema.EventIds;
 import com.ecommerce.pipeline.schema.FieldError;
+import com.ecommerce.pipeline.schema.ImportContent;
 import com.ecommerce.pipeline.schema.RowResult;
 import com.ecommerce.pipeline.schema.Transaction;
 import jakarta.annotation.PreDestroy;
@@ -319,7 +321,11 @@ public class Importer {
     private void publishBatch(String sha256, long first, List<Transaction> rows, long[] counts) {
         long last = first + rows.size() - 1;
         KeyedPublisher.Request request = new KeyedPublisher.Request(
-                idempotencyKey(sha256, first, last), true, "import|" + sha256 + "|" + first + "-" + last, SOURCE);
+                EventIds.IMPORT,
+                idempotencyKey(sha256, first, last),
+                true,
+                "import|" + sha256 + "|" + first + "-" + last,
+                SOURCE);
         if (keyed.completedBefore(request).isPresent()) {
             counts[1] += rows.size();
             return;

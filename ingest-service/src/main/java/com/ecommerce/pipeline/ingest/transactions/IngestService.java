@@ -45,27 +45,33 @@ public class IngestService {
     }
 
     /** The outcome of an accepted request; {@code replayed} when it had been published before. */
-    public record IngestResult(int accepted, String idempotencyKey, boolean replayed) {}
+    public record IngestResult(int accepted, String idempotencyKey, String caller, boolean replayed) {}
 
-    public IngestResult ingestJson(byte[] body, String idempotencyKey) {
-        return ingest(body, "application/json", () -> TransactionJson.parseRequest(body), idempotencyKey);
+    /** @param caller who sent it ({@link com.ecommerce.pipeline.ingest.publish.Callers}) */
+    public IngestResult ingestJson(byte[] body, String idempotencyKey, String caller) {
+        return ingest(body, "application/json", () -> TransactionJson.parseRequest(body), idempotencyKey, caller);
     }
 
-    public IngestResult ingestCsv(byte[] body, Charset charset, String idempotencyKey) {
+    public IngestResult ingestCsv(byte[] body, Charset charset, String idempotencyKey, String caller) {
         return ingest(
                 body,
                 "text/csv;charset=" + charset.name(),
                 () -> TransactionCsv.parse(new ByteArrayInputStream(body), charset),
-                idempotencyKey);
+                idempotencyKey,
+                caller);
     }
 
     private IngestResult ingest(
-            byte[] body, String format, java.util.function.Supplier<ParseResult> parser, String idempotencyKey) {
+            byte[] body,
+            String format,
+            java.util.function.Supplier<ParseResult> parser,
+            String idempotencyKey,
+            String caller) {
         KeyedPublisher.Request request = new KeyedPublisher.Request(
-                checkedKey(idempotencyKey), idempotencyKey != null, digest(format, body), "api");
+                caller, checkedKey(idempotencyKey), idempotencyKey != null, digest(format, body), "api");
         OptionalInt earlier = keyed.completedBefore(request);
         if (earlier.isPresent()) {
-            return new IngestResult(earlier.getAsInt(), request.key(), true);
+            return new IngestResult(earlier.getAsInt(), request.key(), caller, true);
         }
         ParseResult parsed = parser.get();
         if (!parsed.valid()) {
@@ -80,7 +86,7 @@ public class IngestService {
         }
         int published = keyed.publish(request, rows);
         acceptedRows.increment(published);
-        return new IngestResult(published, request.key(), false);
+        return new IngestResult(published, request.key(), caller, false);
     }
 
     private static String digest(String format, byte[] body) {

@@ -3,19 +3,17 @@ package com.ecommerce.pipeline.ingest.transactions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ecommerce.pipeline.ingest.LocalCloudProperties;
+import com.ecommerce.pipeline.ingest.SampleCsv;
 import com.ecommerce.pipeline.ingest.StreamContents;
 import com.ecommerce.pipeline.ingest.StreamContents.StreamedEvent;
 import com.ecommerce.pipeline.localcloud.LocalCloud;
 import com.ecommerce.pipeline.schema.Transaction;
-import java.io.Reader;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -25,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +43,6 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class CompatibleInputIT {
 
-    private static final Path SAMPLE = Path.of("../data/online_retail_sample.csv");
     private static final DateTimeFormatter DATASET_DATE = DateTimeFormatter.ofPattern("M/d/yyyy H:mm");
     private static final DateTimeFormatter SPACED_ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     // json.dumps escapes every non-ASCII character (ensure_ascii=True).
@@ -66,15 +62,7 @@ class CompatibleInputIT {
 
     @BeforeAll
     static void readSample() throws Exception {
-        try (Reader reader = Files.newBufferedReader(SAMPLE, StandardCharsets.UTF_8)) {
-            rows = CSVFormat.RFC4180
-                    .builder()
-                    .setHeader()
-                    .setSkipHeaderRecord(true)
-                    .get()
-                    .parse(reader)
-                    .getRecords();
-        }
+        rows = SampleCsv.rows();
     }
 
     @Test
