@@ -123,7 +123,8 @@ class ReconcileIT {
                     importRows.subList(first, last + 1)));
         }
         // The import read the file from the import bucket; reconcile reads it again (its ids depend on its rows).
-        String importKey = "import-it-" + java.util.UUID.randomUUID() + "/imported.csv";
+        String importKey =
+                "reconcile-it/" + java.util.UUID.randomUUID().toString().substring(0, 8) + ".csv";
         stores.cloud
                 .s3Client()
                 .putObject(
