@@ -87,14 +87,17 @@ final class SampleRows {
     }
 
     /**
-     * One POST: its Idempotency-Key and rows; row i of the request gets the event id {@code EventIds.of(caller, key,
-     * i, row)}, the caller {@link EventIds#ANONYMOUS} (the stack runs ingest-service with security off).
+     * Who the stack's requests come from, as ingest-service names the caller in its event ids: the subject of the
+     * local issuer's {@code ingest} tokens, which {@link Stack#post} sends (security is on).
      */
+    static final String CALLER = EventIds.subject("local-ingest");
+
+    /** One POST: its Idempotency-Key and rows; row i of the request gets the event id {@code EventIds.of(CALLER, key, i, row)}. */
     record Batch(String key, List<Row> rows) {
         List<String> eventIds() {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < rows.size(); i++) {
-                ids.add(EventIds.of(EventIds.ANONYMOUS, key, i, rows.get(i).transaction()));
+                ids.add(EventIds.of(CALLER, key, i, rows.get(i).transaction()));
             }
             return ids;
         }
