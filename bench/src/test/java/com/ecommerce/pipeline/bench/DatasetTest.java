@@ -28,6 +28,6 @@ class DatasetTest {
         TransactionEvent first = requests.get(1).get(0);
         assertThat(first.ingest().idempotencyKey()).isEqualTo("k:5-6");
         assertThat(first.ingest().row()).isZero();
-        assertThat(first.eventId()).isEqualTo(EventIds.of("k:5-6", 0));
+        assertThat(first.eventId()).isEqualTo(EventIds.of(EventIds.ANONYMOUS, "k:5-6", 0, rows.get(5)));
     }
 }

@@ -153,7 +153,8 @@ class PoisonRecordsIT {
         List<TransactionEvent> events = new ArrayList<>();
         for (int i = 0; i < transactions.size(); i++) {
             events.add(TransactionEvent.of(
-                    transactions.get(i), new IngestMetadata(batch.key(), i, Instant.now(), "e2e-direct")));
+                    transactions.get(i),
+                    new IngestMetadata(batch.key(), i, Instant.now(), "e2e-direct", SampleRows.CALLER)));
         }
         return events;
     }

@@ -1,6 +1,7 @@
 package com.ecommerce.pipeline.e2e;
 
 import com.ecommerce.pipeline.schema.EventIds;
+import com.ecommerce.pipeline.schema.Transaction;
 import java.io.IOException;
 import java.io.Reader;
 import java.math.BigDecimal;
@@ -54,6 +55,19 @@ final class SampleRows {
             return LocalDateTime.parse(columns.get("InvoiceDate"), DATASET_DATE);
         }
 
+        /** The row as a transaction, from its raw columns (empty CustomerID: none). */
+        Transaction transaction() {
+            return new Transaction(
+                    invoiceNo(),
+                    columns.get("StockCode"),
+                    columns.get("Description"),
+                    quantity(),
+                    invoiceDate(),
+                    unitPrice(),
+                    customerId(),
+                    columns.get("Country"));
+        }
+
         ObjectNode json() {
             ObjectNode o = ServiceProcess.JSON.createObjectNode();
             o.put("InvoiceNo", invoiceNo());
@@ -72,12 +86,18 @@ final class SampleRows {
         }
     }
 
-    /** One POST: its Idempotency-Key and rows; row i of the request gets the event id EventIds.of(key, i). */
+    /**
+     * Who the stack's requests come from, as ingest-service names the caller in its event ids: the subject of the
+     * local issuer's {@code ingest} tokens, which {@link Stack#post} sends (security is on).
+     */
+    static final String CALLER = EventIds.subject("local-ingest");
+
+    /** One POST: its Idempotency-Key and rows; row i of the request gets the event id {@code EventIds.of(CALLER, key, i, row)}. */
     record Batch(String key, List<Row> rows) {
         List<String> eventIds() {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < rows.size(); i++) {
-                ids.add(EventIds.of(key, i));
+                ids.add(EventIds.of(CALLER, key, i, rows.get(i).transaction()));
             }
             return ids;
         }

@@ -7,9 +7,9 @@ import java.util.regex.Pattern;
  * The {@code Idempotency-Key} of each batch: {@code <first 16 hex digits of the file's SHA-256>:<first
  * row>-<last row>} (0-based data rows, both inclusive), e.g. {@code a2f79bbdd4463df6:0-499}.
  *
- * <p>The ingest service derives every row's event id from the key and the row's position in the
- * request, so the same file replayed again with the same {@code --batch} posts the same keys and
- * produces the same event ids, which every sink writes idempotently: a re-run, or a resumed run after a
+ * <p>The ingest service derives every row's event id from the caller, the key, the row's position in the
+ * request and its content, so the same file replayed again by the same caller with the same {@code --batch}
+ * posts the same keys and produces the same event ids, which every sink writes idempotently: a re-run, or a resumed run after a
  * crash, adds nothing; so does a longer {@code --limit} (a batch cut by the limit is keyed by its full
  * range, see {@link BatchReader}). A different file (different content) or a different row range gives
  * a different key.

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -25,8 +26,8 @@ import tools.jackson.databind.JsonNode;
  * Posts one batch to {@code POST /transactions} and retries it, with the same {@code Idempotency-Key},
  * until the service answers for good: on 503 and 429 (waiting what {@code Retry-After} says, plus
  * jitter), other 5xx, 408 and connection failures or time-outs (with backoff). A retry is always safe:
- * the service derives the event ids from the key, so rows it had already put on the stream get the same
- * ids again and the sinks keep one copy. One {@link HttpClient} (HTTP/1.1, keep-alive) serves every
+ * the service derives the event ids from the caller, the key, each row's position and content, so rows it had
+ * already put on the stream get the same ids again and the sinks keep one copy. One {@link HttpClient} (HTTP/1.1, keep-alive) serves every
  * thread.
  *
  * <p>It gives up when no request of this client has been answered for the policy's {@code giveUpAfter}
@@ -75,6 +76,7 @@ public final class IngestClient {
     private final HttpClient http;
     private final AtomicBoolean connectedOnce = new AtomicBoolean();
     private final InFlightLimit inFlight;
+    private final AtomicReference<String> caller = new AtomicReference<>();
     /** When a request last got a final answer (or the client was made), in the clock's millis. */
     private final AtomicLong lastAnswer;
 
@@ -154,7 +156,7 @@ public final class IngestClient {
                 int status = response.statusCode();
                 if (status >= 200 && status < 300) {
                     answered(permit);
-                    return new Accepted(acceptedCount(response.body()), attempt);
+                    return new Accepted(accepted(response.body()), attempt);
                 }
                 if (status == 400 || status == 413 || status == 422) {
                     answered(permit);
@@ -245,14 +247,27 @@ public final class IngestClient {
         return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
-    private static int acceptedCount(byte[] body) {
+    /** The 202's row count (-1 if it has none); remembers the caller it names. */
+    private int accepted(byte[] body) {
         try {
             JsonNode node = TransactionJson.mapper().readTree(body);
+            JsonNode named = node == null ? null : node.get("caller");
+            if (named != null && named.isString()) {
+                caller.set(named.stringValue());
+            }
             JsonNode accepted = node == null ? null : node.get("accepted");
             return accepted != null && accepted.canConvertToInt() ? accepted.intValue() : -1;
         } catch (JacksonException e) {
             return -1;
         }
+    }
+
+    /**
+     * Who the service took this client to be, as its last 202 said ({@code caller}: part of every event id, so
+     * {@code pipeline reconcile} can derive the ids again); null before the first 202.
+     */
+    public String caller() {
+        return caller.get();
     }
 
     private static Refused refused(int status, byte[] body, int attempts) {

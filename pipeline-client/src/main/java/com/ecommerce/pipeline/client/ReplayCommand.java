@@ -285,7 +285,7 @@ public final class ReplayCommand implements Callable<Integer>, PipelineCommand.S
                 progress,
                 d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000));
 
-        Outcome outcome = new Outcome(startedAt, t0, fingerprint, endpoint, stats, progress, inFlight);
+        Outcome outcome = new Outcome(startedAt, t0, fingerprint, endpoint, stats, progress, inFlight, client);
         Thread hook = new Thread(() -> outcome.finish("interrupted", "stopped before the end (Ctrl-C?)"));
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -352,6 +352,7 @@ public final class ReplayCommand implements Callable<Integer>, PipelineCommand.S
         private final ReplayStats stats;
         private final Progress progress;
         private final InFlightLimit inFlight;
+        private final IngestClient client;
         private final AtomicBoolean done = new AtomicBoolean();
 
         Outcome(
@@ -361,8 +362,10 @@ public final class ReplayCommand implements Callable<Integer>, PipelineCommand.S
                 URI endpoint,
                 ReplayStats stats,
                 Progress progress,
-                InFlightLimit inFlight) {
+                InFlightLimit inFlight,
+                IngestClient client) {
             this.inFlight = inFlight;
+            this.client = client;
             this.startedAt = startedAt;
             this.t0 = t0;
             this.fingerprint = fingerprint;
@@ -407,6 +410,8 @@ public final class ReplayCommand implements Callable<Integer>, PipelineCommand.S
             e.put("batch", batch);
             e.put("limit", limit);
             e.put("url", endpoint.toString());
+            // Who the service took this client to be: part of every event id (reconcile derives them again).
+            e.put("caller", client.caller());
             e.put("rowsRead", s.rowsRead());
             e.put("rowsInvalid", s.rowsInvalid());
             e.put("rowsSent", s.rowsSent());

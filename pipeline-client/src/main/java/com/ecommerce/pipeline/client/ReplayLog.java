@@ -15,9 +15,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code .pipeline/replays.jsonl}: one JSON line per replay (file, content SHA-256, key prefix, batch
- * size, limit, counts, outcome), appended when the replay ends, for {@code ./pipeline reconcile}. With
- * the file, {@code batch} and {@code limit}, every idempotency key and so every event id of the replay
- * can be derived again.
+ * size, limit, the caller the service named, counts, outcome), appended when the replay ends, for {@code
+ * ./pipeline reconcile}. With the file, {@code batch}, {@code limit} and {@code caller}, every idempotency key
+ * and so every event id of the replay can be derived again.
  */
 public final class ReplayLog {
 

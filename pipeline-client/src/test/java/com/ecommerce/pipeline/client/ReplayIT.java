@@ -97,6 +97,18 @@ class ReplayIT {
         List<String> records = Files.readAllLines(dir.resolve("replays.jsonl"));
         assertThat(records).hasSize(2).allSatisfy(line -> assertThat(line)
                 .contains("\"status\":\"completed\"", "\"sha256\":\"" + sha + "\"", "\"rowsAccepted\":1000"));
+
+        // Each replay recorded who the service took it to be (the ingest token's subject), so reconcile derives
+        // exactly the ids the service gave, from the file alone.
+        assertThat(records).allSatisfy(line -> assertThat(line).contains("\"caller\":\"sub:local-ingest\""));
+        com.ecommerce.pipeline.client.reconcile.ExpectedEvents expected =
+                new com.ecommerce.pipeline.client.reconcile.ExpectedEvents();
+        expected.addReplays(dir.resolve("replays.jsonl"));
+        Set<String> derived = new java.util.HashSet<>();
+        for (int i = 0; i < expected.size(); i++) {
+            derived.add(expected.id(i));
+        }
+        assertThat(derived).isEqualTo(firstIds);
     }
 
     private void replay(String run) {

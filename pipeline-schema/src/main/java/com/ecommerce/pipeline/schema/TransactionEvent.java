@@ -14,8 +14,8 @@ public record TransactionEvent(String eventId, Transaction transaction, IngestMe
         Objects.requireNonNull(ingest, "ingest");
     }
 
-    /** The event for a row, with its id derived from the idempotency key and row (see {@link EventIds}). */
+    /** The event for a row, with its id derived from its caller, key, position and content (see {@link EventIds}). */
     public static TransactionEvent of(Transaction transaction, IngestMetadata ingest) {
-        return new TransactionEvent(EventIds.of(ingest.idempotencyKey(), ingest.row()), transaction, ingest);
+        return new TransactionEvent(EventIds.of(transaction, ingest), transaction, ingest);
     }
 }

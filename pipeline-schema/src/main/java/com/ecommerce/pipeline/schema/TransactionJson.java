@@ -121,11 +121,15 @@ public final class TransactionJson {
         text(r, obj, "InvoiceNo", false, r::invoiceNo);
         text(r, obj, "StockCode", false, r::stockCode);
         text(r, obj, "Description", false, r::description);
+        // Numbers come as JSON numbers or as JSON strings holding them (what a CSV-to-JSON client sends);
+        // a string is read by the CSV rule, exactly, so both forms accept and refuse the same values.
         JsonNode quantity = obj.get("Quantity");
         if (isAbsent(quantity)) {
             r.error("Quantity", "Quantity is missing");
         } else if (quantity.isIntegralNumber()) {
             r.quantity(quantity.bigIntegerValue());
+        } else if (quantity.isString()) {
+            r.quantity(quantity.stringValue()); // "6", as a CSV-to-JSON client sends it: the CSV rule
         } else {
             r.error("Quantity", "Quantity must be an integer, not " + describeValue(quantity));
         }
@@ -135,6 +139,8 @@ public final class TransactionJson {
             r.error("UnitPrice", "UnitPrice is missing");
         } else if (price.isNumber()) {
             r.unitPrice(price.decimalValue());
+        } else if (price.isString()) {
+            r.unitPrice(price.stringValue()); // "2.55": read exactly, by the CSV rule
         } else {
             r.error("UnitPrice", "UnitPrice must be a number, not " + describeValue(price));
         }
@@ -232,6 +238,7 @@ public final class TransactionJson {
             g.writeNumberProperty("row", m.row());
             g.writeStringProperty("receivedAt", DateTimeFormatter.ISO_INSTANT.format(m.receivedAt()));
             g.writeStringProperty("source", m.source());
+            g.writeStringProperty("caller", m.caller());
             g.writeEndObject();
             g.writeEndObject();
         }
@@ -321,6 +328,10 @@ public final class TransactionJson {
         if (source == null || !source.isString()) {
             throw new MalformedRecordException(prefix + "ingest.source must be a string");
         }
+        JsonNode caller = node.get("caller");
+        if (caller != null && !caller.isString()) {
+            throw new MalformedRecordException(prefix + "ingest.caller must be a string");
+        }
         if (receivedAt == null || !receivedAt.isString()) {
             throw new MalformedRecordException(prefix + "ingest.receivedAt must be an ISO-8601 instant string");
         }
@@ -331,6 +342,12 @@ public final class TransactionJson {
             throw new MalformedRecordException(prefix + "ingest.receivedAt "
                     + TransactionValidator.quote(receivedAt.stringValue()) + " is not an ISO-8601 instant");
         }
-        return new IngestMetadata(key.stringValue(), row.intValue(), at, source.stringValue());
+        // Events written before the caller was recorded have none: their ids were derived without one.
+        return new IngestMetadata(
+                key.stringValue(),
+                row.intValue(),
+                at,
+                source.stringValue(),
+                caller == null ? EventIds.ANONYMOUS : caller.stringValue());
     }
 }

@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -43,6 +44,9 @@ public final class TransactionValidator {
     // Plain decimals only: an exponent ("1e9999999") could make a tiny string expand into a huge number.
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)");
     private static final int MAX_NUMBER_CHARS = 40;
+    // A CustomerID that looks like a decimal number (digits and a point) and the whole ones among them.
+    private static final Pattern NUMBER_WITH_POINT = Pattern.compile("[+-]?(?=[0-9.]*[0-9])[0-9]*\\.[0-9.]*");
+    private static final Pattern WHOLE_WITH_ZERO_FRACTION = Pattern.compile("([0-9]{1,32})\\.0*");
 
     private TransactionValidator() {}
 
@@ -197,7 +201,23 @@ public final class TransactionValidator {
             description = optionalText("Description", raw, MAX_DESCRIPTION_LENGTH);
         }
 
+        /**
+         * Text, except that a value written as a decimal number must be a whole one: some exports of the
+         * dataset write the customer 17850 as "17850.0" (a float column, because of the empty ones), which
+         * is that customer; "17850.5" is no customer and is refused.
+         */
         void customerId(String raw) {
+            if (raw != null && NUMBER_WITH_POINT.matcher(raw).matches()) {
+                Matcher whole = WHOLE_WITH_ZERO_FRACTION.matcher(raw);
+                if (!whole.matches()) {
+                    error(
+                            "CustomerID",
+                            "CustomerID " + quote(raw) + " is not an integer; a customer written as a number must"
+                                    + " be a whole one, like 17850 or 17850.0");
+                    return;
+                }
+                raw = whole.group(1);
+            }
             customerId = optionalText("CustomerID", raw, MAX_CUSTOMER_ID_LENGTH);
         }
 
@@ -272,8 +292,9 @@ public final class TransactionValidator {
             } catch (DateTimeParseException e) {
                 error(
                         "InvoiceDate",
-                        "InvoiceDate " + quote(raw) + " is not a valid date-time; expected ISO-8601 like"
-                                + " 2010-12-01T08:26 or the dataset's M/d/yyyy H:mm like 12/1/2010 8:26");
+                        "InvoiceDate " + quote(raw) + " is not a valid date-time; expected the dataset's M/d/yyyy"
+                                + " H:mm like 12/1/2010 8:26, yyyy-MM-dd HH:mm[:ss] like 2010-12-01 08:26:00"
+                                + " or ISO-8601 like 2010-12-01T08:26");
                 return;
             }
             if (parsed.getYear() < MIN_YEAR || parsed.getYear() > MAX_YEAR) {

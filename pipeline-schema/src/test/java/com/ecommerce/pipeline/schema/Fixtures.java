@@ -21,6 +21,17 @@ final class Fixtures {
     /** The full dataset, present on the team's machines but not in the repository. */
     static final Path FULL_DATASET = Path.of("../../shared/data/online_retail.csv.gz");
 
+    /** The dataset's first row: 536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850,United Kingdom */
+    static final Transaction FIRST_ROW = new Transaction(
+            "536365",
+            "85123A",
+            "WHITE HANGING HEART T-LIGHT HOLDER",
+            6,
+            LocalDateTime.of(2010, 12, 1, 8, 26),
+            new BigDecimal("2.55"),
+            "17850",
+            "United Kingdom");
+
     private Fixtures() {}
 
     static Path resource(String name) {

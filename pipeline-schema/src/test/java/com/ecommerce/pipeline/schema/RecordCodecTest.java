@@ -110,7 +110,7 @@ class RecordCodecTest {
         assertThatThrownBy(() -> RecordCodec.decode(gzRecord(good + "\n" + bad + "\n" + good + "\n")))
                 .isInstanceOf(MalformedRecordException.class)
                 .hasMessageStartingWith("line 2 of 3: event " + EVENTS.get(0).eventId())
-                .hasMessageContaining("Quantity must be an integer");
+                .hasMessageContaining("Quantity 'six' is not an integer");
         assertThatThrownBy(() -> RecordCodec.decode(gzRecord(good + "\n{oops\n")))
                 .isInstanceOf(MalformedRecordException.class)
                 .hasMessageStartingWith("line 2 of 2: event is not valid JSON");

@@ -30,13 +30,30 @@ class TransactionEventJsonTest {
     void eventJsonHasTheAgreedFieldNamesAndForms() {
         String json = new String(TransactionJson.writeEvent(EVENT), StandardCharsets.UTF_8);
         assertThat(json)
-                .isEqualTo("{\"eventId\":\"" + EventIds.of("batch-1", 0) + "\",\"InvoiceNo\":\"536365\","
+                .isEqualTo("{\"eventId\":\"" + EVENT.eventId() + "\",\"InvoiceNo\":\"536365\","
                         + "\"StockCode\":\"85123A\",\"Description\":\"WHITE HANGING HEART T-LIGHT HOLDER\","
                         + "\"Quantity\":6,\"InvoiceDate\":\"2010-12-01T08:26:00\",\"UnitPrice\":2.55,"
                         + "\"CustomerID\":\"17850\",\"Country\":\"United Kingdom\",\"ingest\":{"
                         + "\"idempotencyKey\":\"batch-1\",\"row\":0,\"receivedAt\":\"2026-01-15T10:00:00.123456789Z\","
-                        + "\"source\":\"api\"}}");
+                        + "\"source\":\"api\",\"caller\":\"anonymous\"}}");
         assertThat(json).doesNotContain("\n");
+    }
+
+    @Test
+    void theCallerTravelsWithTheEventAndOneWrittenWithoutItReadsAsAnonymous() throws Exception {
+        IngestMetadata m = EVENT.ingest();
+        TransactionEvent signed = TransactionEvent.of(
+                EVENT.transaction(),
+                new IngestMetadata(m.idempotencyKey(), m.row(), m.receivedAt(), m.source(), "sub:local-ingest"));
+        assertThat(TransactionJson.readEvent(TransactionJson.writeEvent(signed)))
+                .isEqualTo(signed);
+        String without = new String(TransactionJson.writeEvent(EVENT), StandardCharsets.UTF_8)
+                .replace(",\"caller\":\"anonymous\"", "");
+        assertThat(without).doesNotContain("caller");
+        assertThat(TransactionJson.readEvent(without.getBytes(StandardCharsets.UTF_8))
+                        .ingest()
+                        .caller())
+                .isEqualTo(EventIds.ANONYMOUS);
     }
 
     @Test
@@ -112,7 +129,8 @@ class TransactionEventJsonTest {
         assertRejected("{\"eventId\":", "not valid JSON");
         assertRejected("[1]", "must be a JSON object");
         assertRejected(json.replace("\"eventId\":\"" + EVENT.eventId() + "\",", ""), "no eventId");
-        assertRejected(json.replace("\"Quantity\":6", "\"Quantity\":\"6\""), "Quantity must be an integer");
+        assertRejected(json.replace("\"Quantity\":6", "\"Quantity\":\"six\""), "Quantity 'six' is not an integer");
+        assertRejected(json.replace("\"Quantity\":6", "\"Quantity\":true"), "Quantity must be an integer");
         assertRejected(json.replace("\"UnitPrice\":2.55", "\"UnitPrice\":2.55555"), "more than 4 decimal places");
         assertRejected(json.replace("\"InvoiceDate\":\"2010-12-01T08:26:00\",", ""), "InvoiceDate is missing");
         assertRejected(json.replace(",\"ingest\":{", ",\"ingestX\":{"), "ingest must be an object");

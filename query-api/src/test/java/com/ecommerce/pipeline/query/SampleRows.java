@@ -73,14 +73,21 @@ public final class SampleRows {
             return index % REQUEST_ROWS;
         }
 
-        /** The event id the ingest service gives this row (derived from the request's key and the row). */
+        /** The event id the ingest service gives this row (see {@link EventIds}; a service with security off). */
         public String eventId() {
-            return EventIds.of(requestKey(), requestRow());
+            return EventIds.of(EventIds.ANONYMOUS, requestKey(), requestRow(), transaction());
         }
 
         /** The event the ingest service would make of this row. */
         TransactionEvent event() {
-            Transaction t = new Transaction(
+            return new TransactionEvent(
+                    eventId(),
+                    transaction(),
+                    new IngestMetadata(requestKey(), requestRow(), Instant.parse("2024-01-01T00:00:00Z"), "test"));
+        }
+
+        private Transaction transaction() {
+            return new Transaction(
                     invoiceNo,
                     stockCode,
                     description,
@@ -89,10 +96,6 @@ public final class SampleRows {
                     unitPrice,
                     customerId,
                     country);
-            return new TransactionEvent(
-                    eventId(),
-                    t,
-                    new IngestMetadata(requestKey(), requestRow(), Instant.parse("2024-01-01T00:00:00Z"), "test"));
         }
     }
 

@@ -12,8 +12,15 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * Keys in the DynamoDB table {@code idempotency-keys} (partition key {@code idempotencyKey}), with an
  * {@code expiresAt} epoch-seconds attribute for DynamoDB TTL; a record past it counts as absent even while
- * the table still holds it (TTL deletes lazily; dynalite never). A failing table never fails a request:
- * without the record the request is simply published again, which the sinks deduplicate.
+ * the table still holds it (TTL deletes lazily; dynalite never). The record's key is the caller's key and the
+ * caller ({@code "<key> <caller>"}): one caller's key never answers another's request.
+ *
+ * <p>A failing table never fails a request, deliberately: without the record the request is published again.
+ * The event ids depend on the caller, key, position and content ({@code EventIds}), so the same request gets
+ * the same ids (the sinks deduplicate; the stream and the archive hold a re-posted copy) and another body gets
+ * other ids (kept beside the first, never over it); only the 422 for a reused key is lost while the table is
+ * away. Refusing every keyed request with a 503 instead would stop ingest for an outage of a table that guards
+ * nothing the ids do not.
  */
 class DynamoIdempotencyStore implements IdempotencyStore {
 

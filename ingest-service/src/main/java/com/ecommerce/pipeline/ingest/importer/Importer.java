@@ -1,16 +1,12 @@
 package com.ecommerce.pipeline.ingest.importer;
 
-import com.ecommerce.pipeline.ingest.idempotency.IdempotencyStore;
-import com.ecommerce.pipeline.ingest.idempotency.IdempotencyStore.CompletedRequest;
-import com.ecommerce.pipeline.ingest.stream.StreamPublisher;
+import com.ecommerce.pipeline.ingest.publish.KeyedPublisher;
 import com.ecommerce.pipeline.ingest.stream.StreamUnavailableException;
-import com.ecommerce.pipeline.ingest.transactions.IngestProperties;
 import com.ecommerce.pipeline.schema.EventIds;
 import com.ecommerce.pipeline.schema.FieldError;
-import com.ecommerce.pipeline.schema.IngestMetadata;
+import com.ecommerce.pipeline.schema.ImportContent;
 import com.ecommerce.pipeline.schema.RowResult;
 import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionEvent;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,8 +38,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The batch import: files under {@code s3://<bucket>/<prefix>} go through the same stream as {@code POST
- * /transactions} — validated by the schema module, given event ids, published by the ingest publisher,
- * remembered in the idempotency store — so they reach the archive and every sink through the one
+ * /transactions} — validated by the schema module, then given event ids, published and remembered by the
+ * same {@link KeyedPublisher} — so they reach the archive and every sink through the one
  * consumer path. Each file is validated whole before any row is published (a bad file publishes
  * nothing and is FAILED with its reason); its batches are keyed {@code import:<first 16 hex digits of
  * the content's SHA-256>:<first row>-<last row>}, so importing the same content again, under any name,
@@ -65,10 +61,8 @@ public class Importer {
 
     private final S3Client s3;
     private final ImportStatusTable status;
-    private final StreamPublisher publisher;
-    private final IdempotencyStore idempotency;
+    private final KeyedPublisher keyed;
     private final ImportProperties properties;
-    private final IngestProperties ingest;
     private final Clock clock = Clock.systemUTC();
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "import");
@@ -77,19 +71,11 @@ public class Importer {
     });
     private final AtomicReference<Instant> lastPass = new AtomicReference<>();
 
-    Importer(
-            S3Client s3,
-            ImportStatusTable status,
-            StreamPublisher publisher,
-            IdempotencyStore idempotency,
-            ImportProperties properties,
-            IngestProperties ingest) {
+    Importer(S3Client s3, ImportStatusTable status, KeyedPublisher keyed, ImportProperties properties) {
         this.s3 = s3;
         this.status = status;
-        this.publisher = publisher;
-        this.idempotency = idempotency;
+        this.keyed = keyed;
         this.properties = properties;
-        this.ingest = ingest;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -334,26 +320,20 @@ public class Importer {
 
     private void publishBatch(String sha256, long first, List<Transaction> rows, long[] counts) {
         long last = first + rows.size() - 1;
-        String key = idempotencyKey(sha256, first, last);
-        String digest = "import|" + sha256 + "|" + first + "-" + last;
-        Optional<CompletedRequest> earlier = idempotency.find(key);
-        if (earlier.isPresent()) {
-            if (!earlier.get().requestDigest().equals(digest)) {
-                throw new IllegalStateException("the idempotency key " + key + " was used for another request");
-            }
+        KeyedPublisher.Request request = new KeyedPublisher.Request(
+                EventIds.IMPORT,
+                idempotencyKey(sha256, first, last),
+                true,
+                "import|" + sha256 + "|" + first + "-" + last,
+                SOURCE);
+        if (keyed.completedBefore(request).isPresent()) {
             counts[1] += rows.size();
             return;
         }
-        Instant receivedAt = clock.instant();
-        List<TransactionEvent> events = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            events.add(new TransactionEvent(
-                    EventIds.of(key, i), rows.get(i), new IngestMetadata(key, i, receivedAt, SOURCE)));
-        }
         for (int attempt = 1; ; attempt++) {
             try {
-                publisher.publish(events, ingest.publishTimeout(), key);
-                break;
+                counts[0] += keyed.publish(request, rows);
+                return;
             } catch (StreamUnavailableException e) {
                 if (attempt == PUBLISH_ATTEMPTS) {
                     throw e; // the file stays PENDING; the next pass resumes with the same keys
@@ -361,8 +341,6 @@ public class Importer {
                 sleep(Duration.ofSeconds(attempt * 2L));
             }
         }
-        idempotency.completed(key, new CompletedRequest(digest, rows.size()));
-        counts[0] += rows.size();
     }
 
     private static void sleep(Duration d) {

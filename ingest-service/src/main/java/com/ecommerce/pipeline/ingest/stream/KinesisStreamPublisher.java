@@ -1,5 +1,6 @@
 package com.ecommerce.pipeline.ingest.stream;
 
+import com.ecommerce.pipeline.ingest.IngestProperties;
 import com.ecommerce.pipeline.schema.HashKeyRange;
 import com.ecommerce.pipeline.schema.PackedRecord;
 import com.ecommerce.pipeline.schema.PackingLimits;
@@ -21,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -71,13 +71,10 @@ class KinesisStreamPublisher implements StreamPublisher {
     private volatile long shardMapLoadedAt;
 
     KinesisStreamPublisher(
-            KinesisAsyncClient kinesis,
-            KinesisProperties properties,
-            @Value("${pipeline.ingest.retry-after:5s}") Duration retryAfter,
-            MeterRegistry registry) {
+            KinesisAsyncClient kinesis, KinesisProperties properties, IngestProperties ingest, MeterRegistry registry) {
         this.kinesis = kinesis;
         this.stream = properties.stream();
-        this.retryAfter = retryAfter;
+        this.retryAfter = ingest.retryAfter();
         this.recordsPut = registry.counter("ingest.kinesis.records.put");
         this.entriesRetried = registry.counter("ingest.kinesis.entries.retried");
         this.unavailable = registry.counter("ingest.kinesis.unavailable");

@@ -1,5 +1,6 @@
 package com.ecommerce.pipeline.ingest.transactions;
 
+import com.ecommerce.pipeline.ingest.publish.IdempotencyConflictException;
 import com.ecommerce.pipeline.ingest.stream.StreamUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,15 +1,11 @@
 package com.ecommerce.pipeline.ingest.transactions;
 
-import com.ecommerce.pipeline.ingest.idempotency.IdempotencyStore;
-import com.ecommerce.pipeline.ingest.idempotency.IdempotencyStore.CompletedRequest;
-import com.ecommerce.pipeline.ingest.stream.StreamPublisher;
-import com.ecommerce.pipeline.schema.EventIds;
+import com.ecommerce.pipeline.ingest.IngestProperties;
+import com.ecommerce.pipeline.ingest.publish.KeyedPublisher;
 import com.ecommerce.pipeline.schema.FieldError;
-import com.ecommerce.pipeline.schema.IngestMetadata;
 import com.ecommerce.pipeline.schema.ParseResult;
 import com.ecommerce.pipeline.schema.Transaction;
 import com.ecommerce.pipeline.schema.TransactionCsv;
-import com.ecommerce.pipeline.schema.TransactionEvent;
 import com.ecommerce.pipeline.schema.TransactionJson;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,24 +14,17 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
 
 /**
- * Parse → validate every row → give each row its event id → publish. A request is all or nothing
- * at the validation step: one bad row and nothing is published.
- *
- * <p>Event ids are derived from the idempotency key and the row's position, so a client that
- * repeats a request with the same key produces the same ids and the sinks (which upsert by event
- * id) end up unchanged. A key whose request was already published completely is answered from the
- * {@link IdempotencyStore} without publishing again; reusing a key for a different body is refused.
+ * Parse → validate every row → publish through the {@link KeyedPublisher}. A request is all or nothing at
+ * the validation step: one bad row and nothing is published. A key whose request was published completely
+ * before is answered without parsing the body again.
  */
 @Service
 public class IngestService {
@@ -43,51 +32,46 @@ public class IngestService {
     /** Printable ASCII, bounded: the key travels in every event and in logs. */
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,128}");
 
-    private final StreamPublisher publisher;
-    private final IdempotencyStore idempotency;
+    private final KeyedPublisher keyed;
     private final IngestProperties properties;
-    private final Clock clock;
     private final Counter acceptedRows;
     private final Counter rejectedRequests;
 
-    IngestService(
-            StreamPublisher publisher,
-            IdempotencyStore idempotency,
-            IngestProperties properties,
-            MeterRegistry registry) {
-        this.publisher = publisher;
-        this.idempotency = idempotency;
+    IngestService(KeyedPublisher keyed, IngestProperties properties, MeterRegistry registry) {
+        this.keyed = keyed;
         this.properties = properties;
-        this.clock = Clock.systemUTC();
         this.acceptedRows = registry.counter("ingest.rows.accepted");
         this.rejectedRequests = registry.counter("ingest.requests.rejected");
     }
 
     /** The outcome of an accepted request; {@code replayed} when it had been published before. */
-    public record IngestResult(int accepted, String idempotencyKey, boolean replayed) {}
+    public record IngestResult(int accepted, String idempotencyKey, String caller, boolean replayed) {}
 
-    public IngestResult ingestJson(byte[] body, String idempotencyKey) {
-        return ingest(body, "application/json", () -> TransactionJson.parseRequest(body), idempotencyKey);
+    /** @param caller who sent it ({@link com.ecommerce.pipeline.ingest.publish.Callers}) */
+    public IngestResult ingestJson(byte[] body, String idempotencyKey, String caller) {
+        return ingest(body, "application/json", () -> TransactionJson.parseRequest(body), idempotencyKey, caller);
     }
 
-    public IngestResult ingestCsv(byte[] body, Charset charset, String idempotencyKey) {
+    public IngestResult ingestCsv(byte[] body, Charset charset, String idempotencyKey, String caller) {
         return ingest(
                 body,
                 "text/csv;charset=" + charset.name(),
                 () -> TransactionCsv.parse(new ByteArrayInputStream(body), charset),
-                idempotencyKey);
+                idempotencyKey,
+                caller);
     }
 
     private IngestResult ingest(
-            byte[] body, String format, java.util.function.Supplier<ParseResult> parser, String idempotencyKey) {
-        String key = checkedKey(idempotencyKey);
-        String digest = digest(format, body);
-        Optional<CompletedRequest> earlier = idempotencyKey == null ? Optional.empty() : idempotency.find(key);
+            byte[] body,
+            String format,
+            java.util.function.Supplier<ParseResult> parser,
+            String idempotencyKey,
+            String caller) {
+        KeyedPublisher.Request request = new KeyedPublisher.Request(
+                caller, checkedKey(idempotencyKey), idempotencyKey != null, digest(format, body), "api");
+        OptionalInt earlier = keyed.completedBefore(request);
         if (earlier.isPresent()) {
-            if (!earlier.get().requestDigest().equals(digest)) {
-                throw new IdempotencyConflictException(key);
-            }
-            return new IngestResult(earlier.get().accepted(), key, true);
+            return new IngestResult(earlier.getAsInt(), request.key(), caller, true);
         }
         ParseResult parsed = parser.get();
         if (!parsed.valid()) {
@@ -100,18 +84,9 @@ public class IngestService {
             throw new RequestTooLargeException(
                     rows.size() + " rows in one request; the limit is " + properties.maxRows());
         }
-        Instant receivedAt = clock.instant();
-        List<TransactionEvent> events = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            events.add(new TransactionEvent(
-                    EventIds.of(key, i), rows.get(i), new IngestMetadata(key, i, receivedAt, "api")));
-        }
-        publisher.publish(events, properties.publishTimeout(), key);
-        acceptedRows.increment(events.size());
-        if (idempotencyKey != null) {
-            idempotency.completed(key, new CompletedRequest(digest, events.size()));
-        }
-        return new IngestResult(events.size(), key, false);
+        int published = keyed.publish(request, rows);
+        acceptedRows.increment(published);
+        return new IngestResult(published, request.key(), caller, false);
     }
 
     private static String digest(String format, byte[] body) {

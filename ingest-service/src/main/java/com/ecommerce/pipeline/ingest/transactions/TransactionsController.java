@@ -1,5 +1,7 @@
 package com.ecommerce.pipeline.ingest.transactions;
 
+import com.ecommerce.pipeline.ingest.IngestProperties;
+import com.ecommerce.pipeline.ingest.publish.Callers;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -12,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -98,32 +101,41 @@ class TransactionsController {
     @PostMapping(path = "/transactions", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<IngestResponse> postJson(
             InputStream body,
+            @Parameter(hidden = true) Principal principal,
             @Parameter(
                             description = "makes a retry safe: the same key and body are answered as the first"
-                                    + " time, without re-publishing (generated when absent)")
+                                    + " time, without re-publishing (generated when absent); keys are the caller's"
+                                    + " own: another caller's same key is another request")
                     @RequestHeader(name = IDEMPOTENCY_KEY, required = false)
                     String key)
             throws IOException {
-        return accepted(ingest.ingestJson(BoundedBody.read(body, properties.maxBodySize()), key));
+        return accepted(
+                ingest.ingestJson(BoundedBody.read(body, properties.maxBodySize()), key, Callers.of(principal)));
     }
 
     @Operation(hidden = true) // described together with the JSON variant above
     @PostMapping(path = "/transactions", consumes = "text/csv")
     ResponseEntity<IngestResponse> postCsv(
             InputStream body,
+            Principal principal,
             @RequestHeader(name = "Content-Type") MediaType contentType,
             @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key)
             throws IOException {
         Charset charset = contentType.getCharset() != null ? contentType.getCharset() : StandardCharsets.UTF_8;
-        return accepted(ingest.ingestCsv(BoundedBody.read(body, properties.maxBodySize()), charset, key));
+        return accepted(ingest.ingestCsv(
+                BoundedBody.read(body, properties.maxBodySize()), charset, key, Callers.of(principal)));
     }
 
     private static ResponseEntity<IngestResponse> accepted(IngestService.IngestResult result) {
         // A repeated request is answered as the first was; the header tells a curious client.
         return ResponseEntity.status(HttpStatus.ACCEPTED)
                 .header("Idempotent-Replayed", Boolean.toString(result.replayed()))
-                .body(new IngestResponse(result.accepted(), result.idempotencyKey()));
+                .body(new IngestResponse(result.accepted(), result.idempotencyKey(), result.caller()));
     }
 
-    record IngestResponse(int accepted, String idempotencyKey) {}
+    /**
+     * @param caller who the service took the sender to be: part of every event id (a client that re-derives its
+     *     ids, as {@code pipeline reconcile} does, records it)
+     */
+    record IngestResponse(int accepted, String idempotencyKey, String caller) {}
 }

@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
@@ -79,6 +80,36 @@ class DynamoIdempotencyStoreTest {
     @Test
     void anUnknownKeyIsAbsent() {
         assertThat(store.find("nobody")).isEmpty();
+    }
+
+    @Test
+    void anUnreachableTableIsNoRecordAndNeverFailsTheRequest() {
+        // Deliberate (see DynamoIdempotencyStore): the event ids, not this record, keep the sinks right, so an
+        // outage of the table must not stop ingest.
+        DynamoDbClient unreachable = new DynamoDbClient() {
+            @Override
+            public GetItemResponse getItem(GetItemRequest request) {
+                throw SdkClientException.create("Unable to execute HTTP request: Connection refused");
+            }
+
+            @Override
+            public PutItemResponse putItem(PutItemRequest request) {
+                throw SdkClientException.create("Unable to execute HTTP request: Connection refused");
+            }
+
+            @Override
+            public String serviceName() {
+                return "dynamodb";
+            }
+
+            @Override
+            public void close() {}
+        };
+        DynamoIdempotencyStore away = new DynamoIdempotencyStore(unreachable, "idempotency-keys", RETENTION, clock);
+
+        away.completed("key-1 sub:local-ingest", new CompletedRequest("digest", 12));
+
+        assertThat(away.find("key-1 sub:local-ingest")).isEmpty();
     }
 
     /** A table keyed by {@code idempotencyKey} that keeps whatever is put. */

@@ -124,7 +124,14 @@ class KinesisStreamPublisherTest {
 
     private static KinesisStreamPublisher publisher(KinesisAsyncClient kinesis) {
         return new KinesisStreamPublisher(
-                kinesis, new KinesisProperties("APIData", null), Duration.ofSeconds(5), new SimpleMeterRegistry());
+                kinesis,
+                new KinesisProperties("APIData", null),
+                new com.ecommerce.pipeline.ingest.IngestProperties(
+                        org.springframework.util.unit.DataSize.ofMegabytes(10),
+                        10_000,
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(5)),
+                new SimpleMeterRegistry());
     }
 
     private static List<TransactionEvent> events(int n) {

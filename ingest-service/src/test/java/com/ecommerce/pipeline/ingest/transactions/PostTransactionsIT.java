@@ -3,12 +3,12 @@ package com.ecommerce.pipeline.ingest.transactions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ecommerce.pipeline.ingest.LocalCloudProperties;
+import com.ecommerce.pipeline.ingest.SampleCsv;
 import com.ecommerce.pipeline.ingest.StreamContents;
 import com.ecommerce.pipeline.ingest.StreamContents.StreamedEvent;
 import com.ecommerce.pipeline.localcloud.LocalCloud;
 import com.ecommerce.pipeline.schema.Transaction;
 import java.io.IOException;
-import java.io.Reader;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,15 +60,7 @@ class PostTransactionsIT {
 
     @BeforeAll
     static void readSample() throws IOException {
-        try (Reader reader = Files.newBufferedReader(SAMPLE, StandardCharsets.UTF_8)) {
-            rows = CSVFormat.RFC4180
-                    .builder()
-                    .setHeader()
-                    .setSkipHeaderRecord(true)
-                    .get()
-                    .parse(reader)
-                    .getRecords();
-        }
+        rows = SampleCsv.rows();
         assertThat(rows).hasSize(5000);
     }
 
@@ -130,18 +121,23 @@ class PostTransactionsIT {
     }
 
     @Test
-    void eventIdsAreDerivedFromTheKeyAndRowSoARepublishedRequestCarriesTheSameIds() throws Exception {
-        // Two services without a shared idempotency record (the store is best effort) must still
-        // produce the same ids for the same key: the ids come from the key and the row position.
+    void eventIdsAreDerivedFromTheCallerKeyRowAndContentSoARepublishedRequestCarriesTheSameIds() throws Exception {
+        // Two services without a shared idempotency record (the store is best effort) must still produce the
+        // same ids for the same request: the ids come from the caller (the token's subject; the local issuer's
+        // ingest tokens are "local-ingest"), the key, the row position and the row.
         String key = "ids-" + UUID.randomUUID();
-        assertThat(post("application/json", jsonArray(rows.subList(2100, 2110)), key)
-                        .statusCode())
-                .isEqualTo(202);
+        HttpResponse<String> response = post("application/json", jsonArray(rows.subList(2100, 2110)), key);
+        assertThat(response.statusCode()).isEqualTo(202);
+        String caller = com.ecommerce.pipeline.schema.EventIds.subject("local-ingest");
+        assertThat(JSON.readTree(response.body()).get("caller").asString()).isEqualTo(caller);
         List<StreamedEvent> streamed = onStream(key);
         assertThat(streamed).hasSize(10);
-        streamed.forEach(e -> assertThat(e.event().eventId())
-                .isEqualTo(com.ecommerce.pipeline.schema.EventIds.of(
-                        key, e.event().ingest().row())));
+        streamed.forEach(e -> {
+            assertThat(e.event().ingest().caller()).isEqualTo(caller);
+            assertThat(e.event().eventId())
+                    .isEqualTo(com.ecommerce.pipeline.schema.EventIds.of(
+                            caller, key, e.event().ingest().row(), e.event().transaction()));
+        });
     }
 
     @Test

@@ -7,6 +7,9 @@ import com.ecommerce.pipeline.client.FileFingerprint;
 import com.ecommerce.pipeline.client.ReplayCommand;
 import com.ecommerce.pipeline.schema.CsvRowReader;
 import com.ecommerce.pipeline.schema.EventIds;
+import com.ecommerce.pipeline.schema.ImportContent;
+import com.ecommerce.pipeline.schema.RowResult;
+import com.ecommerce.pipeline.schema.Transaction;
 import com.ecommerce.pipeline.schema.TransactionCsv;
 import com.ecommerce.pipeline.schema.TransactionJson;
 import java.io.IOException;
@@ -28,8 +31,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Every event id the sources put on the stream, derived again from the sources themselves: each file of
  * {@code .pipeline/replays.jsonl} is read again and batched as the replay did (same {@code --batch},
- * the longest {@code --limit}), so its keys and ids are re-derived from the file; each completed import
- * gives its ids from its content hash, row count and batch size (an import publishes all rows or none).
+ * the longest {@code --limit}), so its keys and ids are re-derived from the file and the caller the replay
+ * recorded; each completed import is read again from the import bucket and gives its ids from its content
+ * hash, batch size and rows (an import publishes all rows or none).
  * Each id remembers its source and file row.
  */
 public final class ExpectedEvents {
@@ -70,7 +74,7 @@ public final class ExpectedEvents {
         return rowOf[i];
     }
 
-    /** The invoice numbers of the replayed rows (imports add none: their rows are not read here). */
+    /** The invoice numbers of the replayed and imported rows. */
     public Set<String> invoices() {
         return invoices;
     }
@@ -89,8 +93,11 @@ public final class ExpectedEvents {
         rowOf[i] = fileRow;
     }
 
-    /** Replays of one content with one batch size (so the same keys), whatever the file was called. */
-    private record Replay(String sha256, int batch, Charset charset) {}
+    /**
+     * Replays of one content with one batch size (so the same keys) by one caller (so the same ids), whatever
+     * the file was called; {@code caller} null for a replay recorded without one.
+     */
+    private record Replay(String sha256, int batch, Charset charset, String caller) {}
 
     private final Map<String, Integer> sourceByContent = new HashMap<>();
 
@@ -127,7 +134,8 @@ public final class ExpectedEvents {
             Replay r = new Replay(
                     e.path("sha256").asString(),
                     e.path("batch").asInt(),
-                    Charset.forName(e.path("charset").asString("UTF-8")));
+                    Charset.forName(e.path("charset").asString("UTF-8")),
+                    e.path("caller").isString() ? e.path("caller").asString() : null);
             long limit = e.path("limit").isNumber() ? e.path("limit").asLong() : Long.MAX_VALUE;
             limits.merge(r, limit, Math::max);
             String file = e.path("file").asString();
@@ -142,6 +150,14 @@ public final class ExpectedEvents {
         String label = name + (limit == Long.MAX_VALUE ? "" : " (first " + limit + " rows)");
         int source = sources.size();
         Path file = Path.of(name);
+        if (r.caller() == null) {
+            sources.add(new Source(
+                    label,
+                    0,
+                    "recorded without the caller the service named, which its event ids depend on (a replay by"
+                            + " an older client): replay it again to reconcile it"));
+            return;
+        }
         try {
             String sha = FileFingerprint.scan(file, r.charset()).sha256();
             if (!sha.equals(r.sha256())) {
@@ -158,37 +174,52 @@ public final class ExpectedEvents {
             for (Batch b = batches.next(); b != null; b = batches.next()) {
                 String key = b.idempotencyKey(r.sha256());
                 for (int i = 0; i < b.transactions().size(); i++) {
-                    add(EventIds.of(key, i), source, b.fileRows().get(i));
+                    add(
+                            EventIds.of(r.caller(), key, i, b.transactions().get(i)),
+                            source,
+                            b.fileRows().get(i));
                     invoices.add(b.transactions().get(i).invoiceNo());
                 }
                 rows += b.transactions().size();
             }
         }
         sources.add(new Source(label, rows, null));
-        sourceByContent.put("replay:" + r.sha256() + ":" + r.batch(), source);
+        sourceByContent.put("replay:" + r.sha256() + ":" + r.batch() + ":" + r.caller(), source);
     }
 
     /**
-     * One completed import: the file published all {@code rows} rows in batches of {@code batchSize} with
-     * the keys {@code import:<first 16 hex digits of the content's SHA-256>:<first>-<last>}.
+     * One completed import, its rows read again from the file ({@code content}): published in batches of {@code
+     * batchSize} with the keys {@code import:<first 16 hex digits of the content's SHA-256>:<first>-<last>} by the
+     * caller {@link EventIds#IMPORT}.
      */
-    public void addImport(String fileKey, String sha256, long rows, int batchSize) {
+    public void addImport(String fileKey, String sha256, long rows, int batchSize, ImportContent.Rows content)
+            throws IOException {
         Objects.requireNonNull(sha256, "sha256");
-        String content = "import:" + sha256 + ":" + batchSize;
-        if (sameContent(content, "import " + fileKey)) {
+        String contentKey = "import:" + sha256 + ":" + batchSize;
+        if (sameContent(contentKey, "import " + fileKey)) {
             return;
         }
         int source = sources.size();
-        sourceByContent.put(content, source);
         String prefix = "import:" + sha256.substring(0, 16) + ":";
-        for (long first = 0; first < rows; first += batchSize) {
-            long last = Math.min(rows, first + batchSize) - 1;
-            String key = prefix + first + "-" + last;
-            for (long row = first; row <= last; row++) {
-                add(EventIds.of(key, (int) (row - first)), source, row);
+        long row = 0;
+        for (RowResult r = content.next(); r != null; r = content.next(), row++) {
+            if (!(r instanceof RowResult.Valid valid) || row >= rows) {
+                addImportProblem(fileKey, rows, "its content no longer reads as the import read it (row " + row + ")");
+                return;
             }
+            long first = row / batchSize * batchSize;
+            long last = Math.min(rows, first + batchSize) - 1;
+            Transaction t = valid.transaction();
+            add(EventIds.of(EventIds.IMPORT, prefix + first + "-" + last, (int) (row - first), t), source, row);
+            invoices.add(t.invoiceNo());
         }
-        sources.add(new Source("import " + fileKey, rows, null));
+        sourceByContent.put(contentKey, source);
+        sources.add(new Source("import " + fileKey, row, row == rows ? null : "the import recorded " + rows + " rows"));
+    }
+
+    /** A completed import whose rows cannot be read again, so whose event ids cannot be derived. */
+    public void addImportProblem(String fileKey, long rows, String problem) {
+        sources.add(new Source("import " + fileKey + " (" + rows + " rows)", 0, problem));
     }
 
     /** How many expected ids come from each source. */

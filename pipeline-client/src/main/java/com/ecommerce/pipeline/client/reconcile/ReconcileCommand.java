@@ -6,8 +6,11 @@ import com.ecommerce.pipeline.client.cloud.CloudSettings;
 import com.ecommerce.pipeline.client.cloud.StoreOptions;
 import com.ecommerce.pipeline.client.cloud.StoreUnavailableException;
 import com.ecommerce.pipeline.dynamostore.StoreTables;
+import com.ecommerce.pipeline.schema.ImportContent;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -24,10 +27,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /** {@code ./pipeline reconcile}: every source's rows against the event ids in each sink, then data quality. */
 @Command(
@@ -104,7 +109,12 @@ public final class ReconcileCommand implements Callable<Integer>, PipelineComman
                 S3Client s3 = settings.s3()) {
             ExpectedEvents expected = new ExpectedEvents();
             expected.addReplays(record);
-            addImports(dynamo, settings.get("pipeline.import.table", "imports"), expected);
+            addImports(
+                    dynamo,
+                    settings.get("pipeline.import.table", "imports"),
+                    s3,
+                    settings.get("pipeline.import.bucket", "ecommerce-raw"),
+                    expected);
             double sourcesSeconds = seconds(t0);
 
             Set<String> invoices = SinkReaders.concurrentSet();
@@ -166,8 +176,12 @@ public final class ReconcileCommand implements Callable<Integer>, PipelineComman
                 settings.get("pipeline.dynamo.customers-table", defaults.customers()));
     }
 
-    /** Completed imports from the import status table (absent table: no imports). */
-    static void addImports(DynamoDbClient dynamo, String table, ExpectedEvents expected) {
+    /**
+     * Completed imports from the import status table (absent table: no imports), each file read again from the
+     * import bucket: its event ids depend on its rows.
+     */
+    static void addImports(DynamoDbClient dynamo, String table, S3Client s3, String bucket, ExpectedEvents expected)
+            throws IOException {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         try {
             dynamo.scanPaginator(r -> r.tableName(table)).items().forEach(items::add);
@@ -181,11 +195,46 @@ public final class ReconcileCommand implements Callable<Integer>, PipelineComman
             if (!"DONE".equals(text(item, "state")) || text(item, "sha256") == null) {
                 continue;
             }
-            expected.addImport(
-                    item.get("fileKey").s(),
-                    text(item, "sha256"),
-                    Long.parseLong(item.get("rows").n()),
-                    Integer.parseInt(item.get("batchSize").n()));
+            addImport(item, s3, bucket, expected);
+        }
+    }
+
+    private static void addImport(Map<String, AttributeValue> item, S3Client s3, String bucket, ExpectedEvents expected)
+            throws IOException {
+        String fileKey = item.get("fileKey").s();
+        String sha256 = text(item, "sha256");
+        long rows = Long.parseLong(item.get("rows").n());
+        int batchSize = Integer.parseInt(item.get("batchSize").n());
+        Path tmp = Files.createTempFile("reconcile-import-", ".data");
+        try {
+            Files.delete(tmp);
+            try {
+                s3.getObject(r -> r.bucket(bucket).key(fileKey), ResponseTransformer.toFile(tmp));
+            } catch (NoSuchKeyException e) {
+                expected.addImportProblem(
+                        fileKey, rows, "the file is gone from s3://" + bucket + "/" + fileKey + ", so are its rows");
+                return;
+            } catch (SdkClientException e) {
+                throw new StoreUnavailableException("S3 is unreachable: " + e.getMessage(), e);
+            }
+            String charset = text(item, "charset");
+            ImportContent.Fingerprint fp;
+            try {
+                fp = ImportContent.scan(tmp, charset == null ? null : Charset.forName(charset));
+            } catch (ImportContent.BadFileException e) {
+                expected.addImportProblem(fileKey, rows, "the file no longer reads: " + e.getMessage());
+                return;
+            }
+            if (!fp.sha256().equals(sha256)) {
+                expected.addImportProblem(
+                        fileKey, rows, "the file changed since it was imported (sha256 " + fp.sha256() + ")");
+                return;
+            }
+            try (ImportContent.Rows content = ImportContent.rows(tmp, fp)) {
+                expected.addImport(fileKey, sha256, rows, batchSize, content);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 

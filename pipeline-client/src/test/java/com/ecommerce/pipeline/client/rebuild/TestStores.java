@@ -103,10 +103,18 @@ public final class TestStores {
      * to the archive like the consumer does: split by shard (MD5 of the InvoiceNo), one batch per shard.
      */
     public static List<TransactionEvent> events(String key, List<Transaction> rows) {
+        return events(EventIds.ANONYMOUS, key, rows);
+    }
+
+    /** The same, sent by {@code caller} (see {@link EventIds}). */
+    public static List<TransactionEvent> events(String caller, String key, List<Transaction> rows) {
         List<TransactionEvent> events = new ArrayList<>();
         Instant at = Instant.parse("2026-11-22T00:00:00Z");
         for (int i = 0; i < rows.size(); i++) {
-            events.add(new TransactionEvent(EventIds.of(key, i), rows.get(i), new IngestMetadata(key, i, at, "api")));
+            events.add(new TransactionEvent(
+                    EventIds.of(caller, key, i, rows.get(i)),
+                    rows.get(i),
+                    new IngestMetadata(key, i, at, "api", caller)));
         }
         return events;
     }

@@ -8,6 +8,7 @@ import com.ecommerce.pipeline.client.rebuild.TestStores;
 import com.ecommerce.pipeline.dynamo.sink.DynamoSink;
 import com.ecommerce.pipeline.dynamo.sink.DynamoWriterProperties;
 import com.ecommerce.pipeline.schema.CsvRowReader;
+import com.ecommerce.pipeline.schema.EventIds;
 import com.ecommerce.pipeline.schema.RowResult;
 import com.ecommerce.pipeline.schema.Transaction;
 import com.ecommerce.pipeline.schema.TransactionCsv;
@@ -48,6 +49,8 @@ class ReconcileIT {
 
     private static final Path SAMPLE = Path.of("../data/online_retail_sample.csv");
     private static final int BATCH = 100;
+    /** Who the service took the replay to be (what the replay records from its 202s). */
+    private static final String REPLAY_CALLER = EventIds.subject("local-ingest");
 
     @TempDir
     Path dir;
@@ -76,8 +79,8 @@ class ReconcileIT {
                     && rows.get(last + 1).invoiceNo().equals(rows.get(last).invoiceNo())) {
                 last++;
             }
-            replayed.addAll(
-                    TestStores.events(sha.substring(0, 16) + ":" + first + "-" + last, rows.subList(first, last + 1)));
+            replayed.addAll(TestStores.events(
+                    REPLAY_CALLER, sha.substring(0, 16) + ":" + first + "-" + last, rows.subList(first, last + 1)));
             first = last + 1;
         }
         Path record = dir.resolve("replays.jsonl");
@@ -99,7 +102,9 @@ class ReconcileIT {
                                         "status",
                                         "completed",
                                         "rowsAccepted",
-                                        600))
+                                        600,
+                                        "caller",
+                                        REPLAY_CALLER))
                         + "\n");
 
         // A completed import of 50 other rows, in batches of 20.
@@ -113,14 +118,24 @@ class ReconcileIT {
         for (int first = 0; first < 50; first += 20) {
             int last = Math.min(first + 20, 50) - 1;
             imported.addAll(TestStores.events(
+                    EventIds.IMPORT,
                     "import:" + importSha.substring(0, 16) + ":" + first + "-" + last,
                     importRows.subList(first, last + 1)));
         }
+        // The import read the file from the import bucket; reconcile reads it again (its ids depend on its rows).
+        String importKey =
+                "reconcile-it/" + java.util.UUID.randomUUID().toString().substring(0, 8) + ".csv";
+        stores.cloud
+                .s3Client()
+                .putObject(
+                        r -> r.bucket(TestStores.BUCKET).key(importKey),
+                        software.amazon.awssdk.core.sync.RequestBody.fromBytes(importCsv));
         createImportsTable(dynamo, stores.importsTable);
         dynamo.putItem(r -> r.tableName(stores.importsTable)
                 .item(Map.of(
-                        "fileKey", AttributeValue.fromS("import/imported.csv"),
+                        "fileKey", AttributeValue.fromS(importKey),
                         "state", AttributeValue.fromS("DONE"),
+                        "charset", AttributeValue.fromS("UTF-8"),
                         "sha256", AttributeValue.fromS(importSha),
                         "rows", AttributeValue.fromN("50"),
                         "batchSize", AttributeValue.fromN("20"))));
@@ -143,7 +158,7 @@ class ReconcileIT {
         Run r = reconcile(stores, record);
         assertThat(r.code).as(r.toString()).isEqualTo(1);
         assertThat(r.out).containsPattern(row(file.toString(), 600, 600, 599, 600));
-        assertThat(r.out).containsPattern(row("import import/imported.csv", 50, 50, 50, 50));
+        assertThat(r.out).containsPattern(row("import " + importKey, 50, 50, 50, 50));
         assertThat(r.out).containsPattern(row("expected event ids (all sources)", 650, 650, 649, 650));
         assertThat(r.out).containsPattern("unexpected event ids \\(no source accounts for them\\)\\s+0\\s+0\\s+1\\n");
         assertThat(r.out).contains("the archive holds 10 extra copies of event ids");

@@ -1,11 +1,5 @@
-package com.ecommerce.pipeline.ingest.importer;
+package com.ecommerce.pipeline.schema;
 
-import com.ecommerce.pipeline.schema.CsvRowReader;
-import com.ecommerce.pipeline.schema.FieldError;
-import com.ecommerce.pipeline.schema.ParseResult;
-import com.ecommerce.pipeline.schema.RowResult;
-import com.ecommerce.pipeline.schema.TransactionCsv;
-import com.ecommerce.pipeline.schema.TransactionJson;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.Closeable;
@@ -31,18 +25,19 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * An import file's content, read from a local copy: CSV with the dataset's header or JSON lines (one
+ * An import file's content (ingest-service's batch import; {@code pipeline reconcile} reads it again to derive
+ * its event ids), read from a local copy: CSV with the dataset's header or JSON lines (one
  * transaction object per line, the dataset's column names), each plain or gzip (recognised by its magic
  * bytes), UTF-8 or ISO-8859-1. Parsing and validation are the schema module's ({@link TransactionCsv},
  * {@link TransactionJson}), exactly as for {@code POST /transactions}.
  */
-final class ImportContent {
+public final class ImportContent {
 
-    enum Format {
+    public enum Format {
         CSV("csv"),
         JSON_LINES("jsonl");
 
-        final String label;
+        public final String label;
 
         Format(String label) {
             this.label = label;
@@ -50,13 +45,13 @@ final class ImportContent {
     }
 
     /** What the first pass found: the content's SHA-256 (uncompressed), its format and encoding. */
-    record Fingerprint(String sha256, Format format, Charset charset, boolean gzip, long bytes) {}
+    public record Fingerprint(String sha256, Format format, Charset charset, boolean gzip, long bytes) {}
 
     /** The file cannot be imported; the message says why, in one line. */
-    static final class BadFileException extends IOException {
+    public static final class BadFileException extends IOException {
         private static final long serialVersionUID = 1L;
 
-        BadFileException(String message) {
+        public BadFileException(String message) {
             super(message);
         }
     }
@@ -70,7 +65,7 @@ final class ImportContent {
      * @param declared the charset the object's Content-Type names, or null: then UTF-8 if the content
      *     is valid UTF-8, otherwise ISO-8859-1 (the dataset's other circulating encoding)
      */
-    static Fingerprint scan(Path file, Charset declared) throws IOException {
+    public static Fingerprint scan(Path file, Charset declared) throws IOException {
         MessageDigest sha = sha256();
         boolean gzip = isGzip(file);
         CharsetDecoder utf8 = StandardCharsets.UTF_8
@@ -126,7 +121,7 @@ final class ImportContent {
     }
 
     /** The rows of the file, one at a time, validated; the caller closes it. */
-    static Rows rows(Path file, Fingerprint fp) throws IOException {
+    public static Rows rows(Path file, Fingerprint fp) throws IOException {
         if (fp.format() == Format.CSV) {
             CsvRowReader reader;
             try {
@@ -185,7 +180,7 @@ final class ImportContent {
     }
 
     /** Validated rows in file order; null at the end. */
-    interface Rows extends Closeable {
+    public interface Rows extends Closeable {
         RowResult next() throws IOException;
     }
 

@@ -1,4 +1,4 @@
-package com.ecommerce.pipeline.ingest.transactions;
+package com.ecommerce.pipeline.ingest;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

@@ -1,9 +1,8 @@
-package com.ecommerce.pipeline.ingest.importer;
+package com.ecommerce.pipeline.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.ecommerce.pipeline.schema.RowResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -96,12 +95,6 @@ class ImportContentTest {
         assertThatThrownBy(() -> ImportContent.scan(empty, null))
                 .isInstanceOf(ImportContent.BadFileException.class)
                 .hasMessageContaining("empty");
-    }
-
-    @Test
-    void theIdempotencyKeyNamesTheContentAndTheRowRange() {
-        String sha = "a2f79bbdd4463df6db8a3f5a50b9c980ae8f645a370bf5e2c0d6097f9e817b05";
-        assertThat(Importer.idempotencyKey(sha, 500, 999)).isEqualTo("import:a2f79bbdd4463df6:500-999");
     }
 
     private static byte[] gzip(byte[] content) throws IOException {
