@@ -67,7 +67,16 @@ public class IngestService {
     public record IngestResult(int accepted, String idempotencyKey, boolean replayed) {}
 
     public IngestResult ingestJson(byte[] body, String idempotencyKey) {
-        return ingest(body, "application/json", () -> TransactionJson.parseRequest(body), idempotencyKey);
+        return ingest(
+                body,
+                "application/json",
+                () -> {
+                    String notUtf8 = Utf8.problem(body);
+                    return notUtf8 == null
+                            ? TransactionJson.parseRequest(body)
+                            : new ParseResult(List.of(), List.of(new FieldError(-1, null, notUtf8)));
+                },
+                idempotencyKey);
     }
 
     public IngestResult ingestCsv(byte[] body, Charset charset, String idempotencyKey) {
