@@ -390,7 +390,8 @@ final class HostileTraffic {
             case 3 -> row.put("UnitPrice", "1" + "0".repeat(digits) + ".5");
             case 4 -> row.put("UnitPrice", pick(List.of("1e400", "1e-400", "-1e309", "1E+1000000000", "10000000.01")));
             case 5 -> row.put("UnitPrice", "0." + "0".repeat(digits) + "1");
-            case 6 -> row.put("CustomerID", "1" + "0".repeat(digits));
+                // a CustomerID may be an integer of up to 40 digits (it is text up to 32 characters): 41 and more
+            case 6 -> row.put("CustomerID", "1" + "0".repeat(Math.max(41, digits)));
             default -> row.put(
                     "CustomerID",
                     pick(List.of("1e400", "1E+1000000000", "12345678901234567890123456789012345678901234")));
@@ -692,7 +693,10 @@ final class HostileTraffic {
 
     /** A value for a path segment or parameter: percent-encoded mostly, sometimes raw bytes (then not valid HTTP). */
     private byte[] hostileValue(String payload) {
-        return random.nextInt(5) == 0
+        // Raw only when no byte could end the request target (space, NUL, CR, LF, other controls): Tomcat reads
+        // "GET /x?period=2011-12-01 HTTP/1.1" with a raw trailing space as period=2011-12-01, a valid request.
+        boolean canBeRaw = payload.chars().allMatch(c -> c > 0x20 && c != 0x7f);
+        return canBeRaw && random.nextInt(5) == 0
                 ? payload.getBytes(StandardCharsets.UTF_8)
                 : encode(payload).getBytes(StandardCharsets.US_ASCII);
     }
@@ -714,7 +718,6 @@ final class HostileTraffic {
                 "week",
                 "minute",
                 "all ",
-                "",
                 "sales,all",
                 "quantity;revenue",
                 "x".repeat(3000),
