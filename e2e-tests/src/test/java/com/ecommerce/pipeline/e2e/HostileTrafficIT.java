@@ -116,7 +116,7 @@ class HostileTrafficIT {
         if (query != null) {
             query.stop();
         }
-        report.fact("test class time (stack already up)", Stack.seconds(classStart));
+        report.fact("test class time (the stack's start included when it runs alone)", Stack.seconds(classStart));
         String md = report.markdown(command(), SEED);
         Path target = stack.workDir.resolve("hostile-traffic.md");
         Files.writeString(target, md);
