@@ -55,6 +55,22 @@ final class Sinks {
      */
     static List<StreamedEvent> stream(KinesisClient kinesis) {
         List<StreamedEvent> events = new ArrayList<>();
+        forEachRecord(kinesis, (shardId, record) -> {
+            List<TransactionEvent> decoded;
+            try {
+                decoded = RecordCodec.decode(record.data().asByteArray());
+            } catch (MalformedRecordException e) {
+                return;
+            }
+            for (int i = 0; i < decoded.size(); i++) {
+                events.add(new StreamedEvent(shardId, record.sequenceNumber(), i, decoded.get(i)));
+            }
+        });
+        return events;
+    }
+
+    /** Every record on every shard, from TRIM_HORIZON, with its shard id; decoded or not. */
+    static void forEachRecord(KinesisClient kinesis, java.util.function.BiConsumer<String, Record> action) {
         for (Shard shard : kinesis.listShards(r -> r.streamName(STREAM)).shards()) {
             String iterator = kinesis.getShardIterator(r -> r.streamName(STREAM)
                             .shardId(shard.shardId())
@@ -68,21 +84,10 @@ final class Sinks {
                 if (response.records().isEmpty()) {
                     emptyReads++;
                 }
-                for (Record record : response.records()) {
-                    List<TransactionEvent> decoded;
-                    try {
-                        decoded = RecordCodec.decode(record.data().asByteArray());
-                    } catch (MalformedRecordException e) {
-                        continue;
-                    }
-                    for (int i = 0; i < decoded.size(); i++) {
-                        events.add(new StreamedEvent(shard.shardId(), record.sequenceNumber(), i, decoded.get(i)));
-                    }
-                }
+                response.records().forEach(record -> action.accept(shard.shardId(), record));
                 iterator = response.nextShardIterator();
             }
         }
-        return events;
     }
 
     static int shardCount(KinesisClient kinesis) {

@@ -49,7 +49,17 @@ public class IngestService {
 
     /** @param caller who sent it ({@link com.ecommerce.pipeline.ingest.publish.Callers}) */
     public IngestResult ingestJson(byte[] body, String idempotencyKey, String caller) {
-        return ingest(body, "application/json", () -> TransactionJson.parseRequest(body), idempotencyKey, caller);
+        return ingest(
+                body,
+                "application/json",
+                () -> {
+                    String notUtf8 = Utf8.problem(body);
+                    return notUtf8 == null
+                            ? TransactionJson.parseRequest(body)
+                            : new ParseResult(List.of(), List.of(new FieldError(-1, null, notUtf8)));
+                },
+                idempotencyKey,
+                caller);
     }
 
     public IngestResult ingestCsv(byte[] body, Charset charset, String idempotencyKey, String caller) {

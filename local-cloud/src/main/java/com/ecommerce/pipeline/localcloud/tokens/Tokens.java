@@ -1,6 +1,13 @@
 package com.ecommerce.pipeline.localcloud.tokens;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +74,25 @@ public final class Tokens {
     /** Signed by the issuer's key but naming another issuer. */
     public String fromAnotherIssuer(String... roles) {
         return valid(issuer.key(), "http://localhost:1/another-pool", issuer.clientId(), roles);
+    }
+
+    /**
+     * Exactly these claims, signed by the issuer's own key (RS256, its key id): for tests of the claim checks a
+     * signature cannot make up for (not yet valid, another audience, ...). The caller chooses every claim.
+     */
+    public String signedByIssuer(JWTClaimsSet claims) {
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID(issuer.key().getKeyID())
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims);
+        try {
+            jwt.sign(new RSASSASigner(issuer.key()));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign a token", e);
+        }
+        return jwt.serialize();
     }
 
     private static String valid(RSAKey key, String iss, String clientId, String... roles) {

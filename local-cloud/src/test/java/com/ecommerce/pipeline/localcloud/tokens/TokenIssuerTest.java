@@ -186,6 +186,25 @@ class TokenIssuerTest {
                 .isNotEqualTo(issuer.issuer().toString());
     }
 
+    @Test
+    void signedByIssuerSignsExactlyTheGivenClaimsWithTheIssuersKey() throws Exception {
+        issuer = TokenIssuer.start(0, null, "pipeline-local", null);
+        RSAKey key = issuer.key().toPublicJWK();
+        java.util.Date notBefore = java.util.Date.from(Instant.now().plusSeconds(600));
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(issuer.issuer().toString())
+                .audience("another-app")
+                .notBeforeTime(notBefore)
+                .claim("cognito:groups", List.of("admin"))
+                .build();
+
+        SignedJWT jwt = SignedJWT.parse(issuer.tokens().signedByIssuer(claims));
+
+        assertThat(jwt.getHeader().getKeyID()).isEqualTo(key.getKeyID());
+        assertThat(jwt.verify(new RSASSAVerifier(key))).isTrue();
+        assertThat(jwt.getJWTClaimsSet().toJSONObject()).isEqualTo(claims.toJSONObject());
+    }
+
     private JWTClaimsSet verified(String base, String token) throws Exception {
         RSAKey key = JWKSet.parse(get(base + "/.well-known/jwks.json").body())
                 .getKeys()

@@ -4,12 +4,14 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * One filter chain for the HTTP services. Each service says which role a path needs through
@@ -27,6 +29,18 @@ public class SecurityAutoConfiguration {
     @Bean
     OAuth2TokenValidator<Jwt> pipelineClientIdValidator(SecurityProperties properties) {
         return new ClientIdValidator(properties.clientIds());
+    }
+
+    /**
+     * Spring Security's firewall refuses some requests before any filter runs (an encoded slash or period, a dot
+     * segment, a semicolon, a control character in a header): a 400 problem like every other refusal, instead of a
+     * bare {@code sendError} that the container renders as its own error page. Picked up by Spring Security's
+     * {@code WebSecurity} as the one {@link RequestRejectedHandler} bean.
+     */
+    @Bean
+    RequestRejectedHandler pipelineRequestRejectedHandler() {
+        return (request, response, e) -> ProblemResponses.write(
+                request, response, HttpStatus.BAD_REQUEST, "The request was refused: " + e.getMessage() + ".");
     }
 
     @Bean
