@@ -12,6 +12,10 @@ import java.util.stream.Collectors;
  * consumer has checkpointed the whole stream, so its sink has stopped moving), or no consumer's checkpoint has
  * moved for a while (a consumer down or stuck: waiting longer would not change the judgment), or the timeout
  * passes. One progress line per poll on stderr.
+ *
+ * <p>A consumer that has never checkpointed (its lease table missing, or every shard still at TRIM_HORIZON) is
+ * taken to be starting, not stuck: a new KCL lease table takes 40 s and more to hand out its leases, so right after
+ * {@code ./pipeline up --replay} nothing may move for a minute. Only the timeout ends a wait for it.
  */
 final class SinkWait {
 
@@ -52,7 +56,7 @@ final class SinkWait {
                                     e.getKey(),
                                     e.getValue().size()))
                             .collect(Collectors.joining(", "));
-            if (Duration.ofNanos(now - lastMove).compareTo(stalled) >= 0) {
+            if (Duration.ofNanos(now - lastMove).compareTo(stalled) >= 0 && !starting(s)) {
                 line("no sink has moved for " + stalled.toSeconds() + " s (is a consumer down?); " + status
                         + "; judging now");
                 return s;
@@ -69,6 +73,14 @@ final class SinkWait {
                 return s;
             }
         }
+    }
+
+    /** Whether a sink with rows in flight has a consumer that has not checkpointed anything yet. */
+    static boolean starting(StreamBacklog.Snapshot s) {
+        return s.inFlight().entrySet().stream()
+                .filter(e -> !e.getValue().isEmpty())
+                .anyMatch(e -> s.checkpoints().getOrDefault(e.getKey(), Map.of()).values().stream()
+                        .allMatch(StreamBacklog.TRIM_HORIZON::equals));
     }
 
     private void line(String text) {
