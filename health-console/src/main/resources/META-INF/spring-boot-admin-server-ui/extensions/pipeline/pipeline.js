@@ -25,6 +25,19 @@
     return response.json(); // a DOWN health answers 503 with its JSON body
   }
 
+  // Spring Boot Admin 4.0.0's proxy answers a health in its own wrapping: {status, details: {components: {details:
+  // {NAME: {status, details: {details: {...}}}}}}}; a service asked directly answers {status, components: {NAME:
+  // {status, details: {...}}}}. Both are read.
+  const unwrap = (o) => {
+    while (o && typeof o === 'object' && !Array.isArray(o) && Object.keys(o).length === 1 && 'details' in o) {
+      o = o.details;
+    }
+    return o;
+  };
+  const componentsOf = (health) =>
+    (health && (health.components || (health.details && unwrap(health.details.components)))) || {};
+  const detailsOf = (component) => unwrap(component && component.details) || {};
+
   const number = (v) => (v === undefined || v === null ? '—' : Number(v).toLocaleString('en-US'));
 
   function statusBadge(status) {
@@ -32,13 +45,13 @@
   }
 
   function dependencies(health) {
-    const components = (health && health.components) || {};
+    const components = componentsOf(health);
     const names = Object.keys(components).filter((n) => !NOT_DEPENDENCIES.includes(n));
     if (names.length === 0) {
       return '—';
     }
     return names.map((n) =>
-      h('span', { class: 'pipeline-dependency', 'data-dependency': n, title: JSON.stringify(components[n].details || {}) }, [
+      h('span', { class: 'pipeline-dependency', 'data-dependency': n, title: JSON.stringify(detailsOf(components[n])) }, [
         n + ' ',
         statusBadge(components[n].status),
       ]),
@@ -46,12 +59,12 @@
   }
 
   function consumerCells(health, info) {
-    const kc = health && health.components && health.components.kinesisConsumer;
+    const kc = componentsOf(health).kinesisConsumer;
     const c = info && info.consumer;
     if (!kc && !c) {
       return [h('td', { colspan: 5, class: 'pipeline-muted' }, '')];
     }
-    const d = (kc && kc.details) || {};
+    const d = detailsOf(kc);
     const leases = d.leases || [];
     const lags = Object.values(d.millisBehindLatest || {});
     const lag = lags.length ? Math.max(...lags) : null;
