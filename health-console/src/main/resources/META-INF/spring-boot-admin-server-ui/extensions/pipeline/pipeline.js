@@ -66,7 +66,10 @@
     }
     const d = detailsOf(kc);
     const leases = d.leases || [];
-    const lags = Object.values(d.millisBehindLatest || {});
+    const lagByShard = unwrap(d.millisBehindLatest) || {};
+    const lags = Object.values(lagByShard)
+      .map((v) => Number(unwrap(v)))
+      .filter((v) => !Number.isNaN(v));
     const lag = lags.length ? Math.max(...lags) : null;
     return [
       h('td', { class: 'pipeline-leases', 'data-leases': leases.length, title: leases.join(', ') }, number(leases.length)),
@@ -75,7 +78,7 @@
         {
           class: 'pipeline-lag',
           'data-lag-ms': lag === null ? '' : lag,
-          title: JSON.stringify(d.millisBehindLatest || {}),
+          title: JSON.stringify(lagByShard),
         },
         lag === null ? '—' : `${number(lag)} ms`,
       ),
