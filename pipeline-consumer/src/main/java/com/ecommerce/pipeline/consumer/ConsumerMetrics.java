@@ -3,6 +3,8 @@ package com.ecommerce.pipeline.consumer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
 
 /**
  * The consumer's Micrometer meters, all tagged {@code application=<applicationName>}: {@code
@@ -19,8 +21,14 @@ public class ConsumerMetrics {
     private final Counter retries;
     private final Counter deadRecords;
     private final Counter deadEvents;
+    private final RecentRate recentRows;
 
     public ConsumerMetrics(MeterRegistry registry, String application) {
+        this(registry, application, Clock.systemUTC());
+    }
+
+    ConsumerMetrics(MeterRegistry registry, String application, Clock clock) {
+        this.recentRows = new RecentRate(clock, Duration.ofMinutes(1));
         this.registry = registry;
         this.application = application;
         this.rows = Counter.builder("pipeline.consumer.rows")
@@ -50,6 +58,7 @@ public class ConsumerMetrics {
     void written(int rowCount) {
         batches.increment();
         rows.increment(rowCount);
+        recentRows.add(rowCount);
     }
 
     void retried() {
@@ -79,6 +88,11 @@ public class ConsumerMetrics {
 
     public double retries() {
         return retries.count();
+    }
+
+    /** Rows written per second over the last minute. */
+    public double rowsPerSecond() {
+        return recentRows.perSecond();
     }
 
     public double deadLetters() {

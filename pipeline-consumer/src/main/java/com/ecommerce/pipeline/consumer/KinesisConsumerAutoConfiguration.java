@@ -86,6 +86,14 @@ public class KinesisConsumerAutoConfiguration {
                 properties, kinesisProperties.stream(), kinesis, dynamo, cloudWatch, processors, shutdown);
     }
 
+    @Bean
+    @ConditionalOnClass(name = "org.springframework.boot.actuate.info.InfoContributor")
+    @ConditionalOnMissingBean
+    ConsumerInfoContributor consumerInfoContributor(
+            ConsumerMetrics metrics, ConsumerProperties properties, KinesisProperties kinesisProperties) {
+        return new ConsumerInfoContributor(metrics, properties, kinesisProperties.stream());
+    }
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
     static class HealthConfiguration {

@@ -12,11 +12,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -53,7 +51,7 @@ class BatchingRecordProcessorTest {
     /** Everything the fakes did, in order: "dead 2", "prepare 3", "write 1..3 (6)", "checkpoint 3", "checkpoint END". */
     private final List<String> journal = new CopyOnWriteArrayList<>();
 
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = new MutableClock(T0);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final ConsumerMetrics metrics = new ConsumerMetrics(registry, "test-app");
     private final ConsumerState state = new ConsumerState(metrics);
@@ -661,29 +659,6 @@ class BatchingRecordProcessorTest {
         @Override
         public Checkpointer checkpointer() {
             return null;
-        }
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now = T0;
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.ecommerce.pipeline.client.cloud;
 
+import com.ecommerce.pipeline.support.aws.KinesisWireProtocol;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -24,6 +25,8 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.KinesisClientBuilder;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
@@ -117,6 +120,22 @@ public final class CloudSettings {
                 .forcePathStyle(Boolean.parseBoolean(get("spring.cloud.aws.s3.path-style-access-enabled", "false")))
                 .httpClientBuilder(ApacheHttpClient.builder().maxConnections(MAX_CONNECTIONS));
         endpoint("s3").ifPresent(b::endpointOverride);
+        return b.build();
+    }
+
+    /** The stream's name: the services' {@code pipeline.kinesis.stream} (default {@code APIData}). */
+    public String stream() {
+        return get("pipeline.kinesis.stream", "APIData");
+    }
+
+    /** Kinesis at {@code pipeline.kinesis.endpoint} (the services' property), else AWS's regional endpoint. */
+    public KinesisClient kinesis() {
+        KinesisWireProtocol.jsonUnlessConfigured(); // as the services: JSON, which every local Kinesis serves
+        KinesisClientBuilder b = KinesisClient.builder()
+                .region(region())
+                .credentialsProvider(credentials())
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(MAX_CONNECTIONS));
+        get("pipeline.kinesis.endpoint").map(URI::create).ifPresent(b::endpointOverride);
         return b.build();
     }
 

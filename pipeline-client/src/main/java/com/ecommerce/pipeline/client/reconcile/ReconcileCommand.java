@@ -13,13 +13,17 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.springframework.boot.convert.DurationStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Mixin;
@@ -31,6 +35,7 @@ import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
@@ -45,13 +50,16 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
                     + " completed imports in the imports table): its rows vs the event ids present in the S3"
                     + " archive, DynamoDB (invoices) and the warehouse (firehose_transactions); the differences"
                     + " (missing ids with their file row, unexpected ids); then the data-quality report.",
+            "Rows still on the stream after a sink's consumer's checkpoint (read from its KCL lease table) are in"
+                    + " flight to that sink, reported apart from rows missing; --wait waits for them first.",
             ""
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:every sink holds exactly the expected event ids",
             "1:differences (listed), or a recorded file that cannot be read again",
-            "2:a store is unreachable or missing its table, or a bad command line"
+            "2:a store is unreachable or missing its table, or a bad command line",
+            "3:nothing missing, but rows still in flight to a sink (run with --wait)"
         })
 public final class ReconcileCommand implements Callable<Integer>, PipelineCommand.Subcommand {
 
@@ -80,12 +88,26 @@ public final class ReconcileCommand implements Callable<Integer>, PipelineComman
     @Option(names = "--no-quality", description = "skip the data-quality report")
     boolean noQuality;
 
+    @Option(
+            names = "--wait",
+            arity = "0..1",
+            paramLabel = "TIMEOUT",
+            fallbackValue = DEFAULT_WAIT,
+            description = "before judging, wait until every sink has stopped moving: its consumer has checkpointed"
+                    + " every row on the stream, or no consumer has moved for " + STALLED_SECONDS + " s; at most"
+                    + " TIMEOUT (default " + DEFAULT_WAIT + "; e.g. 90s, 5m, or seconds), showing progress")
+    String waitFor;
+
     @Option(names = "--debug", hidden = true)
     boolean debug;
 
+    static final String DEFAULT_WAIT = "10m";
+    static final int STALLED_SECONDS = 60;
+    private static final Duration POLL = Duration.ofSeconds(2);
+
     @Override
     public String usageLine() {
-        return "pipeline reconcile [--config FILE] [--record FILE] [--set NAME=VALUE] [--show N]";
+        return "pipeline reconcile [--wait [TIMEOUT]] [--config FILE] [--record FILE] [--set NAME=VALUE] [--show N]";
     }
 
     @Override
@@ -98,6 +120,19 @@ public final class ReconcileCommand implements Callable<Integer>, PipelineComman
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long t0 = System.nanoTime();
+        Duration timeout = null;
+        if (waitFor != null) {
+            try {
+                timeout = DurationStyle.detectAndParse(waitFor.trim(), ChronoUnit.SECONDS);
+            } catch (IllegalArgumentException e) {
+                err.println("pipeline reconcile: --wait: not a duration: " + waitFor + " (e.g. 90s, 5m, or seconds)");
+                return 2;
+            }
+            if (timeout.isNegative()) {
+                err.println("pipeline reconcile: --wait: the timeout must not be negative: " + waitFor);
+                return 2;
+            }
+        }
         CloudSettings settings;
         try {
             settings = stores.load();
@@ -106,7 +141,13 @@ public final class ReconcileCommand implements Callable<Integer>, PipelineComman
             return 2;
         }
         try (DynamoDbClient dynamo = settings.dynamo();
-                S3Client s3 = settings.s3()) {
+                S3Client s3 = settings.s3();
+                KinesisClient kinesis = settings.kinesis()) {
+            StreamBacklog backlog = new StreamBacklog(kinesis, dynamo, settings.stream(), consumers(settings));
+            StreamBacklog.Snapshot onTheWay =
+                    timeout == null ? backlog.read() : new SinkWait(backlog, POLL, STALLED_SECONDS, err).await(timeout);
+            double streamSeconds = seconds(t0);
+            long ts = System.nanoTime();
             ExpectedEvents expected = new ExpectedEvents();
             expected.addReplays(record);
             addImports(
@@ -115,7 +156,7 @@ public final class ReconcileCommand implements Callable<Integer>, PipelineComman
                     s3,
                     settings.get("pipeline.import.bucket", "ecommerce-raw"),
                     expected);
-            double sourcesSeconds = seconds(t0);
+            double sourcesSeconds = seconds(ts);
 
             Set<String> invoices = SinkReaders.concurrentSet();
             invoices.addAll(expected.invoices());
@@ -133,6 +174,9 @@ public final class ReconcileCommand implements Callable<Integer>, PipelineComman
             double dynamoSeconds = seconds(t3);
 
             List<SinkContents> sinks = List.of(archive, dynamodb, warehouse);
+            for (SinkContents sink : sinks) {
+                onTheWay.inFlight().getOrDefault(sink.name, Set.of()).forEach(sink::inFlight);
+            }
             boolean sourceProblems = report(out, expected, sinks);
             if (!noQuality) {
                 Map<String, Long> codes = new LinkedHashMap<>();
@@ -145,18 +189,26 @@ public final class ReconcileCommand implements Callable<Integer>, PipelineComman
                 DataQuality.print(out, figures, codes);
             }
             boolean matches = !sourceProblems && sinks.stream().allMatch(SinkContents::matches);
+            boolean onlyInFlight =
+                    !sourceProblems && !matches && sinks.stream().allMatch(x -> x.missing() == 0 && x.extras.isEmpty());
             out.printf(
                     Locale.ROOT,
-                    "%n%s in %.1f s (sources %.1f s, archive %.1f s, warehouse %.1f s, DynamoDB %.1f s for %,d"
-                            + " invoices)%n",
-                    matches ? "reconciled: every sink holds exactly the expected events" : "DIFFERENCES FOUND",
+                    "%n%s in %.1f s (stream %.1f s, sources %.1f s, archive %.1f s, warehouse %.1f s, DynamoDB %.1f s"
+                            + " for %,d invoices)%n",
+                    matches
+                            ? "reconciled: every sink holds exactly the expected events"
+                            : onlyInFlight
+                                    ? "IN FLIGHT: nothing missing, but rows are still on their way to a sink"
+                                            + " (./pipeline reconcile --wait waits for them)"
+                                    : "DIFFERENCES FOUND",
                     seconds(t0),
+                    streamSeconds,
                     sourcesSeconds,
                     archiveSeconds,
                     warehouseSeconds,
                     dynamoSeconds,
                     invoices.size());
-            return matches ? 0 : 1;
+            return matches ? 0 : onlyInFlight ? 3 : 1;
         } catch (StoreUnavailableException e) {
             out.flush();
             err.println("pipeline reconcile: " + e.getMessage());
@@ -166,6 +218,19 @@ public final class ReconcileCommand implements Callable<Integer>, PipelineComman
             err.println("pipeline reconcile: a store is unreachable: " + e.getMessage());
             return 2;
         }
+    }
+
+    /**
+     * The consumer of each sink (its KCL application name, which names its lease table): {@code
+     * pipeline.reconcile.archive-consumer}, {@code .dynamodb-consumer}, {@code .warehouse-consumer}, by default the
+     * services' own names.
+     */
+    static Map<String, String> consumers(CloudSettings settings) {
+        Map<String, String> consumers = new LinkedHashMap<>();
+        consumers.put("archive", settings.get("pipeline.reconcile.archive-consumer", "s3-archiver"));
+        consumers.put("dynamodb", settings.get("pipeline.reconcile.dynamodb-consumer", "dynamo-writer"));
+        consumers.put("warehouse", settings.get("pipeline.reconcile.warehouse-consumer", "warehouse-loader"));
+        return consumers;
     }
 
     /** dynamo-writer's table names ({@code pipeline.dynamo.invoices-table}, {@code customers-table}). */
@@ -298,6 +363,22 @@ public final class ReconcileCommand implements Callable<Integer>, PipelineComman
         out.printf(
                 Locale.ROOT,
                 row,
+                "in flight (on the stream, not yet in the sink)",
+                "",
+                n(sinks.get(0).inFlightCount()),
+                n(sinks.get(1).inFlightCount()),
+                n(sinks.get(2).inFlightCount()));
+        out.printf(
+                Locale.ROOT,
+                row,
+                "missing (neither in the sink nor in flight)",
+                "",
+                n(sinks.get(0).missing()),
+                n(sinks.get(1).missing()),
+                n(sinks.get(2).missing()));
+        out.printf(
+                Locale.ROOT,
+                row,
                 "unexpected event ids (no source accounts for them)",
                 "",
                 n(sinks.get(0).extras.size()),
@@ -324,25 +405,15 @@ public final class ReconcileCommand implements Callable<Integer>, PipelineComman
     }
 
     private void listDifferences(PrintWriter out, ExpectedEvents expected, SinkContents sink) {
-        long missing = sink.missing();
-        if (missing > 0) {
-            out.printf(Locale.ROOT, "%nmissing in %s: %,d event ids%n", sink.name, missing);
-            int listed = 0;
-            for (int i = sink.present.nextClearBit(0);
-                    i < expected.size() && listed < show;
-                    i = sink.present.nextClearBit(i + 1)) {
-                out.printf(
-                        Locale.ROOT,
-                        "  %s  %s row %,d%n",
-                        expected.id(i),
-                        expected.sources().get(expected.source(i)).label(),
-                        expected.fileRow(i));
-                listed++;
-            }
-            if (missing > listed) {
-                out.printf(Locale.ROOT, "  ... and %,d more%n", missing - listed);
-            }
+        long inFlight = sink.inFlightCount();
+        if (inFlight > 0) {
+            out.printf(
+                    Locale.ROOT,
+                    "%nin flight to %s: %,d event ids (on the stream after its consumer's checkpoint)%n",
+                    sink.name,
+                    inFlight);
         }
+        listIds(out, expected, "missing in " + sink.name, sink.missingIds());
         if (!sink.extras.isEmpty()) {
             out.printf(Locale.ROOT, "%nunexpected in %s: %,d event ids%n", sink.name, sink.extras.size());
             int listed = 0;
@@ -353,6 +424,27 @@ public final class ReconcileCommand implements Callable<Integer>, PipelineComman
                 }
                 out.printf(Locale.ROOT, "  %s  invoice %s%n", e.getKey(), e.getValue());
             }
+        }
+    }
+
+    private void listIds(PrintWriter out, ExpectedEvents expected, String heading, BitSet ids) {
+        long count = ids.cardinality();
+        if (count == 0) {
+            return;
+        }
+        out.printf(Locale.ROOT, "%n%s: %,d event ids%n", heading, count);
+        int listed = 0;
+        for (int i = ids.nextSetBit(0); i >= 0 && listed < show; i = ids.nextSetBit(i + 1)) {
+            out.printf(
+                    Locale.ROOT,
+                    "  %s  %s row %,d%n",
+                    expected.id(i),
+                    expected.sources().get(expected.source(i)).label(),
+                    expected.fileRow(i));
+            listed++;
+        }
+        if (count > listed) {
+            out.printf(Locale.ROOT, "  ... and %,d more%n", count - listed);
         }
     }
 

@@ -10,6 +10,8 @@ final class SinkContents {
     final String name;
     private final ExpectedEvents expected;
     final BitSet present = new BitSet();
+    /** Expected ids not in the sink but on the stream after its consumer's checkpoint: on their way. */
+    private final BitSet inFlight = new BitSet();
     /** Event ids no source accounts for, with their InvoiceNo. */
     final Map<String, String> extras = new TreeMap<>();
 
@@ -36,16 +38,45 @@ final class SinkContents {
         }
     }
 
+    /** An event id on the stream that the sink's consumer has not checkpointed yet. */
+    synchronized void inFlight(String eventId) {
+        int i = expected.indexOf(eventId);
+        if (i >= 0) {
+            inFlight.set(i);
+        }
+    }
+
+    /** Expected ids not in the sink and still on their way to it. */
+    BitSet inFlightNotPresent() {
+        BitSet b = (BitSet) inFlight.clone();
+        b.andNot(present);
+        return b;
+    }
+
+    /** Expected ids neither in the sink nor on their way to it. */
+    BitSet missingIds() {
+        BitSet b = new BitSet(expected.size());
+        b.set(0, expected.size());
+        b.andNot(present);
+        b.andNot(inFlight);
+        return b;
+    }
+
     /** Distinct event ids held. */
     long distinct() {
         return present.cardinality() + (long) extras.size();
     }
 
     long missing() {
-        return expected.size() - present.cardinality();
+        return missingIds().cardinality();
     }
 
+    long inFlightCount() {
+        return inFlightNotPresent().cardinality();
+    }
+
+    /** Exactly the expected ids, none on the way. */
     boolean matches() {
-        return missing() == 0 && extras.isEmpty();
+        return missing() == 0 && inFlightCount() == 0 && extras.isEmpty();
     }
 }
