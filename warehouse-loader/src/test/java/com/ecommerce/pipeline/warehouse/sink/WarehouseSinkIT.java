@@ -345,10 +345,13 @@ class WarehouseSinkIT {
 
     /**
      * The shards' loads do not wait for BI: with the BI fold lock held elsewhere (a fold running), a
-     * batch commits at once; its delta waits in bi_pending and the next fold applies it.
+     * batch commits at once; its delta waits in bi_pending and the next fold applies it. (The service's
+     * sink, which folds on its own thread; a sink that folds after each write waits for the fold, so that
+     * BI is exact when its write returns.)
      */
     @Test
     void aBatchCommitsWhileTheBiFoldLockIsHeld() throws Exception {
+        WarehouseSink sink = new WarehouseSink(dataSource, new SimpleMeterRegistry(), false);
         List<TransactionEvent> events = SourceRows.events(sample.subList(0, 2_000), "unblocked", RECEIVED);
         try (Connection blocker = dataSource.getConnection();
                 Statement lock = blocker.createStatement()) {
