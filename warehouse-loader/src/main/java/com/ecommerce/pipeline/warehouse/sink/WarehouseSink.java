@@ -167,21 +167,22 @@ public class WarehouseSink implements Sink {
      */
     private void foldUntilNonePending() {
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            long rows = foldBi();
-            if (rows == 0) {
-                return;
-            }
-            if (rows < 0) {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        try {
+            while (System.nanoTime() < deadline) {
+                Long rows = fold();
+                if (rows != null && rows == 0) {
                     return;
                 }
+                if (rows == null) { // another fold holds the lock
+                    Thread.sleep(20);
+                }
             }
+            log.warn("BI deltas still pending after a minute of folding; the next fold takes them");
+        } catch (SQLException e) {
+            log.warn("BI fold failed; the deltas stay pending for the next one: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        log.warn("BI deltas still pending after a minute of folding; the next fold takes them");
     }
 
     /**
@@ -192,6 +193,17 @@ public class WarehouseSink implements Sink {
      * @return the delta rows folded, 0 if none were pending, -1 if another fold was running or it failed
      */
     public long foldBi() {
+        try {
+            Long rows = fold();
+            return rows == null ? -1 : rows;
+        } catch (SQLException e) {
+            log.warn("BI fold failed; the deltas stay pending for the next one: {}", e.toString());
+            return -1;
+        }
+    }
+
+    /** One {@code bi_fold()}: the delta rows folded, or null when another fold holds the lock. */
+    private Long fold() throws SQLException {
         long start = System.nanoTime();
         try (Connection connection = dataSource.getConnection();
                 Statement statement = connection.createStatement();
@@ -199,16 +211,13 @@ public class WarehouseSink implements Sink {
             result.next();
             long rows = result.getLong(1);
             if (result.wasNull()) {
-                return -1;
+                return null;
             }
             if (rows > 0) {
                 folded.increment(rows);
                 log.debug("folded {} BI delta rows in {} ms", rows, (System.nanoTime() - start) / 1_000_000);
             }
             return rows;
-        } catch (SQLException e) {
-            log.warn("BI fold failed; the deltas stay pending for the next one: {}", e.toString());
-            return -1;
         }
     }
 
