@@ -79,7 +79,8 @@ final class CapacityPhase implements Phase {
             report.para("The first " + n(lines) + " rows of the dataset, written to a file of their own (`"
                     + shown + "`: the client keys each batch by the"
                     + " file's SHA-256 and its rows, and ingest-service derives each event id from the caller, the key,"
-                    + " the row's place in the request and the row, so these are new events, " + n(rows.size()) + " valid rows)."
+                    + " the row's place in the request and the row, so these are new events, " + n(rows.size())
+                    + " valid rows)."
                     + " First `./pipeline stop " + String.join(" ", ConsumerDrains.CONSUMERS)
                     + "`; then their raw ceiling, exactly"
                     + " as above (packed per request, `PutRecords` on " + opt.threads + " threads, a new empty 4-shard"
