@@ -31,10 +31,14 @@ final class ServiceSettings {
 
     private ServiceSettings() {}
 
-    /** The modules that run as Spring Boot services: those of the root pom with a {@code application.yml}. */
+    /**
+     * The modules that run as the pipeline's Spring Boot services: those of the root pom with a {@code
+     * application.yml}, except the health console, which compose does not run yet (issue 16; README "Not built yet").
+     */
     static List<String> serviceModules() {
         try (Stream<Path> dirs = Files.list(Repository.root())) {
             return dirs.filter(d -> Files.isRegularFile(d.resolve("src/main/resources/application.yml")))
+                    .filter(d -> !d.getFileName().toString().equals("health-console"))
                     .map(d -> d.getFileName().toString())
                     .sorted()
                     .toList();
