@@ -15,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +73,17 @@ final class Warehouse {
                 insert.addBatch();
             }
             insert.executeBatch();
+            // The statements only log their BI deltas (warehouse-loader's migration V3); fold them into the
+            // summaries the bi_* views read, as the loader's own fold does, until none is pending.
+            try (Statement fold = c.createStatement()) {
+                long folded;
+                do {
+                    try (ResultSet rs = fold.executeQuery("SELECT bi_fold()")) {
+                        rs.next();
+                        folded = rs.getLong(1);
+                    }
+                } while (folded > 0);
+            }
         }
     }
 
