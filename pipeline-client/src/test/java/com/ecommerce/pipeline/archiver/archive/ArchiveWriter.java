@@ -18,6 +18,11 @@ public final class ArchiveWriter {
         this.sink = new S3ArchiveSink(s3, new ArchiveProperties(bucket, prefix));
     }
 
+    /** The archiver's sink itself, for a consumer driven over the stream. */
+    public com.ecommerce.pipeline.consumer.Sink sink() {
+        return sink;
+    }
+
     /** One consumer batch of a shard, as if records {@code firstSequence..lastSequence} held these events. */
     public void write(String shardId, long firstSequence, long lastSequence, List<TransactionEvent> events) {
         sink.write(new Batch(
