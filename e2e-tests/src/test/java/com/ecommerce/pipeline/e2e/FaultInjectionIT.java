@@ -3,7 +3,8 @@ package com.ecommerce.pipeline.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.ecommerce.pipeline.client.ReplayCommand;
+import com.ecommerce.pipeline.client.PipelineCommand;
+import com.ecommerce.pipeline.client.cli.ExitCodes;
 import com.ecommerce.pipeline.e2e.SampleRows.Batch;
 import com.ecommerce.pipeline.e2e.SampleRows.Row;
 import com.ecommerce.pipeline.localcloud.Emulator;
@@ -336,6 +337,7 @@ class FaultInjectionIT {
         Path record = dir.resolve("replays.jsonl");
         Files.deleteIfExists(record);
         String[] args = {
+            "replay",
             csv.toString(),
             "--url",
             stack.ingest.uri("").toString(),
@@ -354,7 +356,7 @@ class FaultInjectionIT {
         };
         StringWriter out = new StringWriter();
         CompletableFuture<Integer> replay = CompletableFuture.supplyAsync(
-                () -> ReplayCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args));
+                () -> PipelineCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args));
         Thread.sleep(3000);
         boolean replayRunning = !replay.isDone();
         stack.ingest.kill();
@@ -364,9 +366,9 @@ class FaultInjectionIT {
         double ingestBack = (System.nanoTime() - killedAt) / 1e9;
         int code = replay.get(5, TimeUnit.MINUTES);
         String runs = "replay exit " + code;
-        if (code != ReplayCommand.OK) {
+        if (code != ExitCodes.OK) {
             // the documented recovery: run the same command again (same keys)
-            code = ReplayCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args);
+            code = PipelineCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args);
             runs += ", re-run exit " + code;
         }
         System.out.println("replay output:\n" + out);
@@ -385,7 +387,7 @@ class FaultInjectionIT {
         assertThat(replayRunning)
                 .as("the replay was still sending when ingest was killed")
                 .isTrue();
-        assertThat(code).as("replay exit code:\n" + out).isEqualTo(ReplayCommand.OK);
+        assertThat(code).as("replay exit code:\n" + out).isEqualTo(ExitCodes.OK);
         assertExact(r);
     }
 
