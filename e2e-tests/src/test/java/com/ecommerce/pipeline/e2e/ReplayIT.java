@@ -1,12 +1,12 @@
-package com.ecommerce.pipeline.client.replay;
+package com.ecommerce.pipeline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ecommerce.pipeline.client.PipelineCommand;
-import com.ecommerce.pipeline.ingest.IngestApplication;
-import com.ecommerce.pipeline.localcloud.LocalCloud;
+import com.ecommerce.pipeline.client.reconcile.ExpectedEvents;
+import com.ecommerce.pipeline.client.replay.FileFingerprint;
+import com.ecommerce.pipeline.client.replay.IdempotencyKeys;
 import com.ecommerce.pipeline.schema.CsvRowReader;
-import com.ecommerce.pipeline.schema.RecordCodec;
 import com.ecommerce.pipeline.schema.RowResult;
 import com.ecommerce.pipeline.schema.Transaction;
 import com.ecommerce.pipeline.schema.TransactionCsv;
@@ -24,37 +24,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
- * The client against the real thing: ingest-service started in this JVM on the local cloud (kinesis-local),
- * the first 1,000 rows of the sample replayed twice, and the stream read back with the AWS SDK. Both runs
- * must put the same 1,000 event ids on the stream (the sinks keep one copy of each), every row as in the
- * file, and every invoice on one shard in file order although batches go in parallel.
+ * The streaming client against the real ingest-service (a process of the stack, on the local cloud): the first
+ * 1,000 rows of the sample replayed twice through {@code pipeline replay}, and the stream read back with the AWS
+ * SDK. Both runs must put the same 1,000 event ids on the stream (the sinks keep one copy of each), every row as
+ * in the file, and every invoice on one shard in file order although batches go in parallel. Its rows go into the
+ * ledger (the client's batching rule, computed independently), so the later reconciliations of the suite expect
+ * them in every sink. No other test replays this file.
  */
-@SpringBootTest(classes = IngestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Order(6)
 class ReplayIT {
 
-    private static final String STREAM = "APIData";
+    private static final Path SAMPLE = Path.of("../data/online_retail_sample.csv");
     private static final int ROWS = 1000;
-
-    @DynamicPropertySource
-    static void localCloud(DynamicPropertyRegistry registry) {
-        LocalCloud.shared().endpoints().springProperties().forEach((k, v) -> registry.add(k, () -> v));
-    }
-
-    @LocalServerPort
-    int port;
 
     @TempDir
     Path dir;
@@ -72,15 +58,16 @@ class ReplayIT {
 
     @Test
     void replayingTheSameThousandRowsTwiceLeavesTheSameThousandEventIdsOnTheStream() throws Exception {
-        String sha =
-                FileFingerprint.scan(TestFiles.SAMPLE, StandardCharsets.UTF_8).sha256();
+        Stack stack = Stack.get();
+        String sha = FileFingerprint.scan(SAMPLE, StandardCharsets.UTF_8).sha256();
         String prefix = IdempotencyKeys.filePrefix(sha) + ":";
-        KinesisClient kinesis = LocalCloud.shared().kinesisClient();
 
-        replay("first");
-        List<Streamed> afterFirst = ofThisFile(readStream(kinesis), prefix);
-        replay("second");
-        List<Streamed> afterSecond = ofThisFile(readStream(kinesis), prefix);
+        replay(stack, "first");
+        SampleRows.clientBatches(IdempotencyKeys.filePrefix(sha), SampleRows.read(SAMPLE, ROWS), 100)
+                .forEach(stack.ledger::sent);
+        List<Streamed> afterFirst = ofThisFile(readStream(stack), prefix);
+        replay(stack, "second");
+        List<Streamed> afterSecond = ofThisFile(readStream(stack), prefix);
 
         // The first run: 1,000 distinct event ids, each row as in the file.
         assertThat(afterFirst).hasSize(ROWS);
@@ -102,17 +89,16 @@ class ReplayIT {
         // Each replay recorded who the service took it to be (the ingest token's subject), so reconcile derives
         // exactly the ids the service gave, from the file alone.
         assertThat(records).allSatisfy(line -> assertThat(line).contains("\"caller\":\"sub:local-ingest\""));
-        com.ecommerce.pipeline.client.reconcile.ExpectedEvents expected =
-                new com.ecommerce.pipeline.client.reconcile.ExpectedEvents();
+        ExpectedEvents expected = new ExpectedEvents();
         expected.addReplays(dir.resolve("replays.jsonl"));
-        Set<String> derived = new java.util.HashSet<>();
+        Set<String> derived = new HashSet<>();
         for (int i = 0; i < expected.size(); i++) {
             derived.add(expected.id(i));
         }
         assertThat(derived).isEqualTo(firstIds);
     }
 
-    private void replay(String run) {
+    private void replay(Stack stack, String run) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         long start = System.nanoTime();
@@ -120,15 +106,15 @@ class ReplayIT {
                 new PrintWriter(out),
                 new PrintWriter(err),
                 "replay",
-                TestFiles.SAMPLE.toString(),
+                SAMPLE.toString(),
                 "--limit",
                 Integer.toString(ROWS),
                 "--batch",
                 "100", // eight batches (100 rows, then the rest of the invoice), several in flight at once
                 "--url",
-                "http://localhost:" + port,
-                "--token", // security is on by default: an ingest token from the shared cloud's issuer
-                LocalCloud.shared().tokens().forRoles("ingest"),
+                stack.ingest.uri("").toString(),
+                "--token", // security is on: an ingest token from the cloud's issuer
+                stack.ingestToken(),
                 "--progress",
                 "none",
                 "--record",
@@ -138,6 +124,13 @@ class ReplayIT {
         System.out.print(out);
         assertThat(code).as(out + "\n" + err).isZero();
         assertThat(out.toString()).contains("accepted            1,000", "rejected                0");
+    }
+
+    /** Everything on every shard, straight from Kinesis. */
+    private static List<Streamed> readStream(Stack stack) {
+        return Sinks.stream(stack.cloud.kinesis()).stream()
+                .map(e -> new Streamed(e.shardId(), new BigInteger(e.sequenceNumber()), e.position(), e.event()))
+                .toList();
     }
 
     private static Set<String> ids(List<Streamed> events) {
@@ -151,7 +144,7 @@ class ReplayIT {
     /** Key "sha:first-last" and position i in the request = file row first + i (the sample has no bad row). */
     private static void assertRowsAreTheFilesFirstThousand(List<Streamed> events) throws Exception {
         List<Transaction> file = new ArrayList<>();
-        try (CsvRowReader reader = TransactionCsv.open(TestFiles.SAMPLE, StandardCharsets.UTF_8)) {
+        try (CsvRowReader reader = TransactionCsv.open(SAMPLE, StandardCharsets.UTF_8)) {
             for (RowResult r = reader.read(); r != null && file.size() < ROWS; r = reader.read()) {
                 file.add(((RowResult.Valid) r).transaction());
             }
@@ -193,35 +186,5 @@ class ReplayIT {
                     .as("batches of invoice " + e.getKey())
                     .hasSize(1);
         }
-    }
-
-    /** Everything on every shard, straight from Kinesis (as ingest-service's own tests read it). */
-    private static List<Streamed> readStream(KinesisClient kinesis) throws Exception {
-        List<Streamed> events = new ArrayList<>();
-        for (Shard shard : kinesis.listShards(r -> r.streamName(STREAM)).shards()) {
-            String iterator = kinesis.getShardIterator(r -> r.streamName(STREAM)
-                            .shardId(shard.shardId())
-                            .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-                    .shardIterator();
-            int emptyReads = 0;
-            while (iterator != null && emptyReads < 2) {
-                String it = iterator;
-                GetRecordsResponse response =
-                        kinesis.getRecords(r -> r.shardIterator(it).limit(10_000));
-                if (response.records().isEmpty()) {
-                    emptyReads++;
-                }
-                for (Record record : response.records()) {
-                    List<TransactionEvent> decoded =
-                            RecordCodec.decode(record.data().asByteArray());
-                    for (int i = 0; i < decoded.size(); i++) {
-                        events.add(new Streamed(
-                                shard.shardId(), new BigInteger(record.sequenceNumber()), i, decoded.get(i)));
-                    }
-                }
-                iterator = response.nextShardIterator();
-            }
-        }
-        return events;
     }
 }
