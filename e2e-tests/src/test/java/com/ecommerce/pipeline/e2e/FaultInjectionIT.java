@@ -3,7 +3,8 @@ package com.ecommerce.pipeline.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.ecommerce.pipeline.client.ReplayCommand;
+import com.ecommerce.pipeline.client.PipelineCommand;
+import com.ecommerce.pipeline.client.cli.ExitCodes;
 import com.ecommerce.pipeline.e2e.SampleRows.Batch;
 import com.ecommerce.pipeline.e2e.SampleRows.Row;
 import com.ecommerce.pipeline.localcloud.Emulator;
@@ -329,7 +330,7 @@ class FaultInjectionIT {
         String[] args = slice.args();
         StringWriter out = new StringWriter();
         CompletableFuture<Integer> replay = CompletableFuture.supplyAsync(
-                () -> ReplayCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args));
+                () -> PipelineCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args));
         Thread.sleep(3000);
         boolean replayRunning = !replay.isDone();
         stack.ingest.kill();
@@ -339,9 +340,9 @@ class FaultInjectionIT {
         double ingestBack = (System.nanoTime() - killedAt) / 1e9;
         int code = replay.get(5, TimeUnit.MINUTES);
         String runs = "replay exit " + code;
-        if (code != ReplayCommand.OK) {
+        if (code != ExitCodes.OK) {
             // the documented recovery: run the same command again (same keys)
-            code = ReplayCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args);
+            code = PipelineCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args);
             runs += ", re-run exit " + code;
         }
         System.out.println("replay output:\n" + out);
@@ -360,7 +361,7 @@ class FaultInjectionIT {
         assertThat(replayRunning)
                 .as("the replay was still sending when ingest was killed")
                 .isTrue();
-        assertThat(code).as("replay exit code:\n" + out).isEqualTo(ReplayCommand.OK);
+        assertThat(code).as("replay exit code:\n" + out).isEqualTo(ExitCodes.OK);
         assertExact(r);
     }
 
@@ -572,7 +573,7 @@ class FaultInjectionIT {
             String[] args = slice.args();
             StringWriter out = new StringWriter();
             CompletableFuture<Integer> replay = CompletableFuture.supplyAsync(
-                    () -> ReplayCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args));
+                    () -> PipelineCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args));
             Thread.sleep(4000);
             boolean replayRunning = !replay.isDone();
             // every emulator process and its descendants (PostgreSQL's backends, a Node.js emulator under its
@@ -592,12 +593,12 @@ class FaultInjectionIT {
             double down = (System.nanoTime() - killAt) / 1e9;
             int code = replay.get(10, TimeUnit.MINUTES);
             String runs = "replay exit " + code;
-            if (code != ReplayCommand.OK) {
-                code = ReplayCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args);
+            if (code != ExitCodes.OK) {
+                code = PipelineCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args);
                 runs += ", re-run exit " + code;
             }
             System.out.println("replay output:\n" + out);
-            assertThat(code).as("replay exit code:\n" + out).isEqualTo(ReplayCommand.OK);
+            assertThat(code).as("replay exit code:\n" + out).isEqualTo(ExitCodes.OK);
             expected.forEach(dedicated.ledger::sent);
 
             List<String> reconcile = new ArrayList<>(
@@ -607,7 +608,7 @@ class FaultInjectionIT {
                 reconcile.add(k + "=" + v);
             });
             StringWriter repairOut = new StringWriter();
-            int repairCode = com.ecommerce.pipeline.client.PipelineCommand.execute(
+            int repairCode = PipelineCommand.execute(
                     new PrintWriter(repairOut, true),
                     new PrintWriter(repairOut, true),
                     reconcile.toArray(String[]::new));
@@ -668,6 +669,7 @@ class FaultInjectionIT {
         Path record = folder.resolve("replays.jsonl");
         Files.deleteIfExists(record);
         String[] args = {
+            "replay",
             csv.toString(),
             "--url",
             target.ingest.uri("").toString(),

@@ -1,10 +1,10 @@
 package com.ecommerce.pipeline.client.reconcile;
 
-import com.ecommerce.pipeline.client.BadFileException;
-import com.ecommerce.pipeline.client.Batch;
-import com.ecommerce.pipeline.client.BatchReader;
-import com.ecommerce.pipeline.client.FileFingerprint;
-import com.ecommerce.pipeline.client.ReplayCommand;
+import com.ecommerce.pipeline.client.replay.BadFileException;
+import com.ecommerce.pipeline.client.replay.Batch;
+import com.ecommerce.pipeline.client.replay.BatchReader;
+import com.ecommerce.pipeline.client.replay.FileFingerprint;
+import com.ecommerce.pipeline.client.replay.ReplayCommand;
 import com.ecommerce.pipeline.schema.CsvRowReader;
 import com.ecommerce.pipeline.schema.EventIds;
 import com.ecommerce.pipeline.schema.ImportContent;

@@ -1,10 +1,11 @@
 package com.ecommerce.pipeline.client.reconcile;
 
-import com.ecommerce.pipeline.client.PipelineCommand;
+import com.ecommerce.pipeline.client.cli.Subcommand;
 import com.ecommerce.pipeline.client.cloud.Archive;
 import com.ecommerce.pipeline.client.cloud.CloudSettings;
 import com.ecommerce.pipeline.client.cloud.StoreOptions;
 import com.ecommerce.pipeline.client.cloud.StoreUnavailableException;
+import com.ecommerce.pipeline.dynamo.sink.DynamoWriterProperties;
 import com.ecommerce.pipeline.dynamostore.StoreTables;
 import com.ecommerce.pipeline.schema.ImportContent;
 import java.io.IOException;
@@ -65,7 +66,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
             "2:a store is unreachable or missing its table, or a bad command line",
             "3:nothing missing, but rows still in flight to a sink (run with --wait)"
         })
-public final class ReconcileCommand implements Callable<Integer>, PipelineCommand.Subcommand {
+public final class ReconcileCommand implements Callable<Integer>, Subcommand {
 
     @Spec
     CommandSpec spec;
@@ -309,10 +310,8 @@ public final class ReconcileCommand implements Callable<Integer>, PipelineComman
 
     /** dynamo-writer's table names ({@code pipeline.dynamo.invoices-table}, {@code customers-table}). */
     static StoreTables storeTables(CloudSettings settings) {
-        StoreTables defaults = StoreTables.defaults();
-        return new StoreTables(
-                settings.get("pipeline.dynamo.invoices-table", defaults.invoices()),
-                settings.get("pipeline.dynamo.customers-table", defaults.customers()));
+        return settings.bind(DynamoWriterProperties.PREFIX, DynamoWriterProperties.class)
+                .tables();
     }
 
     /**
