@@ -366,9 +366,10 @@ class FaultInjectionIT {
     }
 
     /**
-     * kinesis-local restarted with persistence on: a dedicated local cloud with a data directory and its own four
-     * services; a load is posted, and before the consumers have written it the whole cloud (kinesis-local with its
-     * persisted stream, dynalite with the lease tables, S3Mock, PostgreSQL) is stopped gracefully and started
+     * The local cloud restarted with persistence on: a dedicated local cloud with a data directory and its own four
+     * services; a load is posted, and before the consumers have written it the whole cloud (the Kinesis emulator,
+     * kinesalite by default, with its persisted stream, dynalite with the lease tables, S3Mock, PostgreSQL) is
+     * stopped gracefully and started
      * again on the same ports and data; a second load follows. Both must end up exactly once in every sink.
      */
     @Test
@@ -395,7 +396,7 @@ class FaultInjectionIT {
             }
             Reconciliation r = Reconciliation.awaitAndRun(dedicated, Faults.RECONCILED);
             FaultReport.add(
-                    "kinesis-local restarted (persistent)",
+                    "local cloud restarted (persistent)",
                     "a dedicated persistent local cloud stopped and started again (same ports and data dir) between"
                             + " two loads, with its four services running",
                     1,
