@@ -22,7 +22,11 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
  * applied (tests that are not about security only).
  */
 @AutoConfiguration
-@ConditionalOnClass({SecurityFilterChain.class, org.springframework.security.oauth2.jwt.Jwt.class})
+// Spring Boot's web security, not Spring Security's classes alone: a consumer's tests have those on the class path
+// (the local cloud's token issuer) without the service being a secured web service.
+@ConditionalOnClass(
+        value = {SecurityFilterChain.class, org.springframework.security.oauth2.jwt.Jwt.class},
+        name = "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration")
 @EnableConfigurationProperties(SecurityProperties.class)
 public class SecurityAutoConfiguration {
 
