@@ -364,27 +364,31 @@ public final class LocalCloud implements AutoCloseable {
     private void boot(LocalCloudHome home) {
         long t0 = System.nanoTime();
         Path storage = prepareStorage();
-        // first and synchronously: it starts in milliseconds, and a taken port fails before anything slow
-        issuer = TokenIssuer.start(
-                config.issuerPort(),
-                config.issuer(),
-                config.clientId(),
-                config.persistent() ? storage.resolve("tokens").resolve(ISSUER_KEY_FILE) : null);
         emulators = createEmulators(home, storage);
         AtomicInteger threads = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(emulators.size(), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(emulators.size() + 1, r -> {
             Thread t = new Thread(r, "local-cloud-start-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
         try {
-            List<CompletableFuture<Void>> steps = emulators.stream()
+            List<CompletableFuture<Void>> steps = new ArrayList<>(emulators.stream()
                     .map(e -> step(pool, e.name(), t0, () -> {
                         e.start();
                         e.awaitReady(START_TIMEOUT, aborting::get);
                         provision(e);
                     }))
-                    .toList();
+                    .toList());
+            // beside the emulators: an application context of its own (about a second), its port checked free above
+            steps.add(step(
+                    pool,
+                    "issuer",
+                    t0,
+                    () -> issuer = TokenIssuer.start(
+                            config.issuerPort(),
+                            config.issuer(),
+                            config.clientId(),
+                            config.persistent() ? storage.resolve("tokens").resolve(ISSUER_KEY_FILE) : null)));
             RuntimeException failure = null;
             for (CompletableFuture<Void> step : steps) {
                 try {

@@ -252,7 +252,7 @@ class PagesBrowserIT {
         driver.get(base() + page);
         WebDriverWait wait = new WebDriverWait(driver, WAIT);
         wait.until(d -> !d.findElements(By.id("username")).isEmpty());
-        assertThat(driver.getCurrentUrl()).startsWith(tokens.issuer() + "/authorize?");
+        assertThat(driver.getCurrentUrl()).isEqualTo(tokens.issuer() + "/login");
         assertThat(driver.getPageSource()).contains("never to be exposed");
         driver.findElement(By.id("username")).sendKeys(user);
         driver.findElement(By.id("password")).sendKeys(user);

@@ -1,35 +1,62 @@
 package com.ecommerce.pipeline.localcloud.tokens;
 
-import java.util.Map;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.security.web.csrf.CsrfToken;
 
 /**
- * The login page (the local stand-in for Cognito's hosted UI): user name and password, the authorization request
- * carried along in hidden fields, so the issuer keeps no state until a code is issued.
+ * The issuer's only pages (the local stand-in for Cognito's hosted UI): the login form Spring Security's form login
+ * posts back to ({@code GET /login}, {@code ?error} after a wrong password), and the error page the authorization
+ * endpoint's refusals render (a bad client or redirect URI is a 400 page, never a redirect). Anything else is 404.
  */
-final class LoginPage {
+final class LoginPage extends HttpServlet {
 
-    private LoginPage() {}
+    static final String PATH = "/login";
+    static final String ERROR_PATH = "/error";
 
-    static String form(Map<String, String> request, String username, String error) {
-        StringBuilder hidden = new StringBuilder();
-        for (String name : AuthorizationRequest.PARAMETERS) {
-            String value = request.get(name);
-            if (value != null) {
-                hidden.append("<input type=\"hidden\" name=\"")
-                        .append(name)
-                        .append("\" value=\"")
-                        .append(escape(value))
-                        .append("\">\n");
-            }
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setHeader("X-Frame-Options", "DENY");
+        response.setHeader("Cache-Control", "no-store");
+        if (request.getDispatcherType() == DispatcherType.ERROR) {
+            Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+            Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
+            send(response, status instanceof Integer s ? s : 500, error(message == null ? "" : message.toString()));
+        } else if (PATH.equals(request.getServletPath()) && "GET".equals(request.getMethod())) {
+            CsrfToken csrf = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
+            String failed = request.getParameter("error") != null ? "Wrong user name or password." : null;
+            send(response, 200, form(csrf, failed));
+        } else {
+            send(
+                    response,
+                    404,
+                    page("Not found", "<p id=\"error\" role=\"alert\">The token issuer has no page here.</p>\n"));
         }
+    }
+
+    private static void send(HttpServletResponse response, int status, String page) throws IOException {
+        response.setStatus(status);
+        response.setContentType("text/html;charset=utf-8");
+        response.getWriter().write(page);
+    }
+
+    static String form(CsrfToken csrf, String error) {
+        String hidden = csrf == null
+                ? ""
+                : "<input type=\"hidden\" name=\"" + escape(csrf.getParameterName()) + "\" value=\""
+                        + escape(csrf.getToken()) + "\">\n";
         String message = error == null ? "" : "<p id=\"error\" role=\"alert\">" + escape(error) + "</p>\n";
         return page(
                 "Sign in",
                 message
-                        + "<form method=\"post\" action=\"authorize\">\n"
+                        + "<form method=\"post\" action=\"login\">\n"
                         + hidden
                         + "<label>User name <input id=\"username\" name=\"username\" autocomplete=\"username\""
-                        + " autofocus required value=\"" + escape(username == null ? "" : username) + "\"></label>\n"
+                        + " autofocus required></label>\n"
                         + "<label>Password <input id=\"password\" name=\"password\" type=\"password\""
                         + " autocomplete=\"current-password\" required></label>\n"
                         + "<button id=\"sign-in\" type=\"submit\">Sign in</button>\n"

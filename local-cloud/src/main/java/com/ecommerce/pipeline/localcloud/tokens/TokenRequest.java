@@ -1,7 +1,9 @@
 package com.ecommerce.pipeline.localcloud.tokens;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -46,6 +48,47 @@ public record TokenRequest(List<String> roles, String customerId, Duration ttl) 
 
     public static TokenRequest forCustomer(String customerId) {
         return new TokenRequest(List.of(), customerId, null);
+    }
+
+    /**
+     * The fields of a client-credentials token request beyond {@code grant_type} and {@code scope}: {@code role}
+     * (repeatable) or {@code customer}, optional {@code ttl} in seconds. A value is a {@code String}, or a {@code
+     * String[]} for a field given more than once (as the authorization server hands them on).
+     */
+    static TokenRequest fromParameters(Map<String, Object> parameters) {
+        List<String> roles = new ArrayList<>();
+        String customer = null;
+        Duration ttl = null;
+        for (Map.Entry<String, Object> field : parameters.entrySet()) {
+            List<String> values = field.getValue() instanceof String[] many
+                    ? List.of(many)
+                    : List.of(String.valueOf(field.getValue()));
+            switch (field.getKey()) {
+                case "role" -> roles.addAll(values);
+                case "customer" -> customer = single(field.getKey(), values);
+                case "ttl" -> {
+                    String seconds = single(field.getKey(), values);
+                    try {
+                        ttl = Duration.ofSeconds(Long.parseLong(seconds));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("ttl must be a number of seconds, got '" + seconds + "'");
+                    }
+                }
+                case "client_id", "client_secret" -> {
+                    // client authentication (client_secret_post), checked by the authorization server
+                }
+                default -> throw new IllegalArgumentException(
+                        "unknown field '" + field.getKey() + "': use role, customer or ttl");
+            }
+        }
+        return new TokenRequest(roles, customer, ttl);
+    }
+
+    private static String single(String name, List<String> values) {
+        if (values.size() != 1) {
+            throw new IllegalArgumentException(name + " given twice");
+        }
+        return values.get(0);
     }
 
     public TokenRequest withTtl(Duration newTtl) {

@@ -1,13 +1,7 @@
 package com.ecommerce.pipeline.localcloud.tokens;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,18 +75,7 @@ public final class Tokens {
      * signature cannot make up for (not yet valid, another audience, ...). The caller chooses every claim.
      */
     public String signedByIssuer(JWTClaimsSet claims) {
-        SignedJWT jwt = new SignedJWT(
-                new JWSHeader.Builder(JWSAlgorithm.RS256)
-                        .keyID(issuer.key().getKeyID())
-                        .type(JOSEObjectType.JWT)
-                        .build(),
-                claims);
-        try {
-            jwt.sign(new RSASSASigner(issuer.key()));
-        } catch (JOSEException e) {
-            throw new IllegalStateException("cannot sign a token", e);
-        }
-        return jwt.serialize();
+        return TokenIssuer.sign(issuer.key(), claims);
     }
 
     private static String valid(RSAKey key, String iss, String clientId, String... roles) {

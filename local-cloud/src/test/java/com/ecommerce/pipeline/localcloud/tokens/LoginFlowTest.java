@@ -7,7 +7,9 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import java.net.CookieManager;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +17,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,17 +28,18 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The authorization-code flow with PKCE as a browser and an OIDC client drive it: the login page, the redirect with
- * a code and the state, and the code exchanged for an access token (the same claims as {@code POST /token}'s) and an
- * ID token for the client with the nonce; and each way it must refuse.
+ * The authorization-code flow with PKCE as a browser and an OIDC client drive it: the authorization request sends
+ * the browser to the login page, the login back to the authorization request, which redirects to the client with a
+ * code and the state; the code buys an access token (the same claims as the client-credentials grant's) and an ID
+ * token for the client with the nonce. And each way it must refuse.
  */
 class LoginFlowTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String VERIFIER = "a-verifier-of-more-than-forty-three-characters-0123456789";
     private static final String REDIRECT = "http://localhost:41234/login/oauth2/code/pipeline";
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
-    private final HttpClient http = HttpClient.newHttpClient(); // follows no redirects
     private TokenIssuer issuer;
     private String base;
 
@@ -50,8 +56,8 @@ class LoginFlowTest {
 
     @Test
     void discoveryNamesTheAuthorizationEndpointAndPkce() throws Exception {
-        JsonNode discovery =
-                JSON.readTree(get(base + "/.well-known/openid-configuration").body());
+        JsonNode discovery = JSON.readTree(
+                get(browser(), base + "/.well-known/openid-configuration").body());
         assertThat(discovery.get("authorization_endpoint").asString()).isEqualTo(base + "/authorize");
         assertThat(discovery.get("code_challenge_methods_supported").get(0).asString())
                 .isEqualTo("S256");
@@ -60,38 +66,44 @@ class LoginFlowTest {
 
     @Test
     void aCustomerLogsInAndTheCodeBuysTokensForThatCustomer() throws Exception {
-        HttpResponse<String> page = get(base + "/authorize?" + authorizationQuery(REDIRECT));
+        HttpClient browser = browser();
+        HttpResponse<String> authorize = get(browser, base + "/authorize?" + authorizationQuery(REDIRECT));
+        assertThat(authorize.statusCode()).isEqualTo(302);
+        assertThat(location(authorize)).isEqualTo(base + "/login");
+        HttpResponse<String> page = get(browser, base + "/login");
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("id=\"username\"", "id=\"password\"", "never to be exposed");
+        assertThat(page.body()).contains("id=\"username\"", "id=\"password\"", "id=\"sign-in\"", "never to be exposed");
 
-        HttpResponse<String> wrong =
-                post(base + "/authorize", authorizationQuery(REDIRECT) + "&username=17850&password=x");
-        assertThat(wrong.statusCode()).isEqualTo(401);
-        assertThat(wrong.body()).contains("Wrong user name or password");
-        assertThat(wrong.headers().firstValue("Location")).isEmpty();
+        HttpResponse<String> wrong = post(browser, base + "/login", loginForm(page, "17850", "x"));
+        assertThat(location(wrong)).isEqualTo(base + "/login?error");
+        assertThat(get(browser, location(wrong)).body()).contains("Wrong user name or password");
 
         String code = login("17850");
 
         HttpResponse<String> badVerifier = post(
-                base + "/token", exchange(code, REDIRECT, "another-verifier-of-more-than-forty-three-characters-0"));
+                browser(),
+                base + "/token",
+                exchange(code, REDIRECT, "another-verifier-of-more-than-forty-three-characters-0"));
         assertThat(badVerifier.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(badVerifier.body()).get("error").asString()).isEqualTo("invalid_grant");
 
         code = login("17850");
-        JsonNode tokens = JSON.readTree(
-                post(base + "/token", exchange(code, REDIRECT, VERIFIER)).body());
+        JsonNode tokens = JSON.readTree(post(browser(), base + "/token", exchange(code, REDIRECT, VERIFIER))
+                .body());
         JWTClaimsSet access = verified(tokens.get("access_token").asString());
         assertThat(access.getStringClaim("custom:customer_id")).isEqualTo("17850");
         assertThat(access.getStringClaim("client_id")).isEqualTo("pipeline-local");
         assertThat(access.getStringClaim("token_use")).isEqualTo("access");
+        assertThat(access.getSubject()).isEqualTo("customer-17850");
         assertThat(access.getClaim("cognito:groups")).isNull();
         JWTClaimsSet id = verified(tokens.get("id_token").asString());
         assertThat(id.getAudience()).containsExactly("pipeline-local");
         assertThat(id.getStringClaim("nonce")).isEqualTo("n-0S6_WzA2Mj");
         assertThat(id.getStringClaim("token_use")).isEqualTo("id");
+        assertThat(id.getStringClaim("custom:customer_id")).isEqualTo("17850");
         assertThat(id.getSubject()).isEqualTo(access.getSubject());
 
-        HttpResponse<String> reused = post(base + "/token", exchange(code, REDIRECT, VERIFIER));
+        HttpResponse<String> reused = post(browser(), base + "/token", exchange(code, REDIRECT, VERIFIER));
         assertThat(reused.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(reused.body()).get("error").asString()).isEqualTo("invalid_grant");
     }
@@ -100,31 +112,36 @@ class LoginFlowTest {
     void theAnalystGetsTheAnalystGroupAndTheCodeOnlyForItsRedirect() throws Exception {
         String code = login("analyst");
         HttpResponse<String> elsewhere =
-                post(base + "/token", exchange(code, "http://localhost:41234/elsewhere", VERIFIER));
+                post(browser(), base + "/token", exchange(code, "http://localhost:41234/elsewhere", VERIFIER));
         assertThat(elsewhere.statusCode()).isEqualTo(400);
 
         code = login("analyst");
-        JsonNode tokens = JSON.readTree(
-                post(base + "/token", exchange(code, REDIRECT, VERIFIER)).body());
+        JsonNode tokens = JSON.readTree(post(browser(), base + "/token", exchange(code, REDIRECT, VERIFIER))
+                .body());
         assertThat(verified(tokens.get("access_token").asString()).getStringListClaim("cognito:groups"))
                 .containsExactly("analyst");
     }
 
     @Test
-    void unknownUsersAndBadRequestsAreRefusedWithoutARedirect() throws Exception {
+    void unknownUsersGoBackToTheLoginPage() throws Exception {
         for (String user : new String[] {"root", "17850x", ""}) {
-            HttpResponse<String> answer =
-                    post(base + "/authorize", authorizationQuery(REDIRECT) + "&username=" + user + "&password=" + user);
-            assertThat(answer.statusCode()).as(user).isEqualTo(401);
+            HttpClient browser = browser();
+            get(browser, base + "/authorize?" + authorizationQuery(REDIRECT));
+            HttpResponse<String> page = get(browser, base + "/login");
+            HttpResponse<String> answer = post(browser, base + "/login", loginForm(page, user, user));
+            assertThat(location(answer)).as(user).isEqualTo(base + "/login?error");
         }
+    }
+
+    @Test
+    void aBadClientRedirectOrFlowIsAPageAndNeverARedirect() throws Exception {
         Map<String, String> bad = Map.of(
                 "another client", authorizationQuery(REDIRECT).replace("client_id=pipeline-local", "client_id=other"),
                 "a redirect off this machine", authorizationQuery("http://evil.example/cb"),
-                "no PKCE", authorizationQuery(REDIRECT).replaceAll("&code_challenge[^&]*", ""),
-                "plain PKCE", authorizationQuery(REDIRECT).replace("S256", "plain"),
+                "a redirect with a fragment", authorizationQuery(REDIRECT + "#f"),
                 "the implicit flow", authorizationQuery(REDIRECT).replace("response_type=code", "response_type=token"));
         for (Map.Entry<String, String> request : bad.entrySet()) {
-            HttpResponse<String> answer = get(base + "/authorize?" + request.getValue());
+            HttpResponse<String> answer = get(browser(), base + "/authorize?" + request.getValue());
             assertThat(answer.statusCode()).as(request.getKey()).isEqualTo(400);
             assertThat(answer.headers().firstValue("Location"))
                     .as(request.getKey())
@@ -133,16 +150,49 @@ class LoginFlowTest {
         }
     }
 
-    /** Logs {@code user} in (password = name) and returns the code from the redirect, checking the state. */
+    @Test
+    void withoutPkceTheClientGetsAnErrorAndNoCode() throws Exception {
+        Map<String, String> bad = Map.of(
+                "no PKCE", authorizationQuery(REDIRECT).replaceAll("&code_challenge[^&]*", ""),
+                "plain PKCE", authorizationQuery(REDIRECT).replace("S256", "plain"));
+        for (Map.Entry<String, String> request : bad.entrySet()) {
+            // RFC 6749 §4.1.2.1: with a client and redirect URI it trusts, the issuer reports the error there
+            HttpResponse<String> answer = get(browser(), base + "/authorize?" + request.getValue());
+            assertThat(answer.statusCode()).as(request.getKey()).isEqualTo(302);
+            URI location = URI.create(location(answer));
+            assertThat(location.toString()).as(request.getKey()).startsWith(REDIRECT + "?");
+            Map<String, String> query = query(location);
+            assertThat(query).as(request.getKey()).containsKey("error").doesNotContainKey("code");
+            assertThat(query.get("state")).as(request.getKey()).isEqualTo("st/ate 1");
+        }
+    }
+
+    /**
+     * Logs {@code user} in (password = name) in a new browser, as the browser is sent along, and returns the code
+     * from the redirect to the client, checking the state.
+     */
     private String login(String user) throws Exception {
-        HttpResponse<String> answer =
-                post(base + "/authorize", authorizationQuery(REDIRECT) + "&username=" + user + "&password=" + user);
+        HttpClient browser = browser();
+        HttpResponse<String> authorize = get(browser, base + "/authorize?" + authorizationQuery(REDIRECT));
+        HttpResponse<String> page = get(browser, location(authorize));
+        HttpResponse<String> loggedIn = post(browser, base + "/login", loginForm(page, user, user));
+        assertThat(location(loggedIn)).startsWith(base + "/authorize?");
+        HttpResponse<String> answer = get(browser, location(loggedIn));
         assertThat(answer.statusCode()).isEqualTo(302);
-        URI location = URI.create(answer.headers().firstValue("Location").orElseThrow());
-        assertThat(location.toString()).startsWith(REDIRECT + "?code=");
-        Map<String, String> query = TokenIssuer.fields(location.getRawQuery());
+        URI location = URI.create(location(answer));
+        assertThat(location.toString()).startsWith(REDIRECT + "?");
+        Map<String, String> query = query(location);
         assertThat(query.get("state")).isEqualTo("st/ate 1");
+        // a login is for one authorization: the next one asks for the user again
+        assertThat(location(get(browser, base + "/authorize?" + authorizationQuery(REDIRECT))))
+                .isEqualTo(base + "/login");
         return query.get("code");
+    }
+
+    private static String loginForm(HttpResponse<String> page, String user, String password) {
+        Matcher csrf = CSRF.matcher(page.body());
+        assertThat(csrf.find()).as("the login page's CSRF token").isTrue();
+        return "username=" + encode(user) + "&password=" + encode(password) + "&_csrf=" + encode(csrf.group(1));
     }
 
     private static String authorizationQuery(String redirect) throws Exception {
@@ -164,8 +214,20 @@ class LoginFlowTest {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
+    private static Map<String, String> query(URI uri) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String pair : uri.getRawQuery().split("&")) {
+            int eq = pair.indexOf('=');
+            fields.put(
+                    URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return fields;
+    }
+
     private JWTClaimsSet verified(String token) throws Exception {
-        RSAKey key = JWKSet.parse(get(base + "/.well-known/jwks.json").body())
+        RSAKey key = JWKSet.parse(
+                        get(browser(), base + "/.well-known/jwks.json").body())
                 .getKeys()
                 .get(0)
                 .toRSAKey();
@@ -175,12 +237,29 @@ class LoginFlowTest {
         return jwt.getJWTClaimsSet();
     }
 
-    private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    /** A browser of its own: its own cookies (the login session), following no redirects. */
+    private static HttpClient browser() {
+        return HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
     }
 
-    private HttpResponse<String> post(String url, String form) throws Exception {
-        return http.send(
+    /** Where a redirect goes, as an absolute URL (Spring Security redirects within the issuer by path). */
+    private static String location(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
+        return response.uri()
+                .resolve(response.headers().firstValue("Location").orElseThrow())
+                .toString();
+    }
+
+    private static HttpResponse<String> get(HttpClient browser, String url) throws Exception {
+        return browser.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Accept", "text/html")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(HttpClient browser, String url, String form) throws Exception {
+        return browser.send(
                 HttpRequest.newBuilder(URI.create(url))
                         .header("Content-Type", "application/x-www-form-urlencoded")
                         .POST(HttpRequest.BodyPublishers.ofString(form))

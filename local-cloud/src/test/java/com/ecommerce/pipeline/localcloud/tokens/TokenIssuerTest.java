@@ -11,17 +11,23 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The local token issuer over HTTP, checked the way a resource server would: discovery, JWKS, signature, claims. */
+/**
+ * The local token issuer over HTTP, checked the way a resource server would: discovery, JWKS, signature, claims; and
+ * its client-credentials grant as {@code ./pipeline token} uses it (the app client's local secret is its id).
+ */
 class TokenIssuerTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -56,10 +62,11 @@ class TokenIssuerTest {
         String base = "http://localhost:" + issuer.port();
         Instant before = Instant.now().minusSeconds(1);
 
-        JsonNode answer = json(post(base + "/token", "role=ingest&role=analyst"), 200);
+        JsonNode answer = json(token(base, "pipeline-local", "role=ingest&role=analyst"), 200);
 
         assertThat(answer.get("token_type").asString()).isEqualTo("Bearer");
-        assertThat(answer.get("expires_in").asLong()).isEqualTo(3600);
+        // the seconds left when the answer is written (Spring Authorization Server), so at most the token's hour
+        assertThat(answer.get("expires_in").asLong()).isBetween(3590L, 3600L);
         JWTClaimsSet claims = verified(base, answer.get("access_token").asString());
         assertThat(claims.getIssuer()).isEqualTo(base);
         assertThat(claims.getStringClaim("client_id")).isEqualTo("pipeline-local");
@@ -80,47 +87,77 @@ class TokenIssuerTest {
         issuer = TokenIssuer.start(0, null, "pipeline-local", null);
         String base = "http://localhost:" + issuer.port();
 
-        JsonNode answer = json(post(base + "/token", "customer=17850&ttl=60"), 200);
+        JsonNode answer = json(token(base, "pipeline-local", "customer=17850&ttl=60"), 200);
 
-        assertThat(answer.get("expires_in").asLong()).isEqualTo(60);
+        assertThat(answer.get("expires_in").asLong()).isBetween(50L, 60L);
         JWTClaimsSet claims = verified(base, answer.get("access_token").asString());
         assertThat(claims.getStringClaim("custom:customer_id")).isEqualTo("17850");
         assertThat(claims.getClaim("cognito:groups")).isNull();
+        assertThat(claims.getSubject()).isEqualTo("customer-17850");
+        assertThat(Duration.between(
+                        claims.getIssueTime().toInstant(),
+                        claims.getExpirationTime().toInstant()))
+                .isEqualTo(Duration.ofSeconds(60));
     }
 
     @Test
-    void badFormsAre400ProblemsAndOtherMistakesTheirOwnStatus() throws Exception {
+    void badFieldsAre400OAuthErrorsThatSayWhatIsWrong() throws Exception {
+        issuer = TokenIssuer.start(0, null, "pipeline-local", null);
+        String base = "http://localhost:" + issuer.port();
+        Map<String, String> described = Map.of(
+                "",
+                "give either role",
+                "role=root",
+                "unknown role 'root': use ingest, analyst or admin",
+                "role=ingest&customer=17850",
+                "give either role",
+                "customer=",
+                "customer must be",
+                "customer=a%20b",
+                "customer must be",
+                "role=ingest&ttl=soon",
+                "ttl must be a number of seconds",
+                "role=ingest&ttl=0",
+                "ttl must be between",
+                "role=ingest&ttl=99999999",
+                "ttl must be between",
+                "customer=1&customer=2",
+                "customer given twice",
+                "role=ingest&flavour=vanilla",
+                "unknown field 'flavour'");
+        for (Map.Entry<String, String> form : described.entrySet()) {
+            HttpResponse<String> response = token(base, "pipeline-local", form.getKey());
+            assertThat(response.statusCode()).as(form.getKey()).isEqualTo(400);
+            JsonNode error = JSON.readTree(response.body());
+            assertThat(error.get("error").asString()).as(form.getKey()).isEqualTo("invalid_request");
+            assertThat(error.get("error_description").asString())
+                    .as(form.getKey())
+                    .startsWith(form.getValue());
+        }
+        HttpResponse<String> scope = token(base, "pipeline-local", "role=ingest&scope=everything");
+        assertThat(scope.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(scope.body()).get("error").asString()).isEqualTo("invalid_scope");
+    }
+
+    @Test
+    void aTokenNeedsTheClientsCredentialsAndTheGrantType() throws Exception {
         issuer = TokenIssuer.start(0, null, "pipeline-local", null);
         String token = "http://localhost:" + issuer.port() + "/token";
-        for (String form : List.of(
-                "",
-                "role=root",
-                "role=ingest&customer=17850",
-                "customer=",
-                "customer=a%20b",
-                "role=ingest&ttl=soon",
-                "role=ingest&ttl=0",
-                "role=ingest&ttl=99999999",
-                "role=ingest&scope=everything",
-                "role=%zz")) {
-            HttpResponse<String> response = post(token, form);
-            assertThat(response.statusCode()).as(form).isEqualTo(400);
-            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-            assertThat(JSON.readTree(response.body()).get("detail").asString())
-                    .as(form)
-                    .isNotBlank();
-        }
-        assertThat(get(token).statusCode()).isEqualTo(405);
-        assertThat(http.send(
-                                HttpRequest.newBuilder(URI.create(token))
-                                        .header("Content-Type", "application/json")
-                                        .POST(HttpRequest.BodyPublishers.ofString("{\"role\":\"ingest\"}"))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString())
-                        .statusCode())
-                .isEqualTo(415);
-        assertThat(post(token, "role=ingest&" + "x".repeat(10_000)).statusCode())
-                .isEqualTo(413);
+
+        String admin = "grant_type=client_credentials&role=admin";
+        HttpResponse<String> anonymous = send(token, "application/x-www-form-urlencoded", null, admin);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        HttpResponse<String> wrongSecret =
+                send(token, "application/x-www-form-urlencoded", basic("pipeline-local", "guess"), admin);
+        assertThat(wrongSecret.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(wrongSecret.body()).get("error").asString()).isEqualTo("invalid_client");
+        HttpResponse<String> json = send(
+                token,
+                "application/json",
+                basic("pipeline-local", "pipeline-local"),
+                "{\"grant_type\":\"client_credentials\"}");
+        assertThat(json.statusCode()).isEqualTo(400);
+        assertThat(get(token).statusCode()).isBetween(400, 499);
         assertThat(get("http://localhost:" + issuer.port() + "/elsewhere").statusCode())
                 .isEqualTo(404);
     }
@@ -131,7 +168,7 @@ class TokenIssuerTest {
         String local = "http://localhost:" + issuer.port() + "/pool";
 
         JsonNode discovery = json(get(local + "/.well-known/openid-configuration"), 200);
-        JWTClaimsSet claims = SignedJWT.parse(json(post(local + "/token", "role=admin"), 200)
+        JWTClaimsSet claims = SignedJWT.parse(json(token(local, "shop-app", "role=admin"), 200)
                         .get("access_token")
                         .asString())
                 .getJWTClaimsSet();
@@ -220,13 +257,28 @@ class TokenIssuerTest {
         return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private HttpResponse<String> post(String url, String form) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(url))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(form))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+    /** A client-credentials request as the app client {@code clientId}, whose local secret is its id. */
+    private HttpResponse<String> token(String base, String clientId, String fields) throws Exception {
+        return send(
+                base + "/token",
+                "application/x-www-form-urlencoded",
+                basic(clientId, clientId),
+                "grant_type=client_credentials" + (fields.isEmpty() ? "" : "&" + fields));
+    }
+
+    private HttpResponse<String> send(String url, String contentType, String authorization, String body)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     private static JsonNode json(HttpResponse<String> response, int status) {

@@ -9,20 +9,26 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Mints a bearer token from the local token issuer ({@code POST <issuer>/token}, the local cloud's stand-in for a
- * Cognito user pool). {@code ./pipeline token} prints one; {@code ./pipeline replay} fetches an {@code ingest} token
- * with it when no {@code --token} is given.
+ * Mints a bearer token from the local token issuer (the local cloud's stand-in for a Cognito user pool): the OAuth 2
+ * client-credentials grant at {@code POST <issuer>/token}, as its app client {@code pipeline-local} (whose local secret
+ * is its id), with the issuer's own {@code role}/{@code customer}/{@code ttl} fields naming the token's user. {@code
+ * ./pipeline token} prints one; {@code ./pipeline replay} fetches an {@code ingest} token with it when no {@code
+ * --token} is given.
  */
 public final class IssuerClient {
 
     /** Where {@code ./pipeline up} runs the issuer. */
     public static final URI DEFAULT_ISSUER = URI.create("http://localhost:8089");
+
+    /** The local issuer's app client; its local secret is the same string. */
+    public static final String CLIENT_ID = "pipeline-local";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -76,6 +82,7 @@ public final class IssuerClient {
      */
     public String mint(List<String> roles, String customerId, Duration ttl) {
         List<String> fields = new ArrayList<>();
+        fields.add("grant_type=client_credentials");
         roles.forEach(r -> fields.add("role=" + encode(r)));
         if (customerId != null) {
             fields.add("customer=" + encode(customerId));
@@ -88,6 +95,12 @@ public final class IssuerClient {
                 .timeout(timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
+                .header(
+                        "Authorization",
+                        "Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString((encode(CLIENT_ID) + ":" + encode(CLIENT_ID))
+                                                .getBytes(StandardCharsets.UTF_8)))
                 .POST(HttpRequest.BodyPublishers.ofString(String.join("&", fields)))
                 .build();
         HttpResponse<String> response;
@@ -109,8 +122,12 @@ public final class IssuerClient {
             body = null;
         }
         int status = response.statusCode();
-        if (status >= 400 && status < 500 && body != null && body.hasNonNull("detail")) {
-            throw new TokenRefusedException(body.get("detail").asString());
+        if (status >= 400 && status < 500 && body != null && body.hasNonNull("error")) {
+            // an OAuth 2 error (RFC 6749 §5.2): the description says what was wrong with the request
+            throw new TokenRefusedException(
+                    body.hasNonNull("error_description")
+                            ? body.get("error_description").asString()
+                            : body.get("error").asString());
         }
         if (status != 200 || body == null || !body.hasNonNull("access_token")) {
             throw new IssuerUnavailableException(

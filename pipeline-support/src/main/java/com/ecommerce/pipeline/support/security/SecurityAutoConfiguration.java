@@ -27,7 +27,11 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
  * routes the API, not {@code /actuator/**}.
  */
 @AutoConfiguration
-@ConditionalOnClass({SecurityFilterChain.class, org.springframework.security.oauth2.jwt.Jwt.class})
+// Spring Boot's web security, not Spring Security's classes alone: a consumer's tests have those on the class path
+// (the local cloud's token issuer) without the service being a secured web service.
+@ConditionalOnClass(
+        value = {SecurityFilterChain.class, org.springframework.security.oauth2.jwt.Jwt.class},
+        name = "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration")
 @EnableConfigurationProperties(SecurityProperties.class)
 public class SecurityAutoConfiguration {
 
