@@ -337,7 +337,8 @@ public final class TransactionJson {
         }
         Instant at;
         try {
-            at = Instant.parse(receivedAt.stringValue());
+            Instant fast = IsoTimes.instant(receivedAt.stringValue());
+            at = fast != null ? fast : Instant.parse(receivedAt.stringValue());
         } catch (DateTimeParseException e) {
             throw new MalformedRecordException(prefix + "ingest.receivedAt "
                     + TransactionValidator.quote(receivedAt.stringValue()) + " is not an ISO-8601 instant");
