@@ -4,21 +4,82 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 
 /**
  * The two ISO-8601 forms every event line carries ({@link TransactionJson#writeEvent}: InvoiceDate as
- * "2010-12-01T08:26:00", receivedAt as "2026-12-02T16:19:29.123Z"), read without DateTimeFormatter,
- * whose generic parse and resolve were a quarter of a consumer's CPU. Each method returns null for any
- * text not exactly in its form or not a real date-time, and the caller falls back to the formatter,
- * which parses the other forms and words the error; so both paths accept and refuse the same texts.
+ * "2010-12-01T08:26:00", receivedAt as "2026-12-02T16:19:29.123Z"), read and written without
+ * DateTimeFormatter, whose generic parse, resolve and print were a quarter of a consumer's CPU. The
+ * readers return null for any text not exactly in their form or not a real date-time, and the caller
+ * falls back to the formatter, which parses the other forms and words the error; so both paths accept
+ * and refuse the same texts. The writers give the formatters' text exactly (years 0 to 9999 here, the
+ * formatter beyond).
  */
-final class IsoTimes {
+public final class IsoTimes {
 
     private static final int DATE_TIME_LENGTH = 19; // uuuu-MM-ddTHH:mm:ss
 
     private IsoTimes() {}
 
-    /** "uuuu-MM-ddTHH:mm:ss" as {@link java.time.format.DateTimeFormatter#ISO_LOCAL_DATE_TIME} reads it. */
+    /** What {@link DateTimeFormatter#ISO_LOCAL_DATE_TIME} writes: "2010-12-01T08:26:00" (fraction if any). */
+    public static String format(LocalDateTime t) {
+        int year = t.getYear();
+        if (year < 0 || year > 9999) {
+            return DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t);
+        }
+        return dateTime(year, t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond())
+                .append(fraction(t.getNano(), 1))
+                .toString();
+    }
+
+    /** What {@link DateTimeFormatter#ISO_INSTANT} writes: "2026-12-02T16:19:29.123Z" (fraction in 3s). */
+    public static String format(Instant instant) {
+        LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
+        int year = t.getYear();
+        if (year < 0 || year > 9999) {
+            return DateTimeFormatter.ISO_INSTANT.format(instant);
+        }
+        return dateTime(year, t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond())
+                .append(fraction(instant.getNano(), 3))
+                .append('Z')
+                .toString();
+    }
+
+    private static StringBuilder dateTime(int year, int month, int day, int hour, int minute, int second) {
+        StringBuilder sb = new StringBuilder(30);
+        pad(sb, year, 4).append('-');
+        pad(sb, month, 2).append('-');
+        pad(sb, day, 2).append('T');
+        pad(sb, hour, 2).append(':');
+        pad(sb, minute, 2).append(':');
+        return pad(sb, second, 2);
+    }
+
+    /**
+     * The fraction of a second with the fewest digits, in steps of {@code step}, that hold it exactly: ".26"
+     * (step 1, as ISO_LOCAL_DATE_TIME writes it) or ".260" (step 3, as ISO_INSTANT); "" for none.
+     */
+    private static String fraction(int nanos, int step) {
+        if (nanos == 0) {
+            return "";
+        }
+        String nine = Integer.toString(1_000_000_000 + nanos).substring(1);
+        int digits = 9;
+        while (digits > step && nine.substring(digits - step, digits).chars().allMatch(c -> c == '0')) {
+            digits -= step;
+        }
+        return "." + nine.substring(0, digits);
+    }
+
+    private static StringBuilder pad(StringBuilder sb, int value, int width) {
+        String digits = Integer.toString(value);
+        for (int i = digits.length(); i < width; i++) {
+            sb.append('0');
+        }
+        return sb.append(digits);
+    }
+
+    /** "uuuu-MM-ddTHH:mm:ss" as {@link DateTimeFormatter#ISO_LOCAL_DATE_TIME} reads it. */
     static LocalDateTime localDateTime(String s) {
         return s.length() == DATE_TIME_LENGTH ? dateTime(s) : null;
     }

@@ -14,18 +14,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class IsoTimesTest {
 
+    /** Seconds in the range; no fraction, or one of 3, 6 or 9 digits, in turn. */
+    private static Instant instant(Random random, int i, long fromSecond, long toSecond) {
+        int nanos =
+                switch (i % 4) {
+                    case 0 -> 0;
+                    case 1 -> random.nextInt(1000) * 1_000_000;
+                    case 2 -> random.nextInt(1_000_000) * 1000;
+                    default -> random.nextInt(1_000_000_000);
+                };
+        return Instant.ofEpochSecond(random.nextLong(fromSecond, toSecond), nanos);
+    }
+
     @Test
     void readsWhatTheFormattersWriteExactlyAsTheyReadIt() {
         Random random = new Random(42);
         for (int i = 0; i < 20_000; i++) {
-            Instant instant = Instant.ofEpochSecond(
-                    random.nextLong(-2_000_000_000L, 200_000_000_000L),
-                    switch (i % 4) {
-                        case 0 -> 0;
-                        case 1 -> random.nextInt(1000) * 1_000_000;
-                        case 2 -> random.nextInt(1_000_000) * 1000;
-                        default -> random.nextInt(1_000_000_000);
-                    });
+            Instant instant = instant(random, i, -2_000_000_000L, 200_000_000_000L);
             String text = DateTimeFormatter.ISO_INSTANT.format(instant);
             assertThat(IsoTimes.instant(text)).as(text).isEqualTo(Instant.parse(text));
             LocalDateTime local = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, java.time.ZoneOffset.UTC);
@@ -33,6 +38,26 @@ class IsoTimesTest {
             assertThat(IsoTimes.localDateTime(date))
                     .as(date)
                     .isEqualTo(LocalDateTime.parse(date, DateTimeFormatter.ISO_LOCAL_DATE_TIME));
+        }
+    }
+
+    @Test
+    void writesWhatTheFormattersWrite() {
+        Random random = new Random(43);
+        for (int i = 0; i < 20_000; i++) {
+            Instant instant = instant(random, i, -70_000_000_000L, 260_000_000_000L);
+            assertThat(IsoTimes.format(instant)).isEqualTo(DateTimeFormatter.ISO_INSTANT.format(instant));
+            LocalDateTime local =
+                    LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), java.time.ZoneOffset.UTC);
+            assertThat(IsoTimes.format(local)).isEqualTo(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(local));
+        }
+        for (LocalDateTime edge : new LocalDateTime[] {
+            LocalDateTime.of(0, 1, 1, 0, 0), LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_999),
+            LocalDateTime.of(10_000, 1, 1, 0, 0), LocalDateTime.of(-1, 1, 1, 0, 0, 0, 10)
+        }) {
+            assertThat(IsoTimes.format(edge)).isEqualTo(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(edge));
+            Instant at = edge.toInstant(java.time.ZoneOffset.UTC);
+            assertThat(IsoTimes.format(at)).isEqualTo(DateTimeFormatter.ISO_INSTANT.format(at));
         }
     }
 
