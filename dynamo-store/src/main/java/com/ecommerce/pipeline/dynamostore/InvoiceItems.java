@@ -1,21 +1,21 @@
 package com.ecommerce.pipeline.dynamostore;
 
 import com.ecommerce.pipeline.schema.InvoicePieces;
+import com.ecommerce.pipeline.schema.IsoTimes;
 import com.ecommerce.pipeline.schema.Transaction;
 import com.ecommerce.pipeline.schema.TransactionEvent;
 import com.ecommerce.pipeline.schema.TransactionJson;
+import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The {@code invoices} table: one item per {@link InvoicePieces piece} (an invoice's rows of one
@@ -60,45 +60,61 @@ public final class InvoiceItems {
 
     /** ISO-8601 local date-time with seconds ("2010-12-01T08:26:00"): sorts as text in time order. */
     public static String isoDate(LocalDateTime date) {
-        return DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(date);
+        return IsoTimes.format(date); // twice a line here: without DateTimeFormatter's generic printing
     }
 
     /** The item of a piece, with these of its events (the ones that can be written). */
     static Map<String, AttributeValue> item(InvoicePieces.Piece piece, List<TransactionEvent> events) {
-        ArrayNode lines = JSON.createArrayNode();
+        List<String> lines = new ArrayList<>(events.size());
         for (TransactionEvent event : events) {
-            lines.add(line(event));
+            lines.add(lineJson(event));
+        }
+        return itemOfLines(piece, lines);
+    }
+
+    /** The item of a piece from its lines already serialised ({@link #lineJson}), in order. */
+    static Map<String, AttributeValue> itemOfLines(InvoicePieces.Piece piece, List<String> lines) {
+        int length = 2 + lines.size();
+        for (String line : lines) {
+            length += line.length();
+        }
+        StringBuilder array = new StringBuilder(length).append('[');
+        for (int i = 0; i < lines.size(); i++) {
+            array.append(i == 0 ? "" : ",").append(lines.get(i));
         }
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(INVOICE_NO, s(piece.invoiceNo()));
         item.put(PIECE_ID, s(piece.id()));
         item.put(INGEST_KEY, s(piece.idempotencyKey()));
-        item.put(LINES, s(JSON.writeValueAsString(lines)));
+        item.put(LINES, s(array.append(']').toString()));
         return item;
     }
 
-    /** One line. Not receivedAt: posting the same request again must leave the item identical. */
-    static ObjectNode line(TransactionEvent event) {
+    /**
+     * One line as a compact JSON object. Not receivedAt: posting the same request again must leave the
+     * item identical. Written with a generator, once per line (the writer measures it for the item
+     * limit and then joins the same text into the item).
+     */
+    static String lineJson(TransactionEvent event) {
         Transaction t = event.transaction();
-        ObjectNode line = JSON.createObjectNode();
-        line.put(EVENT_ID, event.eventId());
-        line.put(ROW, event.ingest().row());
-        line.put(STOCK_CODE, t.stockCode());
-        line.put(DESCRIPTION, t.description());
-        line.put(QUANTITY, t.quantity());
-        line.put(UNIT_PRICE, t.unitPrice().toPlainString());
-        line.put(LINE_TOTAL, lineTotal(t).toPlainString());
-        line.put(INVOICE_DATE, isoDate(t.invoiceDate()));
-        if (t.customerId() != null) {
-            line.put(CUSTOMER_ID, t.customerId());
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringProperty(EVENT_ID, event.eventId());
+            g.writeNumberProperty(ROW, event.ingest().row());
+            g.writeStringProperty(STOCK_CODE, t.stockCode());
+            g.writeStringProperty(DESCRIPTION, t.description());
+            g.writeNumberProperty(QUANTITY, t.quantity());
+            g.writeStringProperty(UNIT_PRICE, t.unitPrice().toPlainString());
+            g.writeStringProperty(LINE_TOTAL, lineTotal(t).toPlainString());
+            g.writeStringProperty(INVOICE_DATE, isoDate(t.invoiceDate()));
+            if (t.customerId() != null) {
+                g.writeStringProperty(CUSTOMER_ID, t.customerId());
+            }
+            g.writeStringProperty(COUNTRY, t.country());
+            g.writeEndObject();
         }
-        line.put(COUNTRY, t.country());
-        return line;
-    }
-
-    /** The UTF-8 bytes one line takes in the item's {@code lines} string (with its separating comma). */
-    static int lineBytes(TransactionEvent event) {
-        return JSON.writeValueAsBytes(line(event)).length + 1;
+        return out.toString();
     }
 
     /** The lines of a stored item. */

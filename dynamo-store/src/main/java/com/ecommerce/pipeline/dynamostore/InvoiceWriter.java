@@ -48,12 +48,15 @@ public final class InvoiceWriter {
         Map<List<String>, BatchWriter.Put> summaries = new LinkedHashMap<>();
         for (InvoicePieces.Piece piece : InvoicePieces.of(events)) {
             List<TransactionEvent> writable = new ArrayList<>(piece.events().size());
+            List<String> lineJsons = new ArrayList<>(piece.events().size());
             for (TransactionEvent event : piece.events()) {
-                Optional<String> violation = WriteLimits.violation(event);
+                String lineJson = InvoiceItems.lineJson(event); // serialised once: measured, then put
+                Optional<String> violation = WriteLimits.violation(event, lineJson);
                 if (violation.isPresent()) {
                     poison.put(event, violation.get());
                 } else {
                     writable.add(event);
+                    lineJsons.add(lineJson);
                 }
             }
             if (writable.isEmpty()) {
@@ -61,7 +64,7 @@ public final class InvoiceWriter {
             }
             lines.put(
                     List.of(piece.invoiceNo(), piece.id()),
-                    new BatchWriter.Put(tables.invoices(), InvoiceItems.item(piece, writable), writable));
+                    new BatchWriter.Put(tables.invoices(), InvoiceItems.itemOfLines(piece, lineJsons), writable));
             for (var item : CustomerItems.items(piece, writable)) {
                 summaries.put(
                         List.of(

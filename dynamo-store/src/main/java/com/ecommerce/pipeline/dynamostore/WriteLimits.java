@@ -33,6 +33,11 @@ final class WriteLimits {
 
     /** Why the event can never be written, or empty when it can. */
     static Optional<String> violation(TransactionEvent event) {
+        return violation(event, InvoiceItems.lineJson(event));
+    }
+
+    /** The same, with the event's line already serialised ({@link InvoiceItems#lineJson}). */
+    static Optional<String> violation(TransactionEvent event, String lineJson) {
         Transaction t = event.transaction();
         if (event.eventId().isEmpty()) {
             return Optional.of("eventId is empty (it names the invoice's piece item)");
@@ -59,7 +64,7 @@ final class WriteLimits {
             }
         }
         // A piece holds at most InvoicePieces.MAX_ROWS lines: each may take its share of an item.
-        int lineBytes = InvoiceItems.lineBytes(event);
+        int lineBytes = utf8(lineJson) + 1; // with its separating comma
         int share = (MAX_ITEM_BYTES - 4096) / InvoicePieces.MAX_ROWS;
         if (lineBytes > share) {
             return Optional.of("the invoice line would take " + lineBytes + " bytes in DynamoDB, over the "

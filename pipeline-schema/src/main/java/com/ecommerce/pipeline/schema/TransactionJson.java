@@ -3,7 +3,6 @@ package com.ecommerce.pipeline.schema;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
@@ -236,7 +235,7 @@ public final class TransactionJson {
             g.writeStartObject();
             g.writeStringProperty("idempotencyKey", m.idempotencyKey());
             g.writeNumberProperty("row", m.row());
-            g.writeStringProperty("receivedAt", DateTimeFormatter.ISO_INSTANT.format(m.receivedAt()));
+            g.writeStringProperty("receivedAt", IsoTimes.format(m.receivedAt()));
             g.writeStringProperty("source", m.source());
             g.writeStringProperty("caller", m.caller());
             g.writeEndObject();
@@ -265,7 +264,7 @@ public final class TransactionJson {
         g.writeStringProperty("StockCode", t.stockCode());
         g.writeStringProperty("Description", t.description());
         g.writeNumberProperty("Quantity", t.quantity());
-        g.writeStringProperty("InvoiceDate", DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t.invoiceDate()));
+        g.writeStringProperty("InvoiceDate", IsoTimes.format(t.invoiceDate()));
         g.writeNumberProperty("UnitPrice", t.unitPrice());
         if (t.customerId() == null) {
             g.writeNullProperty("CustomerID");
@@ -337,7 +336,8 @@ public final class TransactionJson {
         }
         Instant at;
         try {
-            at = Instant.parse(receivedAt.stringValue());
+            Instant fast = IsoTimes.instant(receivedAt.stringValue());
+            at = fast != null ? fast : Instant.parse(receivedAt.stringValue());
         } catch (DateTimeParseException e) {
             throw new MalformedRecordException(prefix + "ingest.receivedAt "
                     + TransactionValidator.quote(receivedAt.stringValue()) + " is not an ISO-8601 instant");

@@ -111,7 +111,8 @@ public final class TransactionValidator {
             return fast != null ? fast : LocalDateTime.parse(s, DATASET_DATE_TIME);
         }
         if (s.indexOf('T') >= 0) {
-            return LocalDateTime.parse(s, DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+            LocalDateTime fast = IsoTimes.localDateTime(s); // the form every event line carries
+            return fast != null ? fast : LocalDateTime.parse(s, DateTimeFormatter.ISO_LOCAL_DATE_TIME);
         }
         return LocalDateTime.parse(s, SPACED_ISO_DATE_TIME);
     }

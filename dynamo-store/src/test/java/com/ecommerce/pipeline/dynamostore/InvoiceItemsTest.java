@@ -1,0 +1,86 @@
+package com.ecommerce.pipeline.dynamostore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ecommerce.pipeline.schema.IngestMetadata;
+import com.ecommerce.pipeline.schema.InvoicePieces;
+import com.ecommerce.pipeline.schema.Transaction;
+import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.TransactionJson;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The item's lines are the same text the store wrote when it built them as a JSON tree. */
+class InvoiceItemsTest {
+
+    private static TransactionEvent event(int row, String description, String customer, LocalDateTime date) {
+        return new TransactionEvent(
+                "ev-" + row,
+                new Transaction(
+                        "536365", "85123A", description, -6, date, new BigDecimal("2.550"), customer, "Côte d'Ivoire"),
+                new IngestMetadata("k", row, Instant.EPOCH, "test"));
+    }
+
+    /** The former way: an ObjectNode per line, an ArrayNode serialised by the mapper. */
+    private static ObjectNode tree(TransactionEvent e) {
+        Transaction t = e.transaction();
+        ObjectNode line = TransactionJson.mapper().createObjectNode();
+        line.put("e", e.eventId());
+        line.put("r", e.ingest().row());
+        line.put("s", t.stockCode());
+        line.put("d", t.description());
+        line.put("q", t.quantity());
+        line.put("p", t.unitPrice().toPlainString());
+        line.put("t", InvoiceItems.lineTotal(t).toPlainString());
+        line.put("a", DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t.invoiceDate()));
+        if (t.customerId() != null) {
+            line.put("c", t.customerId());
+        }
+        line.put("o", t.country());
+        return line;
+    }
+
+    @Test
+    void linesAreTheTextTheTreeGave() {
+        LocalDateTime date = LocalDateTime.of(2010, 12, 1, 8, 26);
+        List<TransactionEvent> events = List.of(
+                event(0, "WHITE HANGING HEART T-LIGHT HOLDER", "17850", date),
+                event(1, "a \"quoted\" \\ back\tslash\u0001 and 😀 ünïcödé", null, date.withSecond(7)),
+                event(2, "", "12680", date.withNano(5_000_000)));
+        ArrayNode array = TransactionJson.mapper().createArrayNode();
+        events.forEach(e -> array.add(tree(e)));
+        InvoicePieces.Piece piece = InvoicePieces.of(events).get(0);
+
+        String lines = InvoiceItems.item(piece, events).get(InvoiceItems.LINES).s();
+
+        assertThat(lines).isEqualTo(TransactionJson.mapper().writeValueAsString(array));
+        assertThat(InvoiceItems.lines(InvoiceItems.item(piece, events)))
+                .extracting(StoredLine::eventId)
+                .containsExactly("ev-0", "ev-1", "ev-2");
+    }
+
+    @Test
+    void isoDateIsWhatTheFormatterWrites() {
+        Random random = new Random(7);
+        for (int i = 0; i < 10_000; i++) {
+            LocalDateTime date = LocalDateTime.of(
+                    random.nextInt(0, 10_000),
+                    random.nextInt(1, 13),
+                    random.nextInt(1, 29),
+                    random.nextInt(24),
+                    random.nextInt(60),
+                    random.nextInt(60),
+                    i % 3 == 0 ? random.nextInt(1_000_000_000) : 0);
+            assertThat(InvoiceItems.isoDate(date)).isEqualTo(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(date));
+        }
+        LocalDateTime far = LocalDateTime.of(12_345, 1, 2, 3, 4);
+        assertThat(InvoiceItems.isoDate(far)).isEqualTo(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(far));
+    }
+}
