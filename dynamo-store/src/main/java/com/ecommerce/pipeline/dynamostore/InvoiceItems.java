@@ -96,6 +96,11 @@ public final class InvoiceItems {
         return line;
     }
 
+    /** One line as JSON text (a change item's line). */
+    static String lineJson(TransactionEvent event) {
+        return JSON.writeValueAsString(line(event));
+    }
+
     /** The UTF-8 bytes one line takes in the item's {@code lines} string (with its separating comma). */
     static int lineBytes(TransactionEvent event) {
         return JSON.writeValueAsBytes(line(event)).length + 1;
