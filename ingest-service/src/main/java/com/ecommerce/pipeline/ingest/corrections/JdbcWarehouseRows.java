@@ -2,9 +2,11 @@ package com.ecommerce.pipeline.ingest.corrections;
 
 import com.ecommerce.pipeline.schema.EventIds;
 import com.ecommerce.pipeline.schema.IngestMetadata;
+import com.ecommerce.pipeline.schema.RowChange;
 import com.ecommerce.pipeline.schema.Transaction;
 import com.ecommerce.pipeline.schema.TransactionEvent;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -16,14 +18,15 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Looks a row up read-only in the warehouse's {@code firehose_transactions} by its primary key. What it reads back
- * (the image, and the original ingest key and row) becomes the row's version 0. A database that is down, slow or
- * without the table yet (no loader has run) is an outage: {@link CorrectionUnavailableException}, never a 404.
+ * (the image, and the original ingest key and row) becomes the row's current version: 0, or where the warehouse
+ * keeps versions ({@code version}, {@code deleted}) the one it holds, so that a row whose {@code row-versions} item
+ * was lost still gets a higher version. A database that is down, slow or without the table yet (no loader has run)
+ * is an outage: {@link CorrectionUnavailableException}, never a 404.
  */
 class JdbcWarehouseRows implements WarehouseRows {
 
-    private static final String FIND = "SELECT invoice_no, stock_code, description, quantity, invoice_date,"
-            + " unit_price, customer_id, country, ingest_idempotency_key, ingest_row, ingest_received_at,"
-            + " ingest_source FROM firehose_transactions WHERE event_id = ?";
+    /** Every column: the version columns exist once the warehouse keeps versions. */
+    private static final String FIND = "SELECT * FROM firehose_transactions WHERE event_id = ?";
 
     private final JdbcTemplate jdbc;
 
@@ -60,6 +63,23 @@ class JdbcWarehouseRows implements WarehouseRows {
                 rs.getObject("ingest_received_at", OffsetDateTime.class).toInstant(),
                 rs.getString("ingest_source"),
                 EventIds.ANONYMOUS);
-        return new CurrentRow(new TransactionEvent(eventId, image, ingest), true, false);
+        long version = hasColumn(rs, "version") ? rs.getLong("version") : 0;
+        boolean deleted = hasColumn(rs, "deleted") && rs.getBoolean("deleted");
+        RowChange change = version == 0
+                ? RowChange.INSERT
+                : deleted
+                        ? RowChange.delete(version, RowChange.Place.of(image))
+                        : RowChange.upsert(version, RowChange.Place.of(image));
+        return new CurrentRow(new TransactionEvent(eventId, image, ingest, change), true, false);
+    }
+
+    private static boolean hasColumn(ResultSet rs, String name) throws SQLException {
+        ResultSetMetaData meta = rs.getMetaData();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            if (meta.getColumnName(i).equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 }
