@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # One image recipe for every runnable module: docker compose builds it once per service with the build argument
-# MODULE (ingest-service, s3-archiver, dynamo-writer, warehouse-loader, query-api, or local-cloud for the token
-# issuer). The build stage does not depend on MODULE, so BuildKit builds the Maven reactor once for all six images.
+# MODULE (ingest-service, s3-archiver, dynamo-writer, warehouse-loader, query-api, health-console, or local-cloud for
+# the token issuer). The build stage does not depend on MODULE, so BuildKit builds the Maven reactor once for all seven
+# images.
 
 FROM maven:3.9.9-eclipse-temurin-17 AS build
 WORKDIR /src
@@ -12,7 +13,7 @@ COPY . .
 RUN --mount=type=cache,id=ecommerce-pipeline-m2,target=/root/.m2,sharing=locked \
     mvn -B -ntp -DskipTests -Dspotless.check.skip=true -Dmdep.skip=true \
         -P '!install-node-emulators,!s3mock-class-data-sharing' \
-        -pl ingest-service,s3-archiver,dynamo-writer,warehouse-loader,query-api,local-cloud -am package
+        -pl ingest-service,s3-archiver,dynamo-writer,warehouse-loader,query-api,health-console,local-cloud -am package
 
 FROM eclipse-temurin:17.0.15_6-jre-noble
 ARG MODULE

@@ -1,8 +1,8 @@
 package com.ecommerce.pipeline.bench;
 
-import com.ecommerce.pipeline.client.IngestClient;
-import com.ecommerce.pipeline.client.ReplayAbortedException;
-import com.ecommerce.pipeline.client.RetryPolicy;
+import com.ecommerce.pipeline.client.replay.IngestClient;
+import com.ecommerce.pipeline.client.replay.ReplayAbortedException;
+import com.ecommerce.pipeline.client.replay.RetryPolicy;
 import com.ecommerce.pipeline.schema.Transaction;
 import com.ecommerce.pipeline.schema.TransactionJson;
 import java.io.IOException;

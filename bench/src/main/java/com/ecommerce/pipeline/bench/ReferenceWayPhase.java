@@ -4,7 +4,7 @@ import static com.ecommerce.pipeline.bench.Stats.n;
 import static com.ecommerce.pipeline.bench.Stats.sec;
 import static com.ecommerce.pipeline.bench.Stats.times;
 
-import com.ecommerce.pipeline.client.RetryPolicy;
+import com.ecommerce.pipeline.client.replay.RetryPolicy;
 import com.ecommerce.pipeline.dynamostore.StoreTables;
 import com.ecommerce.pipeline.schema.ShardMap;
 import com.ecommerce.pipeline.schema.Transaction;

@@ -174,8 +174,8 @@ final class Stack {
 
     /**
      * Rows ingest-service has accepted onto the stream so far ({@code ingest_rows_accepted_total}, counted after
-     * each request's records were put); -1 if unreadable. Its /actuator/prometheus wants a token when security is
-     * on: any valid one (the ingest token).
+     * each request's records were put); -1 if unreadable. Its /actuator/prometheus is open; a token sent along is
+     * checked like any other.
      */
     long ingestedRows(String token) {
         return counter(get("http://localhost:8081/actuator/prometheus", token), INGEST_ROWS);

@@ -3,7 +3,7 @@ package com.ecommerce.pipeline.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.ecommerce.pipeline.client.RetryPolicy;
+import com.ecommerce.pipeline.client.replay.RetryPolicy;
 import com.ecommerce.pipeline.schema.Transaction;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

@@ -28,23 +28,55 @@ import org.springframework.core.io.FileSystemResource;
 final class ServiceSettings {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]+)(:[^}]*)?}");
+    private static final Pattern DEPENDENCY = Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
+    private static final Pattern REPOSITORY_ARTIFACT =
+            Pattern.compile("<groupId>com\\.ecommerce\\.pipeline</groupId>\\s*<artifactId>([a-z0-9-]+)</artifactId>");
 
     private ServiceSettings() {}
 
-    /**
-     * The modules that run as the pipeline's Spring Boot services: those of the root pom with a {@code
-     * application.yml}, except the health console, which compose does not run yet (issue 16; README "Not built yet").
-     */
-    static List<String> serviceModules() {
+    /** The modules that run as Spring Boot applications: those of the repository with an {@code application.yml}. */
+    static List<String> runnableModules() {
         try (Stream<Path> dirs = Files.list(Repository.root())) {
             return dirs.filter(d -> Files.isRegularFile(d.resolve("src/main/resources/application.yml")))
-                    .filter(d -> !d.getFileName().toString().equals("health-console"))
                     .map(d -> d.getFileName().toString())
                     .sorted()
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The pipeline's services: the runnable modules built on pipeline-support (its cloud clients and security), which
+     * take the local cloud's settings. The health console is runnable but not one of them: it only watches them.
+     */
+    static List<String> serviceModules() {
+        return runnableModules().stream()
+                .filter(m -> repositoryDependencies(m).contains("pipeline-support"))
+                .toList();
+    }
+
+    /**
+     * The repository's modules a module runs with: its dependencies on them that are not test-scoped, directly or
+     * through another of them (from the poms).
+     */
+    static Set<String> repositoryDependencies(String module) {
+        Set<String> found = new LinkedHashSet<>();
+        List<String> todo = new java.util.ArrayList<>(List.of(module));
+        while (!todo.isEmpty()) {
+            Matcher dependency = DEPENDENCY.matcher(Repository.read(todo.remove(0) + "/pom.xml"));
+            while (dependency.find()) {
+                Matcher artifact = REPOSITORY_ARTIFACT.matcher(dependency.group(1));
+                if (artifact.find()
+                        && !dependency.group(1).contains("<scope>test</scope>")
+                        && Files.isRegularFile(Repository.file(artifact.group(1) + "/pom.xml"))
+                        && found.add(artifact.group(1))) {
+                    todo.add(artifact.group(1));
+                }
+            }
+        }
+        found.remove(module);
+        return found;
     }
 
     static String applicationYml(String module) {

@@ -3,7 +3,8 @@ package com.ecommerce.pipeline.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.ecommerce.pipeline.client.ReplayCommand;
+import com.ecommerce.pipeline.client.PipelineCommand;
+import com.ecommerce.pipeline.client.cli.ExitCodes;
 import com.ecommerce.pipeline.e2e.SampleRows.Batch;
 import com.ecommerce.pipeline.e2e.SampleRows.Row;
 import com.ecommerce.pipeline.localcloud.Emulator;
@@ -42,7 +43,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * shared stack, after the poison and warehouse-outage cases, a throughput load, every consumer killed hard mid-load,
  * two instances of one consumer with one killed, S3 and DynamoDB taken away from their consumer for 30 s,
  * ingest-service killed while the streaming client replays, and on dedicated persistent local clouds the whole cloud
- * restarted between two loads and dynalite restarted mid-load. Each case ends with the reconciliation of every row sent
+ * restarted between two loads, dynalite restarted mid-load, and the whole cloud killed hard mid-replay followed by
+ * {@code reconcile --repair}. Each case ends with the reconciliation of every row sent
  * so far against the stream and the three sinks, and a line in {@code target/fault-report.md}.
  */
 @Order(4)
@@ -322,39 +324,13 @@ class FaultInjectionIT {
     @Order(6)
     void ingestKilledMidRequestWhileTheClientReplays() throws Exception {
         long start = System.nanoTime();
-        Path dir = Files.createDirectories(stack.workDir.resolve("e2e-replay"));
-        Path csv = dir.resolve("replay-slice.csv");
-        List<String> lines =
-                Files.readAllLines(stack.root.resolve("data/online_retail_sample.csv"), StandardCharsets.UTF_8);
-        int rows = 1500;
-        Files.write(csv, lines.subList(0, rows + 1), StandardCharsets.UTF_8);
-        List<Row> fileRows = SampleRows.read(csv, rows);
-        String prefix = HexFormat.of()
-                .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(csv)))
-                .substring(0, 16);
-        List<Batch> expected = SampleRows.clientBatches(prefix, fileRows, 50);
-        Path record = dir.resolve("replays.jsonl");
-        Files.deleteIfExists(record);
-        String[] args = {
-            csv.toString(),
-            "--url",
-            stack.ingest.uri("").toString(),
-            "--batch",
-            "50",
-            "--rate",
-            "150",
-            "--concurrency",
-            "2",
-            "--progress",
-            "lines",
-            "--record",
-            record.toString(),
-            "--token",
-            stack.ingestToken()
-        };
+        ClientReplay slice = clientReplay("e2e-replay", stack);
+        List<Batch> expected = slice.expected();
+        String prefix = slice.prefix();
+        String[] args = slice.args();
         StringWriter out = new StringWriter();
         CompletableFuture<Integer> replay = CompletableFuture.supplyAsync(
-                () -> ReplayCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args));
+                () -> PipelineCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args));
         Thread.sleep(3000);
         boolean replayRunning = !replay.isDone();
         stack.ingest.kill();
@@ -364,9 +340,9 @@ class FaultInjectionIT {
         double ingestBack = (System.nanoTime() - killedAt) / 1e9;
         int code = replay.get(5, TimeUnit.MINUTES);
         String runs = "replay exit " + code;
-        if (code != ReplayCommand.OK) {
+        if (code != ExitCodes.OK) {
             // the documented recovery: run the same command again (same keys)
-            code = ReplayCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args);
+            code = PipelineCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args);
             runs += ", re-run exit " + code;
         }
         System.out.println("replay output:\n" + out);
@@ -385,7 +361,7 @@ class FaultInjectionIT {
         assertThat(replayRunning)
                 .as("the replay was still sending when ingest was killed")
                 .isTrue();
-        assertThat(code).as("replay exit code:\n" + out).isEqualTo(ReplayCommand.OK);
+        assertThat(code).as("replay exit code:\n" + out).isEqualTo(ExitCodes.OK);
         assertExact(r);
     }
 
@@ -573,6 +549,144 @@ class FaultInjectionIT {
             e2eCloud.close();
             cloud.close();
         }
+    }
+
+    /**
+     * The whole local cloud killed hard (SIGKILL to every emulator process) while the streaming client replays, started
+     * again on the same ports and data, the replay completed (its retries ride out the outage), then {@code ./pipeline
+     * reconcile --repair}: whatever the kill cost (rows acknowledged but not yet durable in an emulator) is
+     * re-published from the replayed file, and the repair must end exact (exit 0, every sink exactly once by the
+     * ledger too), or report precisely what it could not repair (exit 1 with a "not repaired" line).
+     */
+    @Test
+    @Order(9)
+    void localCloudKilledHardMidReplayThenReconcileRepair() throws Exception {
+        long start = System.nanoTime();
+        LocalCloudConfig config = emptyPersistentCloud("e2e-cloud-killed");
+        LocalCloud[] cloud = {LocalCloud.start(config)};
+        LocalE2eCloud e2eCloud = new LocalE2eCloud(cloud[0]);
+        Stack dedicated = Stack.start(e2eCloud, 13);
+        try {
+            ClientReplay slice = clientReplay("e2e-cloud-killed-replay", dedicated);
+            List<Batch> expected = slice.expected();
+            Path record = slice.record();
+            String[] args = slice.args();
+            StringWriter out = new StringWriter();
+            CompletableFuture<Integer> replay = CompletableFuture.supplyAsync(
+                    () -> PipelineCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args));
+            Thread.sleep(4000);
+            boolean replayRunning = !replay.isDone();
+            // every emulator process and its descendants (PostgreSQL's backends, a Node.js emulator under its
+            // watchdog), SIGKILLed at once: nothing gets to save or flush
+            List<ProcessHandle> processes = new ArrayList<>();
+            for (long pid : cloud[0].childPids()) {
+                ProcessHandle.of(pid).ifPresent(p -> {
+                    processes.add(p);
+                    p.descendants().forEach(processes::add);
+                });
+            }
+            long killAt = System.nanoTime();
+            processes.forEach(ProcessHandle::destroyForcibly);
+            processes.forEach(p -> p.onExit().join());
+            cloud[0].close(); // its processes are gone; releases the data directory's lock
+            cloud[0] = LocalCloud.start(config);
+            double down = (System.nanoTime() - killAt) / 1e9;
+            int code = replay.get(10, TimeUnit.MINUTES);
+            String runs = "replay exit " + code;
+            if (code != ExitCodes.OK) {
+                code = PipelineCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args);
+                runs += ", re-run exit " + code;
+            }
+            System.out.println("replay output:\n" + out);
+            assertThat(code).as("replay exit code:\n" + out).isEqualTo(ExitCodes.OK);
+            expected.forEach(dedicated.ledger::sent);
+
+            List<String> reconcile = new ArrayList<>(
+                    List.of("reconcile", "--repair", "--wait", "5m", "--no-quality", "--record", record.toString()));
+            e2eCloud.springProperties().forEach((k, v) -> {
+                reconcile.add("--set");
+                reconcile.add(k + "=" + v);
+            });
+            StringWriter repairOut = new StringWriter();
+            int repairCode = PipelineCommand.execute(
+                    new PrintWriter(repairOut, true),
+                    new PrintWriter(repairOut, true),
+                    reconcile.toArray(String[]::new));
+            System.out.println("reconcile --repair output:\n" + repairOut);
+            Reconciliation r = Reconciliation.awaitAndRun(dedicated, Faults.RECONCILED);
+            String repairLines = repairOut
+                    .toString()
+                    .lines()
+                    .filter(l -> l.startsWith("repair") || l.startsWith("not repaired"))
+                    .collect(java.util.stream.Collectors.joining("; "));
+            FaultReport.add(
+                    "local cloud killed hard, reconcile --repair",
+                    "every emulator of a dedicated persistent local cloud SIGKILLed 4 s into `replay` of 1,500 rows,"
+                            + " the cloud started again on the same data, the replay completed, then"
+                            + " `reconcile --repair --wait`",
+                    1,
+                    r,
+                    start,
+                    String.format(
+                            "%s; cloud killed and up again in %.1f s; reconcile --repair exit %d: %s",
+                            runs, down, repairCode, repairLines));
+            assertThat(replayRunning)
+                    .as("the replay was still sending when the cloud was killed")
+                    .isTrue();
+            if (repairCode == 0) {
+                assertThat(repairOut.toString()).contains("reconciled: every sink holds exactly the expected events");
+                assertExact(r);
+            } else {
+                // not exact: then precisely reported, one line per thing the repair could not bring back
+                assertThat(repairCode).as(repairOut.toString()).isEqualTo(1);
+                assertThat(repairOut.toString()).contains("not repaired: ");
+            }
+        } finally {
+            dedicated.stop();
+            e2eCloud.close();
+            cloud[0].close();
+        }
+    }
+
+    /**
+     * The streaming client's command line for the sample's first 1,500 rows (a file of its own under {@code dir}) to
+     * {@code target}'s ingest-service: batches of 50 at 150 rows/s, two in flight, recorded in {@code replays.jsonl}
+     * beside it; and the batches it sends, as its documented batching rule gives them.
+     */
+    private record ClientReplay(String[] args, List<Batch> expected, String prefix, Path record) {}
+
+    private ClientReplay clientReplay(String dir, Stack target) throws Exception {
+        Path folder = Files.createDirectories(stack.workDir.resolve(dir));
+        Path csv = folder.resolve("replay-slice.csv");
+        List<String> lines =
+                Files.readAllLines(stack.root.resolve("data/online_retail_sample.csv"), StandardCharsets.UTF_8);
+        int rows = 1500;
+        Files.write(csv, lines.subList(0, rows + 1), StandardCharsets.UTF_8);
+        List<Row> fileRows = SampleRows.read(csv, rows);
+        String prefix = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(csv)))
+                .substring(0, 16);
+        Path record = folder.resolve("replays.jsonl");
+        Files.deleteIfExists(record);
+        String[] args = {
+            "replay",
+            csv.toString(),
+            "--url",
+            target.ingest.uri("").toString(),
+            "--batch",
+            "50",
+            "--rate",
+            "150",
+            "--concurrency",
+            "2",
+            "--progress",
+            "lines",
+            "--record",
+            record.toString(),
+            "--token",
+            target.ingestToken()
+        };
+        return new ClientReplay(args, SampleRows.clientBatches(prefix, fileRows, 50), prefix, record);
     }
 
     /** A persistent local cloud's configuration on free ports, its data directory {@code target/<name>} emptied. */

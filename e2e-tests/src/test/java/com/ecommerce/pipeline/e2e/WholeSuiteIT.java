@@ -43,8 +43,11 @@ import tools.jackson.databind.JsonNode;
  *   <li>a replay with warehouse-loader stopped: {@code reconcile} reports its rows in flight to the warehouse, not
  *       missing (exit 3); warehouse-loader started again, {@code reconcile --wait} waits for it and exits 0;
  *   <li>the health console in Debian's Chromium (Selenium): all five services UP, and each consumer's lag and leases
- *       as the consumer's own {@code /actuator/health} reports them.
+ *       as the consumer's own {@code /actuator/health} reports them;
+ *   <li>each service scraped as compose's Prometheus scrapes it: every metric the Grafana dashboard queries is there.
  * </ol>
+ *
+ * Security is on in every service, as compose runs them.
  */
 @Order(50)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -86,6 +89,7 @@ class WholeSuiteIT {
         properties.put("spring.flyway.schemas", SCHEMA);
         properties.put("pipeline.kinesis.stream", STREAM);
         properties.put("pipeline.archive.prefix", PREFIX);
+        properties.put("pipeline.security.enabled", "true"); // as compose runs them (PIPELINE_SECURITY_ENABLED)
 
         Map<String, String> ingest = ServiceProcess.ingestProperties(properties);
         ingest.put("pipeline.import.enabled", "false");
@@ -239,6 +243,78 @@ class WholeSuiteIT {
         } finally {
             Files.write(work.resolve("health-console.png"), ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
             browser.quit();
+        }
+    }
+
+    /**
+     * Each job of compose's Prometheus configuration ({@code deploy/prometheus/prometheus.yml}) scraped as Prometheus
+     * 3 does it, the target's compose host being this machine: the job's scheme and path, no credential (none is
+     * configured), Prometheus's Accept and timeout headers. Each answers 200 in a format Prometheus asked for;
+     * every metric the Grafana dashboard queries is in the scrapes (the lag gauge once the consumers hold leases);
+     * {@code promtool check metrics} (Debian's prometheus package) parses each service's text format (its style
+     * findings are printed, not failed on).
+     */
+    @Test
+    @Order(3)
+    void prometheusScrapesEveryServiceAsConfiguredAndFindsEveryMetricOfTheDashboard() throws Exception {
+        List<PrometheusScrape.Job> jobs = PrometheusScrape.jobs(root);
+        assertThat(jobs.stream().map(PrometheusScrape.Job::name))
+                .containsExactlyInAnyOrderElementsOf(services.keySet());
+        String timeout = PrometheusScrape.timeoutSeconds(root);
+        java.util.Set<String> wanted = PrometheusScrape.dashboardMetrics(root);
+        assertThat(wanted).contains("pipeline_consumer_millis_behind_latest", "ingest_rows_accepted_total");
+
+        await("every metric of the dashboard in a scrape")
+                .atMost(HEALTHY)
+                .pollInterval(Duration.ofSeconds(5))
+                .untilAsserted(() -> {
+                    java.util.Set<String> scraped = new java.util.TreeSet<>();
+                    for (PrometheusScrape.Job job : jobs) {
+                        assertThat(job.keys()).doesNotContain("basic_auth", "authorization", "oauth2", "bearer_token");
+                        assertThat(job.target()).startsWith(job.name() + ":");
+                        java.net.http.HttpResponse<String> scrape = PrometheusScrape.scrape(
+                                job, services.get(job.name()).uri("").getPort(), PrometheusScrape.ACCEPT, timeout);
+                        assertThat(scrape.statusCode())
+                                .as("%s: %s", job.name(), scrape.body())
+                                .isEqualTo(200);
+                        assertThat(scrape.headers().firstValue("Content-Type").orElse(""))
+                                .as(job.name())
+                                .matches("(application/openmetrics-text;\\s*version=1\\.0\\.0"
+                                        + "|text/plain;\\s*version=(0\\.0\\.4|1\\.0\\.0)).*");
+                        scraped.addAll(PrometheusScrape.sampleNames(scrape.body()));
+                    }
+                    java.util.Set<String> missing = new java.util.TreeSet<>(wanted);
+                    missing.removeAll(scraped);
+                    assertThat(missing)
+                            .as("metrics of the dashboard no service exports")
+                            .isEmpty();
+                });
+
+        Path promtool = Path.of("/usr/bin/promtool");
+        if (!Files.isExecutable(promtool)) {
+            promtool = Path.of("/usr/local/bin/promtool");
+        }
+        if (!Files.isExecutable(promtool)) {
+            System.out.println("promtool not installed: the scrapes' format is not checked by it");
+            return;
+        }
+        for (PrometheusScrape.Job job : jobs) {
+            String text = PrometheusScrape.scrape(
+                            job, services.get(job.name()).uri("").getPort(), "text/plain;version=0.0.4", timeout)
+                    .body();
+            Path file = work.resolve("scrape-" + job.name() + ".txt");
+            Files.writeString(file, text);
+            Process check = new ProcessBuilder(promtool.toString(), "check", "metrics")
+                    .redirectInput(file.toFile())
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(check.getInputStream().readAllBytes());
+            // 0: clean; 3: parsed, with lint findings (style of third-party names: Spring Security's camelCase
+            // filter names, Micrometer's _ms/_ns JVM meters, meters without a description); 1: not parseable
+            assertThat(check.waitFor())
+                    .as("promtool check metrics of %s: %s", job.name(), out)
+                    .isIn(0, 3);
+            assertThat(out).doesNotContain("error while linting");
         }
     }
 

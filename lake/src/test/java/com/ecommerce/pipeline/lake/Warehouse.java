@@ -22,7 +22,7 @@ import java.util.List;
 import org.flywaydb.core.Flyway;
 
 /**
- * The warehouse, as the rest of the suite has it: PostgreSQL migrated with warehouse-loader's own Flyway
+ * The warehouse, as the rest of the suite has it: PostgreSQL migrated with warehouse-sink's own Flyway
  * migrations (its summary tables kept by its triggers), the events upserted by event id, and the BI answers
  * read from its {@code bi_*} views with the statements query-api's AnalyticsRepository runs.
  */
@@ -73,7 +73,7 @@ final class Warehouse {
                 insert.addBatch();
             }
             insert.executeBatch();
-            // The statements only log their BI deltas (warehouse-loader's migration V3); fold them into the
+            // The statements only log their BI deltas (warehouse-sink's migration V3); fold them into the
             // summaries the bi_* views read, as the loader's own fold does, until none is pending.
             try (Statement fold = c.createStatement()) {
                 long folded;

@@ -1,8 +1,12 @@
 package com.ecommerce.pipeline.client;
 
+import com.ecommerce.pipeline.client.cli.ExitCodes;
+import com.ecommerce.pipeline.client.cli.Subcommand;
+import com.ecommerce.pipeline.client.cli.Version;
 import com.ecommerce.pipeline.client.imports.ImportCommand;
 import com.ecommerce.pipeline.client.rebuild.RebuildCommand;
 import com.ecommerce.pipeline.client.reconcile.ReconcileCommand;
+import com.ecommerce.pipeline.client.replay.ReplayCommand;
 import com.ecommerce.pipeline.client.token.TokenCommand;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "pipeline",
         mixinStandardHelpOptions = true,
-        versionProvider = ReplayCommand.Version.class,
+        versionProvider = Version.class,
         usageHelpAutoWidth = true,
         description = "The pipeline's command-line client.",
         subcommands = {
@@ -40,18 +44,7 @@ public final class PipelineCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        return ReplayCommand.BAD_INPUT;
-    }
-
-    /** What a subcommand adds to the shared error handling. */
-    public interface Subcommand {
-        /** One line shown after a bad command line. */
-        String usageLine();
-
-        /** Whether to print stack traces of unexpected errors. */
-        default boolean debug() {
-            return false;
-        }
+        return ExitCodes.BAD_INPUT;
     }
 
     /** Builds the command line with the given writers (tests use it too). */
@@ -67,7 +60,7 @@ public final class PipelineCommand implements Callable<Integer> {
                 err.println("usage: pipeline replay|import|rebuild|reconcile|token ...  (pipeline help COMMAND)");
             }
             err.flush();
-            return ReplayCommand.BAD_INPUT;
+            return ExitCodes.BAD_INPUT;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             boolean debug = c.getCommand() instanceof Subcommand s && s.debug();
@@ -76,7 +69,7 @@ public final class PipelineCommand implements Callable<Integer> {
                 ex.printStackTrace(err);
             }
             err.flush();
-            return ReplayCommand.INCOMPLETE;
+            return ExitCodes.INCOMPLETE;
         });
         return cl;
     }

@@ -23,6 +23,19 @@ public record Batch(String shardId, StreamPosition first, StreamPosition last, L
         events = List.copyOf(events);
     }
 
+    /**
+     * The events of plain (not aggregated) records {@code firstSequence..lastSequence} of a shard: what
+     * this pipeline's producers put, and what the archive's object names record (a rebuild hands the
+     * archive's batches to a sink again with the position they had).
+     */
+    public static Batch of(String shardId, String firstSequence, String lastSequence, List<TransactionEvent> events) {
+        return new Batch(
+                shardId,
+                new StreamPosition(firstSequence, 0, false),
+                new StreamPosition(lastSequence, 0, false),
+                events);
+    }
+
     public int size() {
         return events.size();
     }

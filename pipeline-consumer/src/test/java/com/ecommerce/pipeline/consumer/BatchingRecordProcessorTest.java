@@ -513,11 +513,6 @@ class BatchingRecordProcessorTest {
         Runnable onWrite = () -> {};
 
         @Override
-        public void write(List<TransactionEvent> batch) {
-            throw new AssertionError("the machinery calls write(Batch)");
-        }
-
-        @Override
         public void write(Batch batch) throws Exception {
             if (error != null) {
                 throw error;

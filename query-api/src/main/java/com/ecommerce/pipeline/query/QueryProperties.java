@@ -1,5 +1,6 @@
 package com.ecommerce.pipeline.query;
 
+import com.ecommerce.pipeline.dynamostore.StoreTables;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -14,9 +15,15 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties(prefix = "pipeline.query", ignoreUnknownFields = false)
 public record QueryProperties(
-        @NotBlank @DefaultValue("invoices") String invoicesTable,
-        @NotBlank @DefaultValue("customers") String customersTable,
+        @NotBlank @DefaultValue(StoreTables.INVOICES) String invoicesTable,
+        @NotBlank @DefaultValue(StoreTables.CUSTOMERS) String customersTable,
         @Min(1) @Max(1000) @DefaultValue("20") int defaultPageSize,
         @Min(1) @Max(10000) @DefaultValue("100") int maxPageSize,
         @Min(1) @Max(1000) @DefaultValue("10") int defaultLimit,
-        @Min(1) @Max(100000) @DefaultValue("1000") int maxLimit) {}
+        @Min(1) @Max(100000) @DefaultValue("1000") int maxLimit) {
+
+    /** The tables as dynamo-store reads them. */
+    public StoreTables tables() {
+        return new StoreTables(invoicesTable, customersTable);
+    }
+}

@@ -1,5 +1,6 @@
 package com.ecommerce.pipeline.query;
 
+import com.ecommerce.pipeline.consumer.Batch;
 import com.ecommerce.pipeline.dynamostore.InvoiceWriter;
 import com.ecommerce.pipeline.dynamostore.StoreTables;
 import com.ecommerce.pipeline.localcloud.Endpoints;
@@ -19,8 +20,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 /**
  * The first 2,000 sample rows, written into the JVM's shared local cloud through the real write paths
  * (dynamo-store's {@link InvoiceWriter}, which dynamo-writer writes with, one call per request of
- * {@value SampleRows#REQUEST_ROWS} rows as a consumer hands it whole records; warehouse-loader's
- * {@link WarehouseSink} on a warehouse migrated with warehouse-loader's own Flyway migrations), once per
+ * {@value SampleRows#REQUEST_ROWS} rows as a consumer hands it whole records; warehouse-sink's
+ * {@link WarehouseSink} on a warehouse migrated with warehouse-sink's own Flyway migrations), once per
  * JVM. The first request is then written again (a redelivery): both stores are idempotent by event id,
  * so the answers must not change.
  */
@@ -63,7 +64,11 @@ public final class TestData {
                 WarehouseSink sink = new WarehouseSink(warehouse, new SimpleMeterRegistry());
                 long start = System.nanoTime();
                 for (int from = 0; from < events.size(); from += 5000) {
-                    sink.write(events.subList(from, Math.min(from + 5000, events.size())));
+                    sink.write(Batch.of(
+                            "shardId-000000000000",
+                            "1",
+                            "1",
+                            events.subList(from, Math.min(from + 5000, events.size()))));
                 }
                 long warehouseDone = System.nanoTime();
                 List<List<TransactionEvent>> requests = requests(events);
@@ -118,7 +123,7 @@ public final class TestData {
         load();
         LocalCloud.shared().endpoints().springProperties().forEach((k, v) -> registry.add(k, () -> v));
         // The app never migrates the warehouse (warehouse-loader owns the schema); Flyway is on the
-        // test class path only through warehouse-loader.
+        // test class path only through warehouse-sink.
         registry.add("spring.flyway.enabled", () -> "false");
     }
 }

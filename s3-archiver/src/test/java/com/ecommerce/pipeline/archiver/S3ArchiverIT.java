@@ -313,11 +313,6 @@ class S3ArchiverIT {
         }
 
         @Override
-        public void write(List<TransactionEvent> events) throws Exception {
-            archive.write(events);
-        }
-
-        @Override
         public void write(Batch batch) throws Exception {
             archive.write(batch);
             String key = crashOn;

@@ -5,6 +5,7 @@ import com.ecommerce.pipeline.ingest.stream.StreamUnavailableException;
 import com.ecommerce.pipeline.schema.EventIds;
 import com.ecommerce.pipeline.schema.FieldError;
 import com.ecommerce.pipeline.schema.ImportContent;
+import com.ecommerce.pipeline.schema.IngestMetadata;
 import com.ecommerce.pipeline.schema.RowResult;
 import com.ecommerce.pipeline.schema.Transaction;
 import jakarta.annotation.PreDestroy;
@@ -54,7 +55,7 @@ public class Importer {
     private static final Logger log = LoggerFactory.getLogger(Importer.class);
 
     /** Rows' InvoiceDate etc. are the schema's; the source says how they came in. */
-    static final String SOURCE = "import";
+    static final String SOURCE = IngestMetadata.SOURCE_IMPORT;
 
     private static final int PUBLISH_ATTEMPTS = 5;
     private static final int MAX_REASONS = 5;

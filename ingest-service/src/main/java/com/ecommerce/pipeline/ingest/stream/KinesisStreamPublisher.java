@@ -50,11 +50,6 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 class KinesisStreamPublisher implements StreamPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(KinesisStreamPublisher.class);
-    /** PutRecords limits: 500 entries and 5 MiB per call. */
-    static final int MAX_ENTRIES_PER_CALL = 500;
-
-    static final long MAX_BYTES_PER_CALL = 5L * 1024 * 1024;
-
     private static final Duration SHARD_MAP_TTL = Duration.ofSeconds(60);
 
     private final KinesisAsyncClient kinesis;
@@ -214,7 +209,7 @@ class KinesisStreamPublisher implements StreamPublisher {
 
     /** Splits records into PutRecords calls within the per-call limits. */
     static List<List<PackedRecord>> calls(List<PackedRecord> records) {
-        return PutRecordsCalls.split(records, MAX_ENTRIES_PER_CALL, MAX_BYTES_PER_CALL);
+        return PutRecordsCalls.split(records);
     }
 
     private ShardMap shardMap(long deadline)

@@ -3,6 +3,7 @@ package com.ecommerce.pipeline.ingest.transactions;
 import com.ecommerce.pipeline.ingest.IngestProperties;
 import com.ecommerce.pipeline.ingest.publish.KeyedPublisher;
 import com.ecommerce.pipeline.schema.FieldError;
+import com.ecommerce.pipeline.schema.IngestMetadata;
 import com.ecommerce.pipeline.schema.ParseResult;
 import com.ecommerce.pipeline.schema.Transaction;
 import com.ecommerce.pipeline.schema.TransactionCsv;
@@ -78,7 +79,11 @@ public class IngestService {
             String idempotencyKey,
             String caller) {
         KeyedPublisher.Request request = new KeyedPublisher.Request(
-                caller, checkedKey(idempotencyKey), idempotencyKey != null, digest(format, body), "api");
+                caller,
+                checkedKey(idempotencyKey),
+                idempotencyKey != null,
+                digest(format, body),
+                IngestMetadata.SOURCE_API);
         OptionalInt earlier = keyed.completedBefore(request);
         if (earlier.isPresent()) {
             return new IngestResult(earlier.getAsInt(), request.key(), caller, true);

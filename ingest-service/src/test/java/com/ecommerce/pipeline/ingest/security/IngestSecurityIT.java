@@ -21,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Security as shipped (on by default, nothing switched in the test): POST /transactions needs a JWT from the
  * configured issuer (here the local cloud's, found by OIDC discovery as a Cognito user pool would be), for our client
  * id, unexpired, carrying the {@code ingest} (or {@code admin}) group. Refusals are problem details with {@code
- * WWW-Authenticate}; health and the API docs stay open, metrics do not.
+ * WWW-Authenticate}; health, the API docs and the Prometheus scrape stay open (Prometheus pulls it without
+ * credentials: deploy/prometheus/prometheus.yml), and the scrape names no customer, invoice or product.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class IngestSecurityIT {
@@ -96,7 +97,7 @@ class IngestSecurityIT {
     }
 
     @Test
-    void healthInfoAndApiDocsAreOpenButMetricsAreNot() throws Exception {
+    void healthInfoMetricsAndApiDocsAreOpenButNothingElse() throws Exception {
         assertThat(get("/actuator/health").statusCode()).isEqualTo(200);
         assertThat(get("/actuator/info").statusCode()).isEqualTo(200);
         HttpResponse<String> docs = get("/v3/api-docs");
@@ -111,8 +112,39 @@ class IngestSecurityIT {
         HttpResponse<String> metadata = get("/.well-known/oauth-protected-resource");
         assertThat(metadata.statusCode()).isEqualTo(200);
         assertThat(metadata.body()).contains("\"bearer_methods_supported\"");
-        assertRefused(get("/actuator/prometheus"), 401);
+        assertThat(get("/actuator/prometheus").statusCode()).isEqualTo(200);
         assertThat(get("/actuator/env").statusCode()).isIn(401, 404);
+    }
+
+    @Test
+    void theOpenScrapeCountsRowsButNamesNoCustomerInvoiceOrProduct() throws Exception {
+        assertThat(post(tokens.forRoles("ingest")).statusCode()).isEqualTo(202);
+
+        // as Prometheus asks for it (its text format), without a credential
+        HttpResponse<String> scrape = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus"))
+                        .header("Accept", "text/plain;version=0.0.4")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("text/plain;version=0.0.4"));
+        assertThat(scrape.body())
+                .containsPattern("(?m)^ingest_rows_accepted_total\\{[^}]*} [1-9]")
+                .contains("uri=\"/transactions\"");
+        // the row's customer, invoice and product appear in no label (values are numbers, never identifiers)
+        java.util.regex.Matcher label =
+                java.util.regex.Pattern.compile("=\"([^\"]*)\"").matcher(scrape.body());
+        java.util.List<String> labels = new java.util.ArrayList<>();
+        while (label.find()) {
+            labels.add(label.group(1));
+        }
+        assertThat(labels)
+                .isNotEmpty()
+                .noneMatch(v -> v.contains("17850")
+                        || v.contains("536365")
+                        || v.contains("85123A")
+                        || v.contains("WHITE HANGING"));
     }
 
     private static void assertRefused(HttpResponse<String> response, int status) {

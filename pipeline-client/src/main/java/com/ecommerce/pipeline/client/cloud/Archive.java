@@ -1,5 +1,6 @@
 package com.ecommerce.pipeline.client.cloud;
 
+import com.ecommerce.pipeline.consumer.Batch;
 import com.ecommerce.pipeline.schema.MalformedRecordException;
 import com.ecommerce.pipeline.schema.TransactionEvent;
 import com.ecommerce.pipeline.schema.TransactionJson;
@@ -25,12 +26,20 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class Archive {
 
-    /** One archive object and where its batch sat on the stream. */
-    public record ArchiveObject(String key, String shardId, BigInteger firstSequence) {
+    /**
+     * One archive object and where its batch sat on the stream: the ids of the batch's first and last records
+     * as the name gives them ({@code firstSequence} is the first one's number, 0 when the name has none).
+     */
+    public record ArchiveObject(String key, String shardId, BigInteger firstSequence, String firstId, String lastId) {
 
         /** Stream order within a shard (then key order: the day objects of one batch). */
         public static final Comparator<ArchiveObject> STREAM_ORDER =
                 Comparator.comparing(ArchiveObject::firstSequence).thenComparing(ArchiveObject::key);
+
+        /** These events as the consumer batch they were archived from (same shard, same first and last record). */
+        public Batch batch(List<TransactionEvent> events) {
+            return Batch.of(shardId, firstId, lastId, events);
+        }
     }
 
     private final S3Client s3;
@@ -66,10 +75,13 @@ public final class Archive {
                 }
                 String[] parts =
                         name.substring(0, name.length() - ".json.gz".length()).split("_");
-                BigInteger first = parts.length == 3 && parts[1].chars().allMatch(Character::isDigit)
-                        ? new BigInteger(parts[1])
-                        : BigInteger.ZERO;
-                objects.add(new ArchiveObject(o.key(), parts[0], first));
+                boolean named = parts.length == 3;
+                BigInteger first =
+                        named && !parts[1].isEmpty() && parts[1].chars().allMatch(Character::isDigit)
+                                ? new BigInteger(parts[1])
+                                : BigInteger.ZERO;
+                objects.add(
+                        new ArchiveObject(o.key(), parts[0], first, named ? parts[1] : "0", named ? parts[2] : "0"));
             }
         } catch (NoSuchBucketException e) {
             throw new StoreUnavailableException("the archive bucket " + bucket + " does not exist", e);

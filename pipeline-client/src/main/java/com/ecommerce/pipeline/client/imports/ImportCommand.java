@@ -1,7 +1,7 @@
 package com.ecommerce.pipeline.client.imports;
 
-import com.ecommerce.pipeline.client.Credentials;
-import com.ecommerce.pipeline.client.PipelineCommand;
+import com.ecommerce.pipeline.client.cli.Subcommand;
+import com.ecommerce.pipeline.client.ingest.IngestOptions;
 import com.ecommerce.pipeline.schema.TransactionJson;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,34 +48,13 @@ import tools.jackson.databind.JsonNode;
             "1:a file picked up FAILED (its reason is listed), the wait timed out, or the service refused",
             "2:bad command line, or the service is unreachable"
         })
-public final class ImportCommand implements Callable<Integer>, PipelineCommand.Subcommand {
+public final class ImportCommand implements Callable<Integer>, Subcommand {
 
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--url",
-            paramLabel = "URL",
-            defaultValue = "${env:PIPELINE_INGEST_URL:-http://localhost:8081}",
-            showDefaultValue = Visibility.ALWAYS,
-            description = "the ingest service; env PIPELINE_INGEST_URL")
-    URI url;
-
-    @Option(
-            names = "--token",
-            paramLabel = "TOKEN",
-            defaultValue = "${env:PIPELINE_ADMIN_TOKEN}",
-            showDefaultValue = Visibility.NEVER,
-            description = "bearer token with the role admin; env PIPELINE_ADMIN_TOKEN")
-    String token;
-
-    @Option(
-            names = "--issuer",
-            paramLabel = "URL",
-            defaultValue = "${env:PIPELINE_ISSUER:-http://localhost:8089}",
-            showDefaultValue = Visibility.ALWAYS,
-            description = "without --token: fetch an admin token from this token issuer if it is reachable")
-    URI issuer;
+    @Mixin
+    IngestOptions ingest;
 
     @Option(names = "--retry-failed", description = "also import again the FAILED files whose content did not change")
     boolean retryFailed;
@@ -99,7 +79,8 @@ public final class ImportCommand implements Callable<Integer>, PipelineCommand.S
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String bearer = Credentials.token(token, issuer, "admin", err);
+        URI url = ingest.url(spec);
+        String bearer = ingest.bearer("admin", "PIPELINE_ADMIN_TOKEN", err);
         URI imports = url.resolve("/imports");
         try {
             JsonNode pass = send(

@@ -126,12 +126,12 @@ final class ArchiveReplay {
         return new Result(objects.get(), lines.get(), events.get(), copies.get(), (System.nanoTime() - t0) / 1e9);
     }
 
-    private void write(ArchiveObject o, List<TransactionEvent> batch) {
-        if (batch.isEmpty()) {
+    private void write(ArchiveObject o, List<TransactionEvent> events) {
+        if (events.isEmpty()) {
             return;
         }
         try {
-            sink.write(batch);
+            sink.write(o.batch(events));
         } catch (PoisonEventsException e) {
             throw new WriteFailedException("the sink refused " + e.getMessage() + " of s3 object " + o.key(), e);
         } catch (RuntimeException e) {

@@ -1,6 +1,6 @@
 package com.ecommerce.pipeline.client.rebuild;
 
-import com.ecommerce.pipeline.client.PipelineCommand;
+import com.ecommerce.pipeline.client.cli.Subcommand;
 import com.ecommerce.pipeline.client.cloud.Archive;
 import com.ecommerce.pipeline.client.cloud.CloudSettings;
 import com.ecommerce.pipeline.client.cloud.StoreOptions;
@@ -8,8 +8,7 @@ import com.ecommerce.pipeline.client.cloud.StoreUnavailableException;
 import com.ecommerce.pipeline.consumer.Sink;
 import com.ecommerce.pipeline.dynamo.sink.DynamoSink;
 import com.ecommerce.pipeline.dynamo.sink.DynamoWriterProperties;
-import com.ecommerce.pipeline.localcloud.CloudResources;
-import com.ecommerce.pipeline.localcloud.Provisioner;
+import com.ecommerce.pipeline.dynamostore.StoreTables;
 import com.ecommerce.pipeline.warehouse.sink.WarehouseSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -17,7 +16,6 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
@@ -38,8 +36,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code ./pipeline rebuild dynamo|warehouse}: a sink rebuilt from the S3 archive alone, through the sink
  * code the consumer uses ({@link DynamoSink}, {@link WarehouseSink}), after its tables were dropped or
  * emptied. {@link ArchiveReplay} hands the sink whole consumer batches in stream order, so DynamoDB gets
- * whole invoice pieces, as dynamo-store's writer requires. Missing tables are created first: DynamoDB's from {@code cloud-resources.json} (the local
- * cloud's {@link Provisioner}), the warehouse's by warehouse-loader's Flyway migrations.
+ * whole invoice pieces, as dynamo-store's writer requires. Missing tables are created first: DynamoDB's with
+ * dynamo-store's key layout ({@link StoreTables#createMissing}), the warehouse's by warehouse-sink's Flyway
+ * migrations.
  */
 @Command(
         name = "rebuild",
@@ -61,7 +60,7 @@ import software.amazon.awssdk.services.s3.S3Client;
             "1:a write failed (run it again: it is idempotent)",
             "2:bad command line, or a store unreachable"
         })
-public final class RebuildCommand implements Callable<Integer>, PipelineCommand.Subcommand {
+public final class RebuildCommand implements Callable<Integer>, Subcommand {
 
     enum Target {
         dynamo,
@@ -107,7 +106,7 @@ public final class RebuildCommand implements Callable<Integer>, PipelineCommand.
             Sink sink;
             String where;
             if (target == Target.dynamo) {
-                DynamoWriterProperties p = settings.bind("pipeline.dynamo", DynamoWriterProperties.class);
+                DynamoWriterProperties p = settings.bind(DynamoWriterProperties.PREFIX, DynamoWriterProperties.class);
                 ensureTables(dynamo, p);
                 sink = new DynamoSink(dynamo, p, new SimpleMeterRegistry());
                 where = "DynamoDB " + p.invoicesTable() + " + " + p.customersTable() + " at "
@@ -149,11 +148,12 @@ public final class RebuildCommand implements Callable<Integer>, PipelineCommand.
     }
 
     /**
-     * The sink's two tables, created from their definitions in cloud-resources.json if missing. A table still
-     * being deleted (DeleteTable answers at once, the table goes later) is waited for until it has gone.
+     * The sink's two tables, created if missing with dynamo-store's key layout. A table still being deleted
+     * (DeleteTable answers at once, the table goes later) is waited for until it has gone.
      */
     static void ensureTables(DynamoDbClient dynamo, DynamoWriterProperties p) {
-        for (String table : List.of(p.invoicesTable(), p.customersTable())) {
+        StoreTables tables = p.tables();
+        for (String table : tables.names()) {
             try {
                 if (dynamo.describeTable(r -> r.tableName(table)).table().tableStatus() == TableStatus.DELETING) {
                     dynamo.waiter().waitUntilTableNotExists(r -> r.tableName(table));
@@ -162,23 +162,11 @@ public final class RebuildCommand implements Callable<Integer>, PipelineCommand.
                 // gone already: created below
             }
         }
-        CloudResources resources = CloudResources.load();
-        CloudResources.Table invoices = resources.table("invoices");
-        CloudResources.Table customers = resources.table("customers");
-        Provisioner.tables(
-                dynamo,
-                new CloudResources.DynamoDb(List.of(
-                        new CloudResources.Table(
-                                p.invoicesTable(), invoices.partitionKey(), invoices.sortKey(), invoices.billingMode()),
-                        new CloudResources.Table(
-                                p.customersTable(),
-                                customers.partitionKey(),
-                                customers.sortKey(),
-                                customers.billingMode()))));
+        tables.createMissing(dynamo);
     }
 
     /**
-     * warehouse-loader's migrations (in its jar). A dropped {@code firehose_transactions} whose migration
+     * The warehouse schema's migrations (warehouse-sink's db/migration, which warehouse-loader runs too). A dropped {@code firehose_transactions} whose migration
      * history survived cannot be migrated again: said in one line rather than guessed at.
      */
     static void migrate(DataSource dataSource) throws SQLException {

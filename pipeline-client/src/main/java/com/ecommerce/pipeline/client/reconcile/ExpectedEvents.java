@@ -1,22 +1,25 @@
 package com.ecommerce.pipeline.client.reconcile;
 
-import com.ecommerce.pipeline.client.BadFileException;
-import com.ecommerce.pipeline.client.Batch;
-import com.ecommerce.pipeline.client.BatchReader;
-import com.ecommerce.pipeline.client.FileFingerprint;
-import com.ecommerce.pipeline.client.ReplayCommand;
+import com.ecommerce.pipeline.client.replay.BadFileException;
+import com.ecommerce.pipeline.client.replay.Batch;
+import com.ecommerce.pipeline.client.replay.BatchReader;
+import com.ecommerce.pipeline.client.replay.FileFingerprint;
+import com.ecommerce.pipeline.client.replay.ReplayCommand;
 import com.ecommerce.pipeline.schema.CsvRowReader;
 import com.ecommerce.pipeline.schema.EventIds;
 import com.ecommerce.pipeline.schema.ImportContent;
+import com.ecommerce.pipeline.schema.IngestMetadata;
 import com.ecommerce.pipeline.schema.RowResult;
 import com.ecommerce.pipeline.schema.Transaction;
 import com.ecommerce.pipeline.schema.TransactionCsv;
+import com.ecommerce.pipeline.schema.TransactionEvent;
 import com.ecommerce.pipeline.schema.TransactionJson;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,7 +37,9 @@ import tools.jackson.databind.JsonNode;
  * the longest {@code --limit}), so its keys and ids are re-derived from the file and the caller the replay
  * recorded; each completed import is read again from the import bucket and gives its ids from its content
  * hash, batch size and rows (an import publishes all rows or none).
- * Each id remembers its source and file row.
+ * Each id remembers its source, its file row and its group: the rows of one invoice in one request (caller and
+ * idempotency key), which the operational store writes as whole pieces, so a repair re-publishes whole groups
+ * ({@link Repair}).
  */
 public final class ExpectedEvents {
 
@@ -46,7 +51,31 @@ public final class ExpectedEvents {
     private final List<String> ids = new ArrayList<>();
     private int[] sourceOf = new int[1024];
     private long[] rowOf = new long[1024];
+    private int[] groupOf = new int[1024];
+    private final Map<String, Integer> groupIndex = new HashMap<>();
+    private final List<String> groups = new ArrayList<>();
     private final Set<String> invoices = new HashSet<>();
+    /** When set, told every event as derived again, with its group (see {@link #deriving}). */
+    private Derived listener;
+    /** The receipt time the events derived again carry: the source does not keep the original one. */
+    private final Instant derivedAt = Instant.now();
+
+    /** Told every distinct expected event as derived from its source, in source order. */
+    @FunctionalInterface
+    interface Derived {
+        void event(String group, TransactionEvent event);
+    }
+
+    /**
+     * Expected events that also hand each event, whole, to {@code listener} as it is derived: the same event id,
+     * transaction, idempotency key, row, caller and source as ingest gave it; {@code receivedAt} is the time of
+     * this derivation (the file does not keep the original, and no sink's identity depends on it).
+     */
+    static ExpectedEvents deriving(Derived listener) {
+        ExpectedEvents e = new ExpectedEvents();
+        e.listener = listener;
+        return e;
+    }
 
     public List<Source> sources() {
         return sources;
@@ -74,12 +103,18 @@ public final class ExpectedEvents {
         return rowOf[i];
     }
 
+    /** The group of the event at {@code i}: its caller, idempotency key and InvoiceNo. */
+    public String group(int i) {
+        return groups.get(groupOf[i]);
+    }
+
     /** The invoice numbers of the replayed and imported rows. */
     public Set<String> invoices() {
         return invoices;
     }
 
-    private void add(String eventId, int source, long fileRow) {
+    private void add(String caller, String key, int row, Transaction t, String how, int source, long fileRow) {
+        String eventId = EventIds.of(caller, key, row, t);
         if (index.putIfAbsent(eventId, ids.size()) != null) {
             return; // the same row from an overlapping replay (another --limit): the same event
         }
@@ -87,10 +122,23 @@ public final class ExpectedEvents {
         if (i == sourceOf.length) {
             sourceOf = java.util.Arrays.copyOf(sourceOf, i * 2);
             rowOf = java.util.Arrays.copyOf(rowOf, i * 2);
+            groupOf = java.util.Arrays.copyOf(groupOf, i * 2);
         }
         ids.add(eventId);
         sourceOf[i] = source;
         rowOf[i] = fileRow;
+        String group = caller + '\n' + key + '\n' + t.invoiceNo();
+        Integer g = groupIndex.putIfAbsent(group, groups.size());
+        if (g == null) {
+            g = groups.size();
+            groups.add(group);
+        }
+        groupOf[i] = g;
+        invoices.add(t.invoiceNo());
+        if (listener != null) {
+            listener.event(
+                    group, new TransactionEvent(eventId, t, new IngestMetadata(key, row, derivedAt, how, caller)));
+        }
     }
 
     /**
@@ -175,10 +223,13 @@ public final class ExpectedEvents {
                 String key = b.idempotencyKey(r.sha256());
                 for (int i = 0; i < b.transactions().size(); i++) {
                     add(
-                            EventIds.of(r.caller(), key, i, b.transactions().get(i)),
+                            r.caller(),
+                            key,
+                            i,
+                            b.transactions().get(i),
+                            IngestMetadata.SOURCE_API,
                             source,
                             b.fileRows().get(i));
-                    invoices.add(b.transactions().get(i).invoiceNo());
                 }
                 rows += b.transactions().size();
             }
@@ -209,9 +260,14 @@ public final class ExpectedEvents {
             }
             long first = row / batchSize * batchSize;
             long last = Math.min(rows, first + batchSize) - 1;
-            Transaction t = valid.transaction();
-            add(EventIds.of(EventIds.IMPORT, prefix + first + "-" + last, (int) (row - first), t), source, row);
-            invoices.add(t.invoiceNo());
+            add(
+                    EventIds.IMPORT,
+                    prefix + first + "-" + last,
+                    (int) (row - first),
+                    valid.transaction(),
+                    IngestMetadata.SOURCE_IMPORT,
+                    source,
+                    row);
         }
         sourceByContent.put(contentKey, source);
         sources.add(new Source("import " + fileKey, row, row == rows ? null : "the import recorded " + rows + " rows"));

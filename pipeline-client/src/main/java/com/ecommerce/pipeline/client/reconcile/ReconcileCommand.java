@@ -1,10 +1,11 @@
 package com.ecommerce.pipeline.client.reconcile;
 
-import com.ecommerce.pipeline.client.PipelineCommand;
+import com.ecommerce.pipeline.client.cli.Subcommand;
 import com.ecommerce.pipeline.client.cloud.Archive;
 import com.ecommerce.pipeline.client.cloud.CloudSettings;
 import com.ecommerce.pipeline.client.cloud.StoreOptions;
 import com.ecommerce.pipeline.client.cloud.StoreUnavailableException;
+import com.ecommerce.pipeline.dynamo.sink.DynamoWriterProperties;
 import com.ecommerce.pipeline.dynamostore.StoreTables;
 import com.ecommerce.pipeline.schema.ImportContent;
 import java.io.IOException;
@@ -52,16 +53,20 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
                     + " (missing ids with their file row, unexpected ids); then the data-quality report.",
             "Rows still on the stream after a sink's consumer's checkpoint (read from its KCL lease table) are in"
                     + " flight to that sink, reported apart from rows missing; --wait waits for them first.",
+            "--repair re-publishes the missing events straight onto the stream (not through ingest-service, whose"
+                    + " idempotency store would answer them without publishing), waits for the sinks and judges"
+                    + " again; the archive then holds a second copy of a repaired event it already held (not a"
+                    + " difference: readers dedupe by event id).",
             ""
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:every sink holds exactly the expected event ids",
+            "0:every sink holds exactly the expected event ids (with --repair: after the repair)",
             "1:differences (listed), or a recorded file that cannot be read again",
             "2:a store is unreachable or missing its table, or a bad command line",
             "3:nothing missing, but rows still in flight to a sink (run with --wait)"
         })
-public final class ReconcileCommand implements Callable<Integer>, PipelineCommand.Subcommand {
+public final class ReconcileCommand implements Callable<Integer>, Subcommand {
 
     @Spec
     CommandSpec spec;
@@ -98,6 +103,14 @@ public final class ReconcileCommand implements Callable<Integer>, PipelineComman
                     + " TIMEOUT (default " + DEFAULT_WAIT + "; e.g. 90s, 5m, or seconds), showing progress")
     String waitFor;
 
+    @Option(
+            names = "--repair",
+            description = "after judging, re-publish onto the stream, with their original event ids, the events"
+                    + " missing from at least one sink (with the rest of their invoice's rows in the same request,"
+                    + " which DynamoDB writes as whole pieces), derived again from the replayed file or the import;"
+                    + " then judge again. Implies --wait (default " + DEFAULT_WAIT + "), for both judgements")
+    boolean repair;
+
     @Option(names = "--debug", hidden = true)
     boolean debug;
 
@@ -107,7 +120,7 @@ public final class ReconcileCommand implements Callable<Integer>, PipelineComman
 
     @Override
     public String usageLine() {
-        return "pipeline reconcile [--wait [TIMEOUT]] [--config FILE] [--record FILE] [--set NAME=VALUE] [--show N]";
+        return "pipeline reconcile [--wait [TIMEOUT]] [--repair] [--config FILE] [--record FILE] [--set NAME=VALUE] [--show N]";
     }
 
     @Override
@@ -119,17 +132,17 @@ public final class ReconcileCommand implements Callable<Integer>, PipelineComman
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        long t0 = System.nanoTime();
         Duration timeout = null;
-        if (waitFor != null) {
+        if (waitFor != null || repair) {
+            String given = waitFor != null ? waitFor : DEFAULT_WAIT;
             try {
-                timeout = DurationStyle.detectAndParse(waitFor.trim(), ChronoUnit.SECONDS);
+                timeout = DurationStyle.detectAndParse(given.trim(), ChronoUnit.SECONDS);
             } catch (IllegalArgumentException e) {
-                err.println("pipeline reconcile: --wait: not a duration: " + waitFor + " (e.g. 90s, 5m, or seconds)");
+                err.println("pipeline reconcile: --wait: not a duration: " + given + " (e.g. 90s, 5m, or seconds)");
                 return 2;
             }
             if (timeout.isNegative()) {
-                err.println("pipeline reconcile: --wait: the timeout must not be negative: " + waitFor);
+                err.println("pipeline reconcile: --wait: the timeout must not be negative: " + given);
                 return 2;
             }
         }
@@ -143,72 +156,33 @@ public final class ReconcileCommand implements Callable<Integer>, PipelineComman
         try (DynamoDbClient dynamo = settings.dynamo();
                 S3Client s3 = settings.s3();
                 KinesisClient kinesis = settings.kinesis()) {
-            StreamBacklog backlog = new StreamBacklog(kinesis, dynamo, settings.stream(), consumers(settings));
-            StreamBacklog.Snapshot onTheWay =
-                    timeout == null ? backlog.read() : new SinkWait(backlog, POLL, STALLED_SECONDS, err).await(timeout);
-            double streamSeconds = seconds(t0);
-            long ts = System.nanoTime();
-            ExpectedEvents expected = new ExpectedEvents();
-            expected.addReplays(record);
-            addImports(
-                    dynamo,
-                    settings.get("pipeline.import.table", "imports"),
-                    s3,
-                    settings.get("pipeline.import.bucket", "ecommerce-raw"),
-                    expected);
-            double sourcesSeconds = seconds(ts);
-
-            Set<String> invoices = SinkReaders.concurrentSet();
-            invoices.addAll(expected.invoices());
-            SinkContents archive = new SinkContents("archive", expected);
-            SinkContents dynamodb = new SinkContents("dynamodb", expected);
-            SinkContents warehouse = new SinkContents("warehouse", expected);
-            long t1 = System.nanoTime();
-            SinkReaders.archive(new Archive(s3, settings), archive, invoices);
-            double archiveSeconds = seconds(t1);
-            long t2 = System.nanoTime();
-            SinkReaders.warehouse(settings.dataSource(), warehouse, invoices);
-            double warehouseSeconds = seconds(t2);
-            long t3 = System.nanoTime();
-            SinkReaders.dynamo(dynamo, storeTables(settings), invoices, dynamodb);
-            double dynamoSeconds = seconds(t3);
-
-            List<SinkContents> sinks = List.of(archive, dynamodb, warehouse);
-            for (SinkContents sink : sinks) {
-                onTheWay.inFlight().getOrDefault(sink.name, Set.of()).forEach(sink::inFlight);
+            Stores st = new Stores(settings, dynamo, s3, kinesis);
+            if (!repair) {
+                return verdict(out, judge(st, timeout, out, err), !noQuality, settings);
             }
-            boolean sourceProblems = report(out, expected, sinks);
-            if (!noQuality) {
-                Map<String, Long> codes = new LinkedHashMap<>();
-                Map<String, Long> figures;
-                try {
-                    figures = DataQuality.measure(settings.dataSource(), codes);
-                } catch (SQLException e) {
-                    throw SinkReaders.unavailable(e);
-                }
-                DataQuality.print(out, figures, codes);
+            out.println("before the repair:");
+            Judgement before = judge(st, timeout, out, err);
+            Repair.Plan plan = Repair.plan(before.expected(), before.sinks());
+            if (plan.isEmpty()) {
+                out.println();
+                out.println("repair: nothing missing from any sink, nothing to re-publish");
+                Repair.printNotRepaired(out, before, null);
+                return verdict(out, before, !noQuality, settings);
             }
-            boolean matches = !sourceProblems && sinks.stream().allMatch(SinkContents::matches);
-            boolean onlyInFlight =
-                    !sourceProblems && !matches && sinks.stream().allMatch(x -> x.missing() == 0 && x.extras.isEmpty());
-            out.printf(
-                    Locale.ROOT,
-                    "%n%s in %.1f s (stream %.1f s, sources %.1f s, archive %.1f s, warehouse %.1f s, DynamoDB %.1f s"
-                            + " for %,d invoices)%n",
-                    matches
-                            ? "reconciled: every sink holds exactly the expected events"
-                            : onlyInFlight
-                                    ? "IN FLIGHT: nothing missing, but rows are still on their way to a sink"
-                                            + " (./pipeline reconcile --wait waits for them)"
-                                    : "DIFFERENCES FOUND",
-                    seconds(t0),
-                    streamSeconds,
-                    sourcesSeconds,
-                    archiveSeconds,
-                    warehouseSeconds,
-                    dynamoSeconds,
-                    invoices.size());
-            return matches ? 0 : onlyInFlight ? 3 : 1;
+            out.println();
+            out.println(plan.describe(settings.stream()));
+            out.flush();
+            RepairPublisher publisher = new RepairPublisher(kinesis, settings.stream());
+            Repair.Result published = Repair.publish(plan, before.expected(), e -> addSources(st, e), publisher);
+            out.println(published.describe(publisher.records()));
+            out.println();
+            out.println("after the repair:");
+            out.flush();
+            Judgement after = judge(st, timeout, out, err);
+            out.println();
+            Repair.printRepaired(out, before, after);
+            Repair.printNotRepaired(out, after, published);
+            return verdict(out, after, !noQuality, settings);
         } catch (StoreUnavailableException e) {
             out.flush();
             err.println("pipeline reconcile: " + e.getMessage());
@@ -218,6 +192,107 @@ public final class ReconcileCommand implements Callable<Integer>, PipelineComman
             err.println("pipeline reconcile: a store is unreachable: " + e.getMessage());
             return 2;
         }
+    }
+
+    /** The clients of one run. */
+    private record Stores(CloudSettings settings, DynamoDbClient dynamo, S3Client s3, KinesisClient kinesis) {}
+
+    /** One judgement: the expected events, what each sink holds of them, and how long each read took. */
+    record Judgement(
+            ExpectedEvents expected, List<SinkContents> sinks, boolean sourceProblems, String timings, long invoices) {
+
+        boolean matches() {
+            return !sourceProblems && sinks.stream().allMatch(SinkContents::matches);
+        }
+
+        boolean onlyInFlight() {
+            return !sourceProblems
+                    && !matches()
+                    && sinks.stream().allMatch(x -> x.missing() == 0 && x.extras.isEmpty());
+        }
+    }
+
+    /** Every source's events derived again: the recorded replays, then the completed imports. */
+    private void addSources(Stores st, ExpectedEvents expected) throws IOException {
+        expected.addReplays(record);
+        addImports(
+                st.dynamo(),
+                st.settings().get("pipeline.import.table", "imports"),
+                st.s3(),
+                st.settings().get("pipeline.import.bucket", "ecommerce-raw"),
+                expected);
+    }
+
+    /** Waits (with a timeout), reads the backlog, the sources and the sinks, and prints the comparison. */
+    private Judgement judge(Stores st, Duration timeout, PrintWriter out, PrintWriter err) throws IOException {
+        long t0 = System.nanoTime();
+        CloudSettings settings = st.settings();
+        StreamBacklog backlog = new StreamBacklog(st.kinesis(), st.dynamo(), settings.stream(), consumers(settings));
+        StreamBacklog.Snapshot onTheWay =
+                timeout == null ? backlog.read() : new SinkWait(backlog, POLL, STALLED_SECONDS, err).await(timeout);
+        double streamSeconds = seconds(t0);
+        long ts = System.nanoTime();
+        ExpectedEvents expected = new ExpectedEvents();
+        addSources(st, expected);
+        double sourcesSeconds = seconds(ts);
+
+        Set<String> invoices = SinkReaders.concurrentSet();
+        invoices.addAll(expected.invoices());
+        SinkContents archive = new SinkContents("archive", expected);
+        SinkContents dynamodb = new SinkContents("dynamodb", expected);
+        SinkContents warehouse = new SinkContents("warehouse", expected);
+        long t1 = System.nanoTime();
+        SinkReaders.archive(new Archive(st.s3(), settings), archive, invoices);
+        double archiveSeconds = seconds(t1);
+        long t2 = System.nanoTime();
+        SinkReaders.warehouse(settings.dataSource(), warehouse, invoices);
+        double warehouseSeconds = seconds(t2);
+        long t3 = System.nanoTime();
+        SinkReaders.dynamo(st.dynamo(), storeTables(settings), invoices, dynamodb);
+        double dynamoSeconds = seconds(t3);
+
+        List<SinkContents> sinks = List.of(archive, dynamodb, warehouse);
+        for (SinkContents sink : sinks) {
+            onTheWay.inFlight().getOrDefault(sink.name, Set.of()).forEach(sink::inFlight);
+        }
+        boolean sourceProblems = report(out, expected, sinks);
+        String timings = String.format(
+                Locale.ROOT,
+                "%.1f s (stream %.1f s, sources %.1f s, archive %.1f s, warehouse %.1f s, DynamoDB %.1f s"
+                        + " for %,d invoices)",
+                seconds(t0),
+                streamSeconds,
+                sourcesSeconds,
+                archiveSeconds,
+                warehouseSeconds,
+                dynamoSeconds,
+                invoices.size());
+        return new Judgement(expected, sinks, sourceProblems, timings, invoices.size());
+    }
+
+    /** The data-quality report (unless skipped), the verdict line, and the exit code. */
+    private static int verdict(PrintWriter out, Judgement j, boolean quality, CloudSettings settings) {
+        if (quality) {
+            Map<String, Long> codes = new LinkedHashMap<>();
+            Map<String, Long> figures;
+            try {
+                figures = DataQuality.measure(settings.dataSource(), codes);
+            } catch (SQLException e) {
+                throw SinkReaders.unavailable(e);
+            }
+            DataQuality.print(out, figures, codes);
+        }
+        out.printf(
+                Locale.ROOT,
+                "%n%s in %s%n",
+                j.matches()
+                        ? "reconciled: every sink holds exactly the expected events"
+                        : j.onlyInFlight()
+                                ? "IN FLIGHT: nothing missing, but rows are still on their way to a sink"
+                                        + " (./pipeline reconcile --wait waits for them)"
+                                : "DIFFERENCES FOUND",
+                j.timings());
+        return j.matches() ? 0 : j.onlyInFlight() ? 3 : 1;
     }
 
     /**
@@ -235,10 +310,8 @@ public final class ReconcileCommand implements Callable<Integer>, PipelineComman
 
     /** dynamo-writer's table names ({@code pipeline.dynamo.invoices-table}, {@code customers-table}). */
     static StoreTables storeTables(CloudSettings settings) {
-        StoreTables defaults = StoreTables.defaults();
-        return new StoreTables(
-                settings.get("pipeline.dynamo.invoices-table", defaults.invoices()),
-                settings.get("pipeline.dynamo.customers-table", defaults.customers()));
+        return settings.bind(DynamoWriterProperties.PREFIX, DynamoWriterProperties.class)
+                .tables();
     }
 
     /**

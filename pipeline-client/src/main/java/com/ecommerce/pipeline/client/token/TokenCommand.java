@@ -1,12 +1,13 @@
 package com.ecommerce.pipeline.client.token;
 
-import com.ecommerce.pipeline.client.PipelineCommand;
-import java.net.URI;
+import com.ecommerce.pipeline.client.cli.IssuerOption;
+import com.ecommerce.pipeline.client.cli.Subcommand;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         usageHelpAutoWidth = true,
         description = "Prints a bearer token from the local token issuer (./pipeline up runs it on port 8089).")
-public final class TokenCommand implements Callable<Integer>, PipelineCommand.Subcommand {
+public final class TokenCommand implements Callable<Integer>, Subcommand {
 
     static final int OK = 0;
     static final int FAILED = 2;
@@ -41,12 +42,8 @@ public final class TokenCommand implements Callable<Integer>, PipelineCommand.Su
             description = "a customer's token: reads only that customer's invoices")
     String customer;
 
-    @Option(
-            names = "--issuer",
-            paramLabel = "URL",
-            defaultValue = "${env:PIPELINE_ISSUER:-http://localhost:8089}",
-            description = "the token issuer (default ${DEFAULT-VALUE}; env PIPELINE_ISSUER)")
-    URI issuer;
+    @Mixin
+    IssuerOption issuer;
 
     @Option(names = "--ttl", paramLabel = "SECONDS", description = "how long the token is valid (default: one hour)")
     Long ttlSeconds;
@@ -57,7 +54,7 @@ public final class TokenCommand implements Callable<Integer>, PipelineCommand.Su
             return fail("give --role ingest|analyst|admin (repeatable) or --customer ID");
         }
         try {
-            String token = new IssuerClient(issuer)
+            String token = new IssuerClient(issuer.issuer())
                     .mint(roles, customer, ttlSeconds == null ? null : Duration.ofSeconds(ttlSeconds));
             spec.commandLine().getOut().println(token);
             spec.commandLine().getOut().flush();

@@ -54,8 +54,8 @@ class RebuildIT {
         for (int first = 0; first < rows.size(); first += 500) {
             String key = "rebuild-it-" + stores.id + ":" + first + "-" + (first + 499);
             List<TransactionEvent> request = TestStores.events(key, rows.subList(first, first + 500));
-            dynamoSink.write(request);
-            warehouseSink.write(request);
+            dynamoSink.write(TestStores.batch(request));
+            warehouseSink.write(TestStores.batch(request));
             stores.archive(request, 1_000L * first);
             all.addAll(request);
             pieces.addAll(InvoicePieces.of(request));

@@ -1,6 +1,6 @@
 package com.ecommerce.pipeline.client.rebuild;
 
-import com.ecommerce.pipeline.archiver.archive.ArchiveWriter;
+import com.ecommerce.pipeline.consumer.Batch;
 import com.ecommerce.pipeline.localcloud.LocalCloud;
 import com.ecommerce.pipeline.schema.EventIds;
 import com.ecommerce.pipeline.schema.IngestMetadata;
@@ -120,6 +120,11 @@ public final class TestStores {
     }
 
     /** Archives the events as four shards' batches, starting at sequence number {@code sequence}. */
+    /** The events as one consumer batch (the DynamoDB and warehouse sinks ignore its stream position). */
+    public static Batch batch(List<TransactionEvent> events) {
+        return Batch.of("shardId-000000000000", "1", "1", events);
+    }
+
     public void archive(List<TransactionEvent> events, long sequence) {
         Map<Integer, List<TransactionEvent>> byShard = new TreeMap<>();
         for (TransactionEvent e : events) {

@@ -150,10 +150,10 @@ class ReconcileIT {
         // One line lost from DynamoDB: its piece item written without it.
         List<TransactionEvent> dynamoEvents = new ArrayList<>(all);
         dynamoEvents.remove(missing);
-        dynamoSink.write(dynamoEvents);
+        dynamoSink.write(TestStores.batch(dynamoEvents));
         List<TransactionEvent> warehouseEvents = new ArrayList<>(all);
         warehouseEvents.add(extra);
-        warehouseSink.write(warehouseEvents);
+        warehouseSink.write(TestStores.batch(warehouseEvents));
 
         Run r = reconcile(stores, record);
         assertThat(r.code).as(r.toString()).isEqualTo(1);
@@ -216,9 +216,9 @@ class ReconcileIT {
                 .containsPattern(quality("repeated identical rows \\(extra copies\\)", inWarehouse.size() - distinct));
 
         // Fix both sinks: everything reconciles. DynamoDB is written whole pieces: the missing row's whole request.
-        dynamoSink.write(replayed.stream()
+        dynamoSink.write(TestStores.batch(replayed.stream()
                 .filter(e -> e.ingest().idempotencyKey().equals(missing.ingest().idempotencyKey()))
-                .toList());
+                .toList()));
         try (Connection c = stores.dataSource().getConnection();
                 PreparedStatement st = c.prepareStatement("DELETE FROM firehose_transactions WHERE event_id = ?")) {
             st.setString(1, extra.eventId());

@@ -15,11 +15,16 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * One filter chain for the HTTP services. Each service says which role a path needs through
- * {@link AccessRules} beans; health, info and the API docs stay open; everything else needs a valid
+ * {@link AccessRules} beans; health, info, the Prometheus scrape and the API docs stay open; everything else needs a valid
  * token: signature from the issuer's JWKS, issuer, expiry (Spring Boot, from {@code
  * spring.security.oauth2.resourceserver.jwt.issuer-uri}) and client id ({@link ClientIdValidator}).
  * 401 and 403 are problem details; an unreachable issuer is a 503 ({@link IssuerUnavailableFilter}). With {@code pipeline.security.enabled=false} the rules are not
  * applied (tests that are not about security only).
+ *
+ * <p>{@code /actuator/prometheus} is open as health is: Prometheus pulls it from inside the deployment's network
+ * (compose's, a VPC's) without credentials, as scrapers usually do; the metrics are counts and timings, tagged by
+ * service, shard, reason and URI template, never by customer or invoice. The public entry point (a load balancer)
+ * routes the API, not {@code /actuator/**}.
  */
 @AutoConfiguration
 @ConditionalOnClass({SecurityFilterChain.class, org.springframework.security.oauth2.jwt.Jwt.class})
@@ -61,6 +66,7 @@ public class SecurityAutoConfiguration {
                                     "/actuator/health",
                                     "/actuator/health/**",
                                     "/actuator/info",
+                                    "/actuator/prometheus",
                                     "/error",
                                     "/v3/api-docs/**",
                                     "/swagger-ui/**",

@@ -21,7 +21,7 @@ class DynamoTablesHealthIndicator extends AbstractHealthIndicator {
     DynamoTablesHealthIndicator(DynamoDbClient dynamo, QueryProperties properties) {
         super("DynamoDB tables check failed");
         this.dynamo = dynamo;
-        this.tables = List.of(properties.invoicesTable(), properties.customersTable());
+        this.tables = properties.tables().names();
     }
 
     @Override

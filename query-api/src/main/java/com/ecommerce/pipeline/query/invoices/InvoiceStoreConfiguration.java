@@ -1,7 +1,6 @@
 package com.ecommerce.pipeline.query.invoices;
 
 import com.ecommerce.pipeline.dynamostore.InvoiceReader;
-import com.ecommerce.pipeline.dynamostore.StoreTables;
 import com.ecommerce.pipeline.query.QueryProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,6 +16,6 @@ class InvoiceStoreConfiguration {
 
     @Bean
     InvoiceReader invoiceReader(DynamoDbClient dynamo, QueryProperties properties) {
-        return new InvoiceReader(dynamo, new StoreTables(properties.invoicesTable(), properties.customersTable()));
+        return new InvoiceReader(dynamo, properties.tables());
     }
 }

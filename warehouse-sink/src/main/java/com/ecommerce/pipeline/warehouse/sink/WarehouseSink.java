@@ -1,0 +1,369 @@
+package com.ecommerce.pipeline.warehouse.sink;
+
+import com.ecommerce.pipeline.consumer.Batch;
+import com.ecommerce.pipeline.consumer.PoisonEventsException;
+import com.ecommerce.pipeline.consumer.Sink;
+import com.ecommerce.pipeline.schema.TransactionEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads batches of events into {@code firehose_transactions}, one transaction per batch, and returns
+ * only after the commit.
+ *
+ * <p>The common case is one write per row: {@code COPY} straight into the table. Redelivery makes an
+ * event id arrive again; then that COPY fails on the primary key (or a row's value is refused) and the
+ * batch is written again, in a fresh transaction, through the merge path: COPY into a session-private
+ * staging table and an upsert ({@code INSERT ... ON CONFLICT (event_id) DO UPDATE ... WHERE} the row's
+ * data differs). There a redelivered or replayed event with the same data changes nothing (not even
+ * {@code loaded_at} or the ingest metadata of the first delivery); an event whose data changed (a later
+ * correction, CDC) replaces its row. Within a batch the last occurrence of an event id wins.
+ *
+ * <p>BI: the table's statement triggers record each statement's delta (the rows it actually wrote) in
+ * {@code bi_pending}, committed with the rows; after the commit this sink asks for a fold ({@link
+ * #foldBi}), which applies every committed delta to the summaries under a lock only folds take (see
+ * {@code V3__bi_delta_log_and_fold.sql}). So shards never wait for each other's BI work.
+ *
+ * <p>Failures: an error caused by a row's values (SQLSTATE 22/23/54) in the merge path makes the sink
+ * retry the batch in halves, each under a savepoint, until the refused rows are isolated; the rest is
+ * committed and the refused rows are reported in a {@link PoisonEventsException} with PostgreSQL's
+ * reason. Values PostgreSQL would store inexactly or not at all (NUL, lone surrogates, sub-microsecond
+ * times) are refused before sending. Any other error (the database down or restarting, a deadlock, a
+ * pool timeout) propagates as transient: nothing of the batch was committed and the machinery retries it.
+ */
+public class WarehouseSink implements Sink {
+
+    private static final Logger log = LoggerFactory.getLogger(WarehouseSink.class);
+
+    static final String STAGING_TABLE = "warehouse_stage";
+
+    private static final String CREATE_STAGING = "CREATE TEMP TABLE IF NOT EXISTS " + STAGING_TABLE + " ("
+            + "event_id text COLLATE \"C\" NOT NULL, invoice_no text, stock_code text,"
+            + " description text, quantity integer, invoice_date timestamp, unit_price numeric,"
+            + " customer_id text, country text, ingest_idempotency_key text, ingest_row integer,"
+            + " ingest_received_at timestamptz, ingest_source text) ON COMMIT DELETE ROWS";
+
+    /** The common case: every row new, written once. */
+    private static final String COPY_TABLE =
+            "COPY firehose_transactions (" + StagingCsv.COLUMNS + ") FROM STDIN WITH (FORMAT csv)";
+
+    private static final String COPY_STAGING =
+            "COPY " + STAGING_TABLE + " (" + StagingCsv.COLUMNS + ") FROM STDIN WITH (FORMAT csv)";
+
+    /**
+     * The merge path. The rows are distinct by event id already and staged in arrival order, which
+     * keeps the table roughly in time order (cheap scans by invoice_date). {@code xmax = 0} marks a
+     * fresh insert.
+     */
+    private static final String MERGE = "INSERT INTO firehose_transactions AS f (" + StagingCsv.COLUMNS + ")"
+            + " SELECT " + StagingCsv.COLUMNS + " FROM " + STAGING_TABLE
+            + " ON CONFLICT (event_id) DO UPDATE SET"
+            + " invoice_no = excluded.invoice_no, stock_code = excluded.stock_code,"
+            + " description = excluded.description, quantity = excluded.quantity,"
+            + " invoice_date = excluded.invoice_date, unit_price = excluded.unit_price,"
+            + " customer_id = excluded.customer_id, country = excluded.country,"
+            + " ingest_idempotency_key = excluded.ingest_idempotency_key, ingest_row = excluded.ingest_row,"
+            + " ingest_received_at = excluded.ingest_received_at, ingest_source = excluded.ingest_source,"
+            + " loaded_at = now()"
+            + " WHERE (f.invoice_no, f.stock_code, f.description, f.quantity, f.invoice_date, f.unit_price,"
+            + " f.customer_id, f.country) IS DISTINCT FROM (excluded.invoice_no, excluded.stock_code,"
+            + " excluded.description, excluded.quantity, excluded.invoice_date, excluded.unit_price,"
+            + " excluded.customer_id, excluded.country)"
+            + " RETURNING (xmax = 0) AS inserted";
+
+    private final DataSource dataSource;
+    private final boolean foldAfterWrite;
+    private final Counter inserted;
+    private final Counter updated;
+    private final Counter unchanged;
+    private final Counter refused;
+    private final Counter folded;
+
+    /** A sink that folds the BI deltas after each batch: the views are exact when {@link #write} returns. */
+    public WarehouseSink(DataSource dataSource, MeterRegistry meters) {
+        this(dataSource, meters, true);
+    }
+
+    /**
+     * @param foldAfterWrite whether {@link #write} folds the BI deltas after its commit; the service
+     *     passes false and folds on its own thread ({@code BiFoldSchedule}), so a shard's next batch
+     *     never waits for BI
+     */
+    public WarehouseSink(DataSource dataSource, MeterRegistry meters, boolean foldAfterWrite) {
+        this.dataSource = dataSource;
+        this.foldAfterWrite = foldAfterWrite;
+        this.inserted = counter(meters, "inserted");
+        this.updated = counter(meters, "updated");
+        this.unchanged = counter(meters, "unchanged");
+        this.refused = counter(meters, "refused");
+        this.folded = Counter.builder("warehouse.bi.folded")
+                .description("BI delta rows folded into the summary tables")
+                .register(meters);
+    }
+
+    private static Counter counter(MeterRegistry meters, String result) {
+        return Counter.builder("warehouse.rows")
+                .description("Events merged into firehose_transactions, by result")
+                .tag("result", result)
+                .register(meters);
+    }
+
+    @Override
+    public void write(Batch batch) throws SQLException, PoisonEventsException {
+        if (batch.events().isEmpty()) {
+            return;
+        }
+        Map<TransactionEvent, String> poison = new LinkedHashMap<>();
+        // The last occurrence of each event id, in the order of those last occurrences.
+        Map<String, Staged> distinct = new LinkedHashMap<>();
+        for (TransactionEvent event : batch.events()) {
+            String problem = StagingCsv.unstorable(event);
+            if (problem != null) {
+                poison.put(event, problem);
+            } else {
+                distinct.remove(event.eventId());
+                distinct.put(event.eventId(), new Staged(event, StagingCsv.line(event)));
+            }
+        }
+        if (!distinct.isEmpty()) {
+            Outcome outcome = load(new ArrayList<>(distinct.values()), poison);
+            inserted.increment(outcome.inserted);
+            updated.increment(outcome.updated);
+            unchanged.increment(outcome.unchanged);
+            log.debug(
+                    "wrote {} events: {} inserted, {} updated, {} unchanged",
+                    batch.size(),
+                    outcome.inserted,
+                    outcome.updated,
+                    outcome.unchanged);
+            if (foldAfterWrite) {
+                foldUntilNonePending();
+            }
+        }
+        if (!poison.isEmpty()) {
+            refused.increment(poison.size());
+            throw new PoisonEventsException(poison);
+        }
+    }
+
+    /**
+     * Folds until no delta is pending, waiting while another fold holds the lock: a writer on another thread may be
+     * folding when this batch's delta commits, and its fold may have read the log before, so one try is not enough
+     * for "exact when {@link #write} returns" (rebuild writes on several threads; {@code RebuildIT} found a delta
+     * left pending). Gives up quietly after a minute: the deltas stay pending for the next fold.
+     */
+    private void foldUntilNonePending() {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        try {
+            while (System.nanoTime() < deadline) {
+                Long rows = fold();
+                if (rows != null && rows == 0) {
+                    return;
+                }
+                if (rows == null) { // another fold holds the lock
+                    Thread.sleep(20);
+                }
+            }
+            log.warn("BI deltas still pending after a minute of folding; the next fold takes them");
+        } catch (SQLException e) {
+            log.warn("BI fold failed; the deltas stay pending for the next one: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Folds every committed BI delta into the summaries ({@code bi_fold()}), unless a fold is running
+     * already (it, or the next one, takes what is pending). A failure here loses nothing — the deltas
+     * stay pending for the next fold — so it is logged, not thrown: the batch itself is committed.
+     *
+     * @return the delta rows folded, 0 if none were pending, -1 if another fold was running or it failed
+     */
+    public long foldBi() {
+        try {
+            Long rows = fold();
+            return rows == null ? -1 : rows;
+        } catch (SQLException e) {
+            log.warn("BI fold failed; the deltas stay pending for the next one: {}", e.toString());
+            return -1;
+        }
+    }
+
+    /** One {@code bi_fold()}: the delta rows folded, or null when another fold holds the lock. */
+    private Long fold() throws SQLException {
+        long start = System.nanoTime();
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT bi_fold()")) {
+            result.next();
+            long rows = result.getLong(1);
+            if (result.wasNull()) {
+                return null;
+            }
+            if (rows > 0) {
+                folded.increment(rows);
+                log.debug("folded {} BI delta rows in {} ms", rows, (System.nanoTime() - start) / 1_000_000);
+            }
+            return rows;
+        }
+    }
+
+    private Outcome load(List<Staged> rows, Map<TransactionEvent, String> poison) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                Outcome outcome;
+                try {
+                    copy(connection, COPY_TABLE, rows);
+                    outcome = new Outcome();
+                    outcome.inserted = rows.size();
+                } catch (SQLException e) {
+                    if (!SqlErrors.isDataError(e)) {
+                        throw e;
+                    }
+                    // An event id already there (a redelivery), or a refused value: the merge path.
+                    connection.rollback();
+                    log.debug("{} events not all new ({}); merging", rows.size(), e.getSQLState());
+                    outcome = mergeOrIsolate(connection, rows, poison);
+                }
+                connection.commit();
+                return outcome;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            } finally {
+                restoreAutoCommit(connection, autoCommit);
+            }
+        }
+    }
+
+    private Outcome mergeOrIsolate(Connection connection, List<Staged> rows, Map<TransactionEvent, String> poison)
+            throws SQLException {
+        try {
+            return merge(connection, rows, false);
+        } catch (SQLException e) {
+            if (!SqlErrors.isDataError(e)) {
+                throw e;
+            }
+            // Some row is refused: start over and isolate it (them) under savepoints.
+            connection.rollback();
+            log.warn("batch of {} events refused ({}); isolating the refused rows", rows.size(), e.getMessage());
+            Outcome outcome = new Outcome();
+            isolate(connection, rows, poison, outcome);
+            return outcome;
+        }
+    }
+
+    /** Splits the rows in halves until each refused row is alone; every accepted half stays written. */
+    private void isolate(Connection connection, List<Staged> rows, Map<TransactionEvent, String> poison, Outcome total)
+            throws SQLException {
+        Savepoint savepoint = connection.setSavepoint();
+        try {
+            total.add(merge(connection, rows, true));
+            connection.releaseSavepoint(savepoint);
+        } catch (SQLException e) {
+            if (!SqlErrors.isDataError(e)) {
+                throw e;
+            }
+            connection.rollback(savepoint);
+            if (rows.size() == 1) {
+                poison.put(rows.get(0).event(), SqlErrors.reason(e));
+                return;
+            }
+            int half = rows.size() / 2;
+            isolate(connection, rows.subList(0, half), poison, total);
+            isolate(connection, rows.subList(half, rows.size()), poison, total);
+        }
+    }
+
+    /**
+     * COPY into the staging table, then the merge, inside the caller's transaction. The staging table is
+     * emptied by each commit or rollback; {@code emptyFirst} empties it within the transaction too.
+     */
+    private static Outcome merge(Connection connection, List<Staged> rows, boolean emptyFirst) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(CREATE_STAGING);
+            if (emptyFirst) {
+                statement.execute("TRUNCATE " + STAGING_TABLE);
+            }
+        }
+        copy(connection, COPY_STAGING, rows);
+        Outcome outcome = new Outcome();
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(MERGE)) {
+            while (result.next()) {
+                if (result.getBoolean(1)) {
+                    outcome.inserted++;
+                } else {
+                    outcome.updated++;
+                }
+            }
+        }
+        outcome.unchanged = rows.size() - outcome.inserted - outcome.updated;
+        return outcome;
+    }
+
+    private static void copy(Connection connection, String sql, List<Staged> rows) throws SQLException {
+        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+        try {
+            for (Staged row : rows) {
+                copy.writeToCopy(row.csv(), 0, row.csv().length);
+            }
+            copy.endCopy();
+        } catch (SQLException | RuntimeException e) {
+            if (copy.isActive()) {
+                try {
+                    copy.cancelCopy();
+                } catch (SQLException cancelFailed) {
+                    e.addSuppressed(cancelFailed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection, Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private static void restoreAutoCommit(Connection connection, boolean autoCommit) {
+        try {
+            connection.setAutoCommit(autoCommit);
+        } catch (SQLException e) {
+            log.debug("cannot restore autocommit on a failed connection: {}", e.toString());
+        }
+    }
+
+    private record Staged(TransactionEvent event, byte[] csv) {}
+
+    private static final class Outcome {
+        long inserted;
+        long updated;
+        long unchanged;
+
+        void add(Outcome other) {
+            inserted += other.inserted;
+            updated += other.updated;
+            unchanged += other.unchanged;
+        }
+    }
+}
