@@ -17,13 +17,13 @@ import java.util.Map;
 
 /**
  * The local cloud's warehouse as ingest-service's existence check sees it: {@code firehose_transactions} created by
- * warehouse-loader's own first migration (read from its source tree: ingest-service does not depend on that
- * application), and rows put in it the way the loader stores them, so a test plays "the warehouse has loaded it".
+ * warehouse-sink's own migrations (read from its source tree and run in order, as Flyway would: ingest-service keeps
+ * no Flyway of its own), and rows put in it the way the loader stores them, so a test plays "the warehouse has
+ * loaded it".
  */
 public final class TestWarehouse {
 
-    private static final Path V1 =
-            Path.of("../warehouse-loader/src/main/resources/db/migration/V1__firehose_transactions.sql");
+    private static final Path MIGRATIONS = Path.of("../warehouse-sink/src/main/resources/db/migration");
 
     private TestWarehouse() {}
 
@@ -42,8 +42,28 @@ public final class TestWarehouse {
             var exists = s.executeQuery("SELECT to_regclass('firehose_transactions') IS NOT NULL");
             exists.next();
             if (!exists.getBoolean(1)) {
-                s.execute(Files.readString(V1));
+                try (var files = Files.list(MIGRATIONS)) {
+                    for (Path migration : files.filter(
+                                    f -> f.getFileName().toString().matches("V\\d+__.*\\.sql"))
+                            .sorted(java.util.Comparator.comparingInt(f ->
+                                    Integer.parseInt(f.getFileName().toString().replaceAll("^V(\\d+)__.*", "$1"))))
+                            .toList()) {
+                        s.execute(Files.readString(migration));
+                    }
+                }
             }
+        }
+    }
+
+    /** Sets a row's version and tombstone as the loader would after changes the test does not make itself. */
+    public static void setVersion(String eventId, long version, boolean deleted) throws SQLException {
+        try (Connection c = connect();
+                PreparedStatement update = c.prepareStatement(
+                        "UPDATE firehose_transactions SET version = ?, deleted = ? WHERE event_id = ?")) {
+            update.setLong(1, version);
+            update.setBoolean(2, deleted);
+            update.setString(3, eventId);
+            update.executeUpdate();
         }
     }
 

@@ -251,6 +251,25 @@ class CorrectionsIT {
                 .isEqualTo(changes.get(5));
     }
 
+    @Test
+    void aRowTheWarehouseHoldsAtAHigherVersionButRowVersionsDoesNotContinuesFromTheWarehouseVersion() throws Exception {
+        // row-versions lost (a table recreated): the warehouse's version still orders the next change after it
+        List<TransactionEvent> posted = postAndRead("5" + unique(), 2, true);
+        TestWarehouse.setVersion(posted.get(0).eventId(), 3, false);
+        TestWarehouse.setVersion(posted.get(1).eventId(), 2, true);
+        HttpResponse<String> put = put(posted.get(0).eventId(), image("536365", "17850", 42, "1.00"));
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(202);
+        assertThat(JSON.readTree(put.body()).get("version").asLong()).isEqualTo(4);
+        assertThat(changesOf(posted.get(0).eventId()).get(0).event().version()).isEqualTo(4);
+        HttpResponse<String> deleted = delete(posted.get(1).eventId());
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(202);
+        assertThat(JSON.readTree(deleted.body()).get("version").asLong()).isEqualTo(2);
+        assertThat(put(posted.get(1).eventId(), image("536365", "17850", 1, "1.00"))
+                        .statusCode())
+                .isEqualTo(410);
+        assertThat(changesOf(posted.get(1).eventId())).isEmpty();
+    }
+
     // ---- helpers
 
     private static String unique() {
