@@ -53,6 +53,13 @@ if ! awslocal dynamodb describe-table --table-name imports >/dev/null 2>&1; then
     --billing-mode PAY_PER_REQUEST >/dev/null
 fi
 awslocal dynamodb wait table-exists --table-name imports
+if ! awslocal dynamodb describe-table --table-name row-versions >/dev/null 2>&1; then
+  awslocal dynamodb create-table --table-name row-versions \
+    --attribute-definitions AttributeName=eventId,AttributeType=S \
+    --key-schema AttributeName=eventId,KeyType=HASH \
+    --billing-mode PAY_PER_REQUEST >/dev/null
+fi
+awslocal dynamodb wait table-exists --table-name row-versions
 
 # S3 buckets (S3 has no folders: the prefixes need nothing created)
 if ! awslocal s3api head-bucket --bucket ecommerce-raw >/dev/null 2>&1; then

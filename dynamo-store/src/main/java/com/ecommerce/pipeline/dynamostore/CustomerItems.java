@@ -65,6 +65,25 @@ public final class CustomerItems {
         return items;
     }
 
+    /** The customer's part of an invoice read whole (an invoice a change touched), or empty when they have none. */
+    static java.util.Optional<InvoiceSummary> summaryOf(StoredInvoice invoice, String customerId) {
+        InvoiceSummary sum = null;
+        for (StoredLine line : invoice.lines()) {
+            if (customerId.equals(line.customerId())) {
+                InvoiceSummary one = new InvoiceSummary(
+                        invoice.invoiceNo(),
+                        line.invoiceDate(),
+                        line.country(),
+                        1,
+                        line.quantity(),
+                        line.lineTotal(),
+                        invoice.invoiceNo().startsWith("C"));
+                sum = sum == null ? one : sum.plus(one);
+            }
+        }
+        return java.util.Optional.ofNullable(sum);
+    }
+
     static Map<String, AttributeValue> item(String customerId, String pieceId, InvoiceSummary summary) {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         item.put(CUSTOMER_ID, s(customerId));

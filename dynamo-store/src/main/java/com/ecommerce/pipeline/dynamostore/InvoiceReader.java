@@ -3,9 +3,11 @@ package com.ecommerce.pipeline.dynamostore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -13,6 +15,10 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 /**
  * Reads the store: an invoice is one Query of its piece items, a customer's history one Query of
  * their summary items. Never a Scan. Numbers are exact BigDecimals; rounding is the caller's.
+ *
+ * <p>Corrections and deletions ({@link ChangeItems}): an invoice's change items come with its pieces in
+ * the same Query and win over the rows' lines in their pieces; an invoice a change touched is summed for
+ * the customer from the invoice itself (one more Query, for changed invoices only).
  */
 public final class InvoiceReader {
 
@@ -47,9 +53,21 @@ public final class InvoiceReader {
                 .consistentRead(consistent)
                 .build();
         Map<String, StoredLine> byEventId = new LinkedHashMap<>();
+        List<ChangeItems.Change> changes = new ArrayList<>();
         for (Map<String, AttributeValue> item : dynamo.queryPaginator(query).items()) {
+            if (ChangeItems.isChange(item)) {
+                changes.add(ChangeItems.read(item));
+                continue;
+            }
             for (StoredLine line : InvoiceItems.lines(item)) {
                 byEventId.putIfAbsent(line.eventId(), line);
+            }
+        }
+        // A row's change item in this invoice is newer than its line in a piece (version 0), whenever written.
+        for (ChangeItems.Change change : changes) {
+            byEventId.remove(change.eventId());
+            if (change.here()) {
+                byEventId.put(change.eventId(), change.line());
             }
         }
         if (byEventId.isEmpty()) {
@@ -73,9 +91,24 @@ public final class InvoiceReader {
                 .expressionAttributeValues(Map.of(":k", AttributeValue.fromS(customerId)))
                 .build();
         Map<String, InvoiceSummary> byInvoice = new LinkedHashMap<>();
+        Set<String> changed = new LinkedHashSet<>();
+        List<InvoiceSummary> pieces = new ArrayList<>();
         for (Map<String, AttributeValue> item : dynamo.queryPaginator(query).items()) {
-            InvoiceSummary piece = CustomerItems.summary(item);
-            byInvoice.merge(piece.invoiceNo(), piece, InvoiceSummary::plus);
+            if (ChangeItems.isMarker(item)) {
+                changed.add(InvoiceItems.text(item, CustomerItems.INVOICE_NO));
+            } else {
+                pieces.add(CustomerItems.summary(item));
+            }
+        }
+        for (InvoiceSummary piece : pieces) {
+            if (!changed.contains(piece.invoiceNo())) {
+                byInvoice.merge(piece.invoiceNo(), piece, InvoiceSummary::plus);
+            }
+        }
+        for (String invoiceNo : changed) {
+            invoice(invoiceNo, false)
+                    .flatMap(invoice -> CustomerItems.summaryOf(invoice, customerId))
+                    .ifPresent(summary -> byInvoice.put(invoiceNo, summary));
         }
         List<InvoiceSummary> summaries = new ArrayList<>(byInvoice.values());
         summaries.sort(NEWEST_FIRST);

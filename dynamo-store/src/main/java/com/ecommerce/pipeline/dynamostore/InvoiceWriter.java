@@ -22,6 +22,7 @@ public final class InvoiceWriter {
 
     private final StoreTables tables;
     private final BatchWriter writer;
+    private final ChangeWriter changes;
 
     /**
      * @param unprocessedTimeout how long items DynamoDB leaves unprocessed (throttling) are re-submitted
@@ -32,21 +33,39 @@ public final class InvoiceWriter {
             DynamoDbClient dynamo, StoreTables tables, Duration unprocessedTimeout, IntConsumer unprocessedRetries) {
         this.tables = tables;
         this.writer = new BatchWriter(dynamo, unprocessedTimeout, unprocessedRetries);
+        this.changes = new ChangeWriter(dynamo, tables, writer);
     }
 
     /**
-     * Writes the events durably; they must be whole pieces in stream order (a consumer's whole
-     * records, or a whole request).
+     * Writes the events durably; the inserts must be whole pieces in stream order (a consumer's whole
+     * records, or a whole request). Changes (corrections, deletions) are applied beside the pieces, each
+     * only if it is newer than what the store holds of its row ({@link ChangeItems}).
      *
      * @return the events that can never be written, with the reason (the rest are written)
      * @throws BatchWriter.UnprocessedItemsException when throttling outlasts the timeout (transient)
      */
     public Map<TransactionEvent, String> write(List<TransactionEvent> events) throws InterruptedException {
         Map<TransactionEvent, String> poison = new LinkedHashMap<>();
+        List<TransactionEvent> inserts = new ArrayList<>(events.size());
+        List<TransactionEvent> changed = new ArrayList<>();
+        for (TransactionEvent event : events) {
+            if (event.change().isInsert()) {
+                inserts.add(event);
+            } else {
+                Optional<String> violation = WriteLimits.violation(event);
+                if (violation.isPresent()) {
+                    poison.put(event, violation.get());
+                } else {
+                    changed.add(event);
+                }
+            }
+        }
         // One put per key: BatchWriteItem refuses two in one call (a request posted twice in one batch).
         Map<List<String>, BatchWriter.Put> lines = new LinkedHashMap<>();
         Map<List<String>, BatchWriter.Put> summaries = new LinkedHashMap<>();
-        for (InvoicePieces.Piece piece : InvoicePieces.of(events)) {
+        // Changes travel in records of their own (ingest-service publishes each alone), so the inserts cut into the
+        // same pieces with or without them.
+        for (InvoicePieces.Piece piece : InvoicePieces.of(inserts)) {
             List<TransactionEvent> writable = new ArrayList<>(piece.events().size());
             List<String> lineJsons = new ArrayList<>(piece.events().size());
             for (TransactionEvent event : piece.events()) {
@@ -76,6 +95,9 @@ public final class InvoiceWriter {
         List<BatchWriter.Put> puts = new ArrayList<>(lines.values());
         puts.addAll(summaries.values());
         poison.putAll(writer.putAll(puts));
+        if (!changed.isEmpty()) {
+            changes.apply(changed, poison);
+        }
         return poison;
     }
 }

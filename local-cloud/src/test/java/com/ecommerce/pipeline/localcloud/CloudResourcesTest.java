@@ -35,8 +35,11 @@ class CloudResourcesTest {
                         null,
                         "PAY_PER_REQUEST",
                         "expiresAt"));
+        assertThat(r.table("row-versions"))
+                .isEqualTo(new CloudResources.Table(
+                        "row-versions", new CloudResources.Key("eventId", "S"), null, "PAY_PER_REQUEST"));
         assertThat(r.table("customers").ttlAttribute()).isNull();
-        assertThat(r.dynamodb().tables()).hasSize(4);
+        assertThat(r.dynamodb().tables()).hasSize(5);
         assertThat(r.s3().buckets())
                 .containsExactly(new CloudResources.Bucket(
                         "ecommerce-raw", java.util.List.of("raw/", "dead-letter/", "import/")));

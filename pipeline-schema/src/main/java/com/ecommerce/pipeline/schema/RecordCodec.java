@@ -16,14 +16,23 @@ import java.util.zip.GZIPOutputStream;
  * The payload of one Kinesis record: many events packed together (one event per record would spend
  * the stream's 1,000 records/s per shard on 200-byte rows).
  *
- * <p>Layout: the magic bytes {@code EVTS}, one byte format version ({@value #FORMAT_VERSION}), one byte
- * compression id (0 none, 1 gzip), then the newline-delimited event JSON ({@link
- * TransactionJson#writeEvent}), each line ending with '\n'. The header lets a consumer tell a record of
- * this pipeline from anything else written to the stream, and lets the format evolve.
+ * <p>Layout: the magic bytes {@code EVTS}, one byte format version, one byte compression id (0 none, 1
+ * gzip), then the newline-delimited event JSON ({@link TransactionJson#writeEvent}), each line ending with
+ * '\n'. The header lets a consumer tell a record of this pipeline from anything else written to the stream,
+ * and lets the format evolve.
+ *
+ * <p>Format version {@value #FORMAT_VERSION} holds inserts only; a record holding any change (an upsert or a
+ * delete, {@link RowChange}) is written as version {@value #CHANGES_FORMAT_VERSION}, with the same layout. This
+ * reader reads both; a reader from before changes existed refuses a version 2 record (a dead letter, visible and
+ * replayable) instead of reading a delete as an ordinary row, since event readers ignore unknown fields.
  */
 public final class RecordCodec {
 
+    /** Records of inserts only: what every record before changes existed is. */
     public static final int FORMAT_VERSION = 1;
+    /** Records holding at least one change (docs/corrections.md). */
+    public static final int CHANGES_FORMAT_VERSION = 2;
+
     public static final int COMPRESSION_NONE = 0;
     public static final int COMPRESSION_GZIP = 1;
 
@@ -41,17 +50,30 @@ public final class RecordCodec {
         for (TransactionEvent e : events) {
             lines.add(TransactionJson.writeEvent(e));
         }
-        return encodeLines(lines);
+        return encodeLines(lines, formatVersion(events));
     }
 
-    /** Encodes pre-serialised event lines (the packer has already measured them). */
-    static byte[] encodeLines(List<byte[]> lines) {
+    /** {@value #CHANGES_FORMAT_VERSION} if any of the events is a change, else {@value #FORMAT_VERSION}. */
+    static int formatVersion(List<TransactionEvent> events) {
+        for (TransactionEvent e : events) {
+            if (!e.change().isInsert()) {
+                return CHANGES_FORMAT_VERSION;
+            }
+        }
+        return FORMAT_VERSION;
+    }
+
+    /** Encodes pre-serialised event lines (the packer has already measured them) under a format version. */
+    static byte[] encodeLines(List<byte[]> lines, int formatVersion) {
         if (lines.isEmpty()) {
             throw new IllegalArgumentException("a record needs at least one event");
         }
+        if (formatVersion != FORMAT_VERSION && formatVersion != CHANGES_FORMAT_VERSION) {
+            throw new IllegalArgumentException("unknown record format version " + formatVersion);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(MAGIC);
-        out.write(FORMAT_VERSION);
+        out.write(formatVersion);
         out.write(COMPRESSION_GZIP);
         try (GZIPOutputStream gzip = new GZIPOutputStream(out, 1 << 16)) {
             for (byte[] line : lines) {
@@ -81,9 +103,9 @@ public final class RecordCodec {
                     + (data[0] == '{' || data[0] == '[' ? "; it looks like bare JSON" : ""));
         }
         int version = data[MAGIC.length] & 0xff;
-        if (version != FORMAT_VERSION) {
+        if (version != FORMAT_VERSION && version != CHANGES_FORMAT_VERSION) {
             throw new MalformedRecordException("unsupported record format version " + version
-                    + " (this reader knows version " + FORMAT_VERSION + ")");
+                    + " (this reader knows versions " + FORMAT_VERSION + " and " + CHANGES_FORMAT_VERSION + ")");
         }
         int compression = data[MAGIC.length + 1] & 0xff;
         byte[] payload =

@@ -129,7 +129,10 @@ public final class RecordPacker {
                 events.add(l.event());
             }
             out.add(new PackedRecord(
-                    partitionKey, ShardMap.hashOf(partitionKey).toString(), RecordCodec.encodeLines(json), events));
+                    partitionKey,
+                    ShardMap.hashOf(partitionKey).toString(),
+                    RecordCodec.encodeLines(json, RecordCodec.formatVersion(events)),
+                    events));
             lines.clear();
             bytes = 0;
         }

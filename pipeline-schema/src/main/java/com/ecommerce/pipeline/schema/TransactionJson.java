@@ -29,7 +29,8 @@ public final class TransactionJson {
 
     private static final String EVENT_ID = "eventId";
     private static final String INGEST = "ingest";
-    private static final Set<String> EVENT_EXTRA_FIELDS = Set.of(EVENT_ID, INGEST);
+    private static final String CHANGE = "change";
+    private static final Set<String> EVENT_EXTRA_FIELDS = Set.of(EVENT_ID, INGEST, CHANGE);
 
     // Immutable in Jackson 3, so one shared instance serves every thread.
     private static final JsonMapper MAPPER = JsonMapper.builder()
@@ -223,6 +224,8 @@ public final class TransactionJson {
     /**
      * One event as a single-line JSON object: the eight dataset fields flat beside "eventId", the
      * ingest metadata nested. InvoiceDate is written ISO-8601 with seconds, UnitPrice as an exact number.
+     * A change (not an insert) adds {@code "change":{"kind","version","previous":{"InvoiceNo","CustomerID"}}};
+     * an insert is written exactly as before changes existed.
      */
     public static byte[] writeEvent(TransactionEvent e) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(320);
@@ -239,6 +242,23 @@ public final class TransactionJson {
             g.writeStringProperty("source", m.source());
             g.writeStringProperty("caller", m.caller());
             g.writeEndObject();
+            RowChange change = e.change();
+            if (!change.isInsert()) {
+                g.writeName(CHANGE);
+                g.writeStartObject();
+                g.writeStringProperty("kind", change.kind().name());
+                g.writeNumberProperty("version", change.version());
+                g.writeName("previous");
+                g.writeStartObject();
+                g.writeStringProperty("InvoiceNo", change.previous().invoiceNo());
+                if (change.previous().customerId() == null) {
+                    g.writeNullProperty("CustomerID");
+                } else {
+                    g.writeStringProperty("CustomerID", change.previous().customerId());
+                }
+                g.writeEndObject();
+                g.writeEndObject();
+            }
             g.writeEndObject();
         }
         return out.toByteArray();
@@ -306,7 +326,57 @@ public final class TransactionJson {
             throw new MalformedRecordException(sb.toString());
         }
         IngestMetadata ingest = readIngest(eventId, root.get(INGEST));
-        return new TransactionEvent(eventId, ((RowResult.Valid) row).transaction(), ingest);
+        RowChange change = readChange(eventId, root.get(CHANGE));
+        return new TransactionEvent(eventId, ((RowResult.Valid) row).transaction(), ingest, change);
+    }
+
+    /** An event without {@code change} (every event written before changes existed) is an insert, version 0. */
+    private static RowChange readChange(String eventId, JsonNode node) throws MalformedRecordException {
+        if (node == null || node.isNull()) {
+            return RowChange.INSERT;
+        }
+        String prefix = "event " + eventId + ": ";
+        if (!node.isObject()) {
+            throw new MalformedRecordException(prefix + "change must be an object");
+        }
+        JsonNode kindNode = node.get("kind");
+        RowChange.Kind kind = null;
+        if (kindNode != null && kindNode.isString()) {
+            for (RowChange.Kind k : RowChange.Kind.values()) {
+                if (k.name().equals(kindNode.stringValue())) {
+                    kind = k;
+                }
+            }
+        }
+        if (kind == null) {
+            throw new MalformedRecordException(prefix + "change.kind must be INSERT, UPSERT or DELETE");
+        }
+        JsonNode version = node.get("version");
+        if (version == null || !version.isIntegralNumber() || !version.canConvertToLong() || version.longValue() < 0) {
+            throw new MalformedRecordException(prefix + "change.version must be an integer >= 0");
+        }
+        JsonNode previous = node.get("previous");
+        RowChange.Place place = null;
+        if (previous != null && !previous.isNull()) {
+            JsonNode invoice = previous.get("InvoiceNo");
+            JsonNode customer = previous.get("CustomerID");
+            if (!previous.isObject()
+                    || invoice == null
+                    || !invoice.isString()
+                    || invoice.stringValue().isEmpty()) {
+                throw new MalformedRecordException(prefix + "change.previous.InvoiceNo must be a non-empty string");
+            }
+            if (customer != null && !customer.isNull() && !customer.isString()) {
+                throw new MalformedRecordException(prefix + "change.previous.CustomerID must be a string or null");
+            }
+            place = new RowChange.Place(
+                    invoice.stringValue(), customer == null || customer.isNull() ? null : customer.stringValue());
+        }
+        try {
+            return new RowChange(kind, version.longValue(), place);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new MalformedRecordException(prefix + "change is inconsistent: " + e.getMessage());
+        }
     }
 
     private static IngestMetadata readIngest(String eventId, JsonNode node) throws MalformedRecordException {

@@ -70,10 +70,10 @@ class RecordCodecTest {
     @Test
     void unknownVersionIsRejected() {
         byte[] data = RecordCodec.encode(EVENTS.subList(0, 1));
-        data[4] = 2;
+        data[4] = 3;
         assertThatThrownBy(() -> RecordCodec.decode(data))
                 .isInstanceOf(MalformedRecordException.class)
-                .hasMessageContaining("unsupported record format version 2");
+                .hasMessageContaining("unsupported record format version 3");
     }
 
     @Test

@@ -6,13 +6,17 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 
-/** Writing transactions needs the ingest (or admin) role. */
+/** Writing transactions, correcting and deleting them needs the ingest (or admin) role. */
 @Configuration(proxyBeanMethods = false)
 class TransactionsAccess {
 
     @Bean
     AccessRules transactionsAccessRules() {
-        return registry ->
-                registry.requestMatchers(HttpMethod.POST, "/transactions").hasAnyRole(JwtRoles.INGEST, JwtRoles.ADMIN);
+        return registry -> registry.requestMatchers(HttpMethod.POST, "/transactions")
+                .hasAnyRole(JwtRoles.INGEST, JwtRoles.ADMIN)
+                .requestMatchers(HttpMethod.PUT, "/transactions/*")
+                .hasAnyRole(JwtRoles.INGEST, JwtRoles.ADMIN)
+                .requestMatchers(HttpMethod.DELETE, "/transactions/*")
+                .hasAnyRole(JwtRoles.INGEST, JwtRoles.ADMIN);
     }
 }

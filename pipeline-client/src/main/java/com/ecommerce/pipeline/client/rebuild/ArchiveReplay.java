@@ -28,13 +28,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * records, so its events are whole {@link InvoicePieces pieces} (an invoice's rows of one request), which
  * the DynamoDB store writes as one item each: a piece is handed on whole, its rows in order, or not at
  * all. A piece whose event ids were all written before (the archive holds a re-posted request twice) is
- * skipped; the rest of the batch keeps its order.
+ * skipped; the rest of the batch keeps its order. Corrections and deletions (change events) are handed on
+ * in their place, once per row and version; the sinks keep each row's highest version, so the order in which
+ * shards and days are read does not change what they end with (docs/corrections.md).
  */
 final class ArchiveReplay {
 
     /**
-     * @param events distinct event ids written
-     * @param copies lines skipped: pieces whose event ids had all been written already
+     * @param events distinct events written (a row's insert and each of its changes count once each)
+     * @param copies lines skipped: pieces whose event ids had all been written already, changes written already
      */
     record Result(long objects, long lines, long events, long copies, double seconds) {}
 
@@ -84,10 +86,22 @@ final class ArchiveReplay {
                         }
                         Set<TransactionEvent> skipped = Collections.newSetFromMap(new IdentityHashMap<>());
                         long fresh = 0;
-                        for (InvoicePieces.Piece piece : InvoicePieces.of(read)) {
+                        // Inserts travel as whole pieces; a change (a correction or a deletion) is an event of
+                        // its own, told apart from its row's insert and other changes by its version.
+                        List<TransactionEvent> inserts = new ArrayList<>(read.size());
+                        for (TransactionEvent e : read) {
+                            if (e.change().isInsert()) {
+                                inserts.add(e);
+                            } else if (seen.add(key(e))) {
+                                fresh++;
+                            } else {
+                                skipped.add(e);
+                            }
+                        }
+                        for (InvoicePieces.Piece piece : InvoicePieces.of(inserts)) {
                             int ids = 0;
                             for (TransactionEvent e : piece.events()) {
-                                if (seen.add(e.eventId())) {
+                                if (seen.add(key(e))) {
                                     ids++;
                                 }
                             }
@@ -124,6 +138,11 @@ final class ArchiveReplay {
             pool.shutdownNow();
         }
         return new Result(objects.get(), lines.get(), events.get(), copies.get(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** An event's identity in the archive: its row and version (a row's insert is version 0). */
+    private static String key(TransactionEvent e) {
+        return e.eventId() + "/" + e.version();
     }
 
     private void write(ArchiveObject o, List<TransactionEvent> events) {

@@ -11,7 +11,8 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * The BI team's data-quality report over {@code firehose_transactions}: what the warehouse holds as
+ * The BI team's data-quality report over {@code firehose_transactions} (its live rows, not the tombstones of deleted
+ * ones): what the warehouse holds as
  * ingested (dirt included) and how much of it a sales analysis has to leave out or explain. A
  * "non-product" stock code is one that does not start with five digits (POST, DOT, M, C2, D, S, BANK
  * CHARGES, AMAZONFEE, CRUK, PADS, B, gift vouchers, ...), as the dataset's README counts them.
@@ -35,7 +36,7 @@ final class DataQuality {
             + " count(*) FILTER (WHERE quantity = 0),"
             + " count(*) FILTER (WHERE invoice_no NOT LIKE 'C%' AND quantity > 0 AND unit_price > 0"
             + " AND customer_id IS NOT NULL)"
-            + " FROM firehose_transactions";
+            + " FROM firehose_transactions WHERE NOT deleted";
 
     private static final String[] LABELS = {
         "rows",
@@ -56,11 +57,12 @@ final class DataQuality {
 
     /** Identical data in all eight columns: extra copies, distinct rows repeated, rows involved. */
     private static final String REPEATS = "SELECT coalesce(sum(n - 1), 0), count(*), coalesce(sum(n), 0) FROM ("
-            + " SELECT count(*) AS n FROM firehose_transactions GROUP BY invoice_no, stock_code, description,"
+            + " SELECT count(*) AS n FROM firehose_transactions WHERE NOT deleted GROUP BY invoice_no, stock_code,"
+            + " description,"
             + " quantity, invoice_date, unit_price, customer_id, country HAVING count(*) > 1) AS d";
 
-    private static final String CODES = "SELECT stock_code, count(*) FROM firehose_transactions WHERE " + NON_PRODUCT
-            + " GROUP BY stock_code ORDER BY count(*) DESC, stock_code LIMIT 12";
+    private static final String CODES = "SELECT stock_code, count(*) FROM firehose_transactions WHERE NOT deleted AND ("
+            + NON_PRODUCT + ")" + " GROUP BY stock_code ORDER BY count(*) DESC, stock_code LIMIT 12";
 
     /** The report's figures, by label (tests read them). */
     static Map<String, Long> measure(DataSource dataSource, Map<String, Long> codes) throws SQLException {

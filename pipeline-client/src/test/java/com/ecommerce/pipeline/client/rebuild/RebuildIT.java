@@ -62,6 +62,12 @@ class RebuildIT {
         }
         // A re-posted request reached the stream twice: the archive holds its events twice.
         stores.archive(all.subList(0, 500), 9_000_000L);
+        // Corrections and deletions (docs/corrections.md), through the sinks and into the archive: a correction,
+        // a move to another invoice and customer, a deletion. A rebuild that lost them would bring the old rows back.
+        List<TransactionEvent> changes = changes(all);
+        dynamoSink.write(TestStores.batch(changes));
+        warehouseSink.write(TestStores.batch(changes));
+        stores.archive(changes, 9_500_000L);
 
         TreeSet<String> invoices = stores.items(dynamo, stores.invoicesTable);
         TreeSet<String> customers = stores.items(dynamo, stores.customersTable);
@@ -73,9 +79,15 @@ class RebuildIT {
                     .filter(e -> e.transaction().customerId() != null)
                     .forEach(e -> customerPieces.add(e.transaction().customerId() + "|" + piece.id()));
         }
-        assertThat(invoices).hasSize(pieces.size());
-        assertThat(customers).hasSize(customerPieces.size());
+        // ... and the changes' items: a change item per row and invoice it was in, a marker per customer and invoice.
+        assertThat(invoices.stream().filter(i -> !i.contains("pieceId=AttributeValue(S=change#")))
+                .hasSize(pieces.size());
+        assertThat(invoices).hasSize(pieces.size() + 4);
+        assertThat(customers.stream().filter(i -> !i.contains("#changes)"))).hasSize(customerPieces.size());
+        assertThat(customers).hasSize(customerPieces.size() + 2);
         assertThat(warehouse.get("firehose_transactions")).hasSize(2000);
+        assertThat(invoices)
+                .anyMatch(item -> item.contains("change#" + changes.get(2).eventId()));
 
         dynamo.deleteTable(r -> r.tableName(stores.invoicesTable));
         dynamo.deleteTable(r -> r.tableName(stores.customersTable));
@@ -84,10 +96,10 @@ class RebuildIT {
 
         Run d = run(stores, "rebuild", "dynamo");
         assertThat(d.code).as(d.toString()).isZero();
-        assertThat(d.out).contains("2,000 events written").contains("500 copies of an event id skipped");
+        assertThat(d.out).contains("2,003 events written").contains("500 copies of an event id skipped");
         Run w = run(stores, "rebuild", "warehouse");
         assertThat(w.code).as(w.toString()).isZero();
-        assertThat(w.out).contains("2,000 events written");
+        assertThat(w.out).contains("2,003 events written");
 
         assertThat(stores.items(dynamo, stores.invoicesTable)).isEqualTo(invoices);
         assertThat(stores.items(dynamo, stores.customersTable)).isEqualTo(customers);
@@ -99,6 +111,60 @@ class RebuildIT {
         assertThat(stores.items(dynamo, stores.invoicesTable)).isEqualTo(invoices);
         assertThat(stores.items(dynamo, stores.customersTable)).isEqualTo(customers);
         assertThat(stores.rows()).isEqualTo(warehouse);
+    }
+
+    /** Version 1 of three rows: a correction of the first, a move of the second, a deletion of the third. */
+    private static List<TransactionEvent> changes(List<TransactionEvent> all) {
+        List<TransactionEvent> changes = new ArrayList<>();
+        TransactionEvent corrected = all.get(0);
+        TransactionEvent moved = all.get(1);
+        TransactionEvent deleted = all.get(2);
+        Transaction c = corrected.transaction();
+        Transaction m = moved.transaction();
+        Transaction target = all.get(1999).transaction();
+        changes.add(change(
+                corrected,
+                new Transaction(
+                        c.invoiceNo(),
+                        c.stockCode(),
+                        c.description(),
+                        c.quantity() + 5,
+                        c.invoiceDate(),
+                        new java.math.BigDecimal("1.23"),
+                        c.customerId(),
+                        c.country()),
+                com.ecommerce.pipeline.schema.RowChange.upsert(
+                        1, com.ecommerce.pipeline.schema.RowChange.Place.of(c))));
+        changes.add(change(
+                moved,
+                new Transaction(
+                        target.invoiceNo(),
+                        m.stockCode(),
+                        m.description(),
+                        m.quantity(),
+                        m.invoiceDate(),
+                        m.unitPrice(),
+                        target.customerId(),
+                        m.country()),
+                com.ecommerce.pipeline.schema.RowChange.upsert(
+                        1, com.ecommerce.pipeline.schema.RowChange.Place.of(m))));
+        changes.add(change(
+                deleted,
+                deleted.transaction(),
+                com.ecommerce.pipeline.schema.RowChange.delete(
+                        1, com.ecommerce.pipeline.schema.RowChange.Place.of(deleted.transaction()))));
+        return changes;
+    }
+
+    private static TransactionEvent change(
+            TransactionEvent original, Transaction image, com.ecommerce.pipeline.schema.RowChange change) {
+        com.ecommerce.pipeline.schema.IngestMetadata m = original.ingest();
+        return new TransactionEvent(
+                original.eventId(),
+                image,
+                new com.ecommerce.pipeline.schema.IngestMetadata(
+                        m.idempotencyKey(), m.row(), m.receivedAt().plusSeconds(60), "change", "sub:test"),
+                change);
     }
 
     @Test

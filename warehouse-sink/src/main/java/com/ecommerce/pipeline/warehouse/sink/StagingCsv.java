@@ -25,7 +25,7 @@ final class StagingCsv {
     /** The columns of {@link #line}, in order. */
     static final String COLUMNS = "event_id, invoice_no, stock_code, description, quantity, invoice_date,"
             + " unit_price, customer_id, country, ingest_idempotency_key, ingest_row, ingest_received_at,"
-            + " ingest_source";
+            + " ingest_source, version, deleted";
 
     /** ISO local date-time, but with a plain year (ISO puts a '+' before years beyond 9999). */
     private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
@@ -114,7 +114,12 @@ final class StagingCsv {
         b.append(m.row()).append(',');
         // ISO-8601 instant with Z; pipeline metadata, not data: kept to the microsecond like any timestamptz.
         b.append(m.receivedAt().truncatedTo(ChronoUnit.MICROS)).append(',');
-        quoted(b, m.source()).append('\n');
+        quoted(b, m.source()).append(',');
+        // The row's version and whether it is deleted (docs/corrections.md): 0 and false for a new row.
+        b.append(event.version())
+                .append(',')
+                .append(event.change().isDelete() ? 't' : 'f')
+                .append('\n');
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 

@@ -55,7 +55,8 @@ public class WarehouseSink implements Sink {
             + "event_id text COLLATE \"C\" NOT NULL, invoice_no text, stock_code text,"
             + " description text, quantity integer, invoice_date timestamp, unit_price numeric,"
             + " customer_id text, country text, ingest_idempotency_key text, ingest_row integer,"
-            + " ingest_received_at timestamptz, ingest_source text) ON COMMIT DELETE ROWS";
+            + " ingest_received_at timestamptz, ingest_source text, version bigint, deleted boolean)"
+            + " ON COMMIT DELETE ROWS";
 
     /** The common case: every row new, written once. */
     private static final String COPY_TABLE =
@@ -78,11 +79,14 @@ public class WarehouseSink implements Sink {
             + " customer_id = excluded.customer_id, country = excluded.country,"
             + " ingest_idempotency_key = excluded.ingest_idempotency_key, ingest_row = excluded.ingest_row,"
             + " ingest_received_at = excluded.ingest_received_at, ingest_source = excluded.ingest_source,"
-            + " loaded_at = now()"
-            + " WHERE (f.invoice_no, f.stock_code, f.description, f.quantity, f.invoice_date, f.unit_price,"
-            + " f.customer_id, f.country) IS DISTINCT FROM (excluded.invoice_no, excluded.stock_code,"
+            + " version = excluded.version, deleted = excluded.deleted, loaded_at = now()"
+            // Only ever to a higher version (an older event, the original insert included, never wins); at the
+            // same version only when the data differs (rows written before versions existed).
+            + " WHERE excluded.version > f.version OR excluded.version = f.version AND ("
+            + " (f.invoice_no, f.stock_code, f.description, f.quantity, f.invoice_date, f.unit_price,"
+            + " f.customer_id, f.country, f.deleted) IS DISTINCT FROM (excluded.invoice_no, excluded.stock_code,"
             + " excluded.description, excluded.quantity, excluded.invoice_date, excluded.unit_price,"
-            + " excluded.customer_id, excluded.country)"
+            + " excluded.customer_id, excluded.country, excluded.deleted))"
             + " RETURNING (xmax = 0) AS inserted";
 
     private final DataSource dataSource;
@@ -128,15 +132,18 @@ public class WarehouseSink implements Sink {
             return;
         }
         Map<TransactionEvent, String> poison = new LinkedHashMap<>();
-        // The last occurrence of each event id, in the order of those last occurrences.
+        // Of each event id its highest version (the last occurrence of it), in the order of those occurrences.
         Map<String, Staged> distinct = new LinkedHashMap<>();
         for (TransactionEvent event : batch.events()) {
             String problem = StagingCsv.unstorable(event);
             if (problem != null) {
                 poison.put(event, problem);
             } else {
-                distinct.remove(event.eventId());
-                distinct.put(event.eventId(), new Staged(event, StagingCsv.line(event)));
+                Staged held = distinct.get(event.eventId());
+                if (held == null || held.event().version() <= event.version()) {
+                    distinct.remove(event.eventId());
+                    distinct.put(event.eventId(), new Staged(event, StagingCsv.line(event)));
+                }
             }
         }
         if (!distinct.isEmpty()) {

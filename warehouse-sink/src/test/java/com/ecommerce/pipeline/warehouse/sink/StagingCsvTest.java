@@ -31,7 +31,7 @@ class StagingCsvTest {
         assertThat(line(event))
                 .isEqualTo("\"" + event.eventId() + "\",\"C536379\",\"D\",\"Discount, \"\"10%\"\" £5.00\",-1,"
                         + "2010-12-01T08:26:00,27.50,\"14527\",\"United Kingdom\",\"key\",3,"
-                        + "2026-01-02T03:04:05.123456Z,\"test\"\n");
+                        + "2026-01-02T03:04:05.123456Z,\"test\",0,f\n");
     }
 
     @Test
