@@ -71,8 +71,10 @@ public final class BenchCommand implements Callable<Integer> {
                     "threads of the raw and per-row writers: the stream's shards, the client's concurrency (default: ${DEFAULT-VALUE})")
     int threads = 4;
 
+    // C1 only, as ./pipeline runs the services: the capacity phase drains in freshly started JVMs, where C2's
+    // compiler threads took ~25 % of a consumer's CPU and C1 alone halved its CPU a row (warm: no worse).
     @Option(names = "--java-opts", description = "JAVA_OPTS for the five services (default: ${DEFAULT-VALUE})")
-    String javaOpts = "-Xms256m -Xmx512m -XX:+UseSerialGC -XX:MaxMetaspaceSize=256m -Xss512k";
+    String javaOpts = "-Xms256m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MaxMetaspaceSize=256m -Xss512k";
 
     @Option(names = "--keep-up", description = "leave the suite running at the end")
     boolean keepUp;

@@ -116,9 +116,12 @@ final class Benchmark {
         rows.add(List.of("load average before (1, 5, 15 min)", ProcStats.loadAverage()));
         rows.add(List.of("services' JVM options (`JAVA_OPTS`)", "`" + opt.javaOpts + "`"));
         report.table(rows);
-        report.para("The services run with `JAVA_OPTS` above (C2 on, for steady-state throughput) instead of"
-                + " `./pipeline`'s C1-only default, which favours start-up on 2 cores. The local cloud runs as `./pipeline up`"
-                + " starts it"
+        report.para((opt.javaOpts.contains("TieredStopAtLevel=1")
+                        ? "The services run with `JAVA_OPTS` above: C1 only, as `./pipeline` runs them (each consumer's"
+                                + " capacity is measured in a freshly started JVM, where C2's compiler threads cost more"
+                                + " than they give back on 2 cores), with more heap."
+                        : "The services run with `JAVA_OPTS` above instead of `./pipeline`'s default.")
+                + " The local cloud runs as `./pipeline up` starts it"
                 + (opt.ephemeral
                         ? " with `--ephemeral`: nothing on disk for dynalite and Kinesis (in memory), S3Mock and"
                                 + " PostgreSQL in temporary directories"
