@@ -4,6 +4,7 @@ import com.ecommerce.pipeline.ingest.publish.IdempotencyConflictException;
 import com.ecommerce.pipeline.ingest.stream.StreamUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.EnumMap;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -53,7 +55,7 @@ class IngestProblems {
             unavailable.put(
                     reason,
                     Counter.builder("ingest.requests.unavailable")
-                            .description("POST /transactions requests answered 503, by reason")
+                            .description("requests answered 503 because the stream did not take them, by reason")
                             .tag("reason", reason.tag())
                             .register(registry));
         }
@@ -85,23 +87,29 @@ class IngestProblems {
     }
 
     @ExceptionHandler
-    ResponseEntity<ProblemDetail> unavailable(StreamUnavailableException e) {
+    ResponseEntity<ProblemDetail> unavailable(StreamUnavailableException e, HttpServletRequest request) {
         unavailable.get(e.reason()).increment();
-        logUnavailable(e);
+        // A POST is retried with its Idempotency-Key; a change (PUT/DELETE of one row) by sending it again.
+        boolean post = HttpMethod.POST.matches(request.getMethod());
+        logUnavailable(e, request.getMethod() + " " + request.getRequestURI(), post);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(
                 HttpStatus.SERVICE_UNAVAILABLE,
-                "The stream did not take the transactions in time; retry later with the same Idempotency-Key.");
+                post
+                        ? "The stream did not take the transactions in time; retry later with the same Idempotency-Key."
+                        : "The stream did not take the change in time; retrying the same request later is safe.");
         problem.setTitle("Stream unavailable");
-        // Some rows may already be on the stream: retrying with this key yields the same event ids,
-        // which every sink deduplicates, so the retry neither loses nor doubles anything.
-        problem.setProperty("idempotencyKey", e.idempotencyKey());
+        if (post) {
+            // Some rows may already be on the stream: retrying with this key yields the same event ids,
+            // which every sink deduplicates, so the retry neither loses nor doubles anything.
+            problem.setProperty("idempotencyKey", e.idempotencyKey());
+        }
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfter().toSeconds()))
                 .body(problem);
     }
 
     /** One WARN line per 503, at most one a second; the next line counts those left out. */
-    private void logUnavailable(StreamUnavailableException e) {
+    private void logUnavailable(StreamUnavailableException e, String request, boolean post) {
         long left;
         synchronized (logLock) {
             long now = nanoTime.getAsLong();
@@ -115,10 +123,13 @@ class IngestProblems {
             notLogged = 0;
         }
         log.warn(
-                "503 to POST /transactions, reason={}: Idempotency-Key {}, {} rows; {}; Retry-After {} s{}",
+                "503 to {}, reason={}: {}{}; Retry-After {} s{}",
+                request,
                 e.reason().tag(),
-                e.idempotencyKey(),
-                e.rows() >= 0 ? Integer.toString(e.rows()) : "?",
+                post
+                        ? "Idempotency-Key " + e.idempotencyKey() + ", "
+                                + (e.rows() >= 0 ? Integer.toString(e.rows()) : "?") + " rows; "
+                        : "",
                 e.getMessage(),
                 e.retryAfter().toSeconds(),
                 left == 0

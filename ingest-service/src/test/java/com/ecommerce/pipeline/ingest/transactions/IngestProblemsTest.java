@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
+import org.springframework.mock.web.MockHttpServletRequest;
 
 /** Every 503 is counted by reason and logged (at most a line a second, with what was left out). */
 @ExtendWith(OutputCaptureExtension.class)
@@ -31,6 +32,10 @@ class IngestProblemsTest {
                 null);
     }
 
+    private static MockHttpServletRequest post() {
+        return new MockHttpServletRequest("POST", "/transactions");
+    }
+
     private double count(String reason) {
         var counter = registry.find("ingest.requests.unavailable")
                 .tag("reason", reason)
@@ -40,7 +45,7 @@ class IngestProblemsTest {
 
     @Test
     void a503IsLoggedWithItsCauseKeyAndRowsAndCountedByReason(CapturedOutput output) {
-        var response = problems.unavailable(unavailable(Reason.THROTTLED, "a2f79bbdd4463df6:0-540", 541));
+        var response = problems.unavailable(unavailable(Reason.THROTTLED, "a2f79bbdd4463df6:0-540", 541), post());
 
         assertThat(response.getStatusCode().value()).isEqualTo(503);
         assertThat(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("5");
@@ -48,6 +53,7 @@ class IngestProblemsTest {
                 .singleElement()
                 .satisfies(line -> assertThat(line)
                         .contains("WARN")
+                        .contains("503 to POST /transactions")
                         .contains("reason=throttled")
                         .contains("a2f79bbdd4463df6:0-540")
                         .contains("541 rows")
@@ -59,12 +65,12 @@ class IngestProblemsTest {
     @Test
     void aStormIsLoggedAtMostOnceASecondWithTheCountOfWhatWasLeftOut(CapturedOutput output) {
         for (int i = 0; i < 50; i++) {
-            problems.unavailable(unavailable(Reason.PUBLISH_TIMEOUT, "k:" + i, 500));
+            problems.unavailable(unavailable(Reason.PUBLISH_TIMEOUT, "k:" + i, 500), post());
         }
         nanos.addAndGet(400_000_000L);
-        problems.unavailable(unavailable(Reason.UNREACHABLE, "k:50", 500)); // still within the second
+        problems.unavailable(unavailable(Reason.UNREACHABLE, "k:50", 500), post()); // still within the second
         nanos.addAndGet(700_000_000L);
-        problems.unavailable(unavailable(Reason.UNREACHABLE, "k:51", 200));
+        problems.unavailable(unavailable(Reason.UNREACHABLE, "k:51", 200), post());
 
         assertThat(output.getOut().lines().filter(l -> l.contains("503")))
                 .hasSize(2)
@@ -76,5 +82,25 @@ class IngestProblemsTest {
                 });
         assertThat(count("publish-timeout")).isEqualTo(50);
         assertThat(count("stream-unreachable")).isEqualTo(2);
+    }
+
+    @Test
+    void a503ToAChangeNamesTheChangeNotAPostOrItsKey(CapturedOutput output) {
+        var request = new MockHttpServletRequest("PUT", "/transactions/3f1c0d3e-0000-8000-8000-000000000001");
+        var response = problems.unavailable(unavailable(Reason.PUBLISH_TIMEOUT, "original-key", 1), request);
+
+        assertThat(response.getStatusCode().value()).isEqualTo(503);
+        assertThat(response.getBody().getDetail()).doesNotContain("Idempotency-Key");
+        assertThat(response.getBody().getProperties())
+                .satisfiesAnyOf(properties -> assertThat(properties).isNull(), properties -> assertThat(properties)
+                        .doesNotContainKey("idempotencyKey"));
+        assertThat(output.getOut().lines().filter(l -> l.contains("503")))
+                .singleElement()
+                .satisfies(line -> assertThat(line)
+                        .contains("503 to PUT /transactions/3f1c0d3e-0000-8000-8000-000000000001")
+                        .contains("reason=publish-timeout")
+                        .doesNotContain("POST")
+                        .doesNotContain("Idempotency-Key"));
+        assertThat(count("publish-timeout")).isEqualTo(1);
     }
 }
