@@ -90,9 +90,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--soak",
-            description = "instead of the benchmark, a soak: the dataset replayed with new keys at --soak-rate for this"
-                    + " long (30m, 1h; ISO-8601 also), sampling every process's memory, the consumers' lag and the"
-                    + " errors; report to reports/soak.md unless --out says otherwise")
+            description =
+                    "instead of the benchmark, a soak: the dataset replayed as new invoices at --soak-rate for this"
+                            + " long (30m, 1h; ISO-8601 also), sampling every process's memory, the consumers' lag and the"
+                            + " errors; report to reports/soak.md unless --out says otherwise")
     String soakDuration;
 
     @Option(

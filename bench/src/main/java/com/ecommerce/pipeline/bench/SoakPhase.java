@@ -72,16 +72,9 @@ final class SoakPhase implements Phase {
                 double remaining = (end - System.nanoTime()) / 1e9;
                 long limit = Math.min(b.total(), (long) (opt.soakRate * remaining));
                 Path log = stack.logs.resolve("soak-replay-" + pass + ".log");
+                Path rows = passFile(b.dataset(), stack.logs.resolve("soak-pass-" + pass + ".csv"), pass, limit);
                 List<String> args = new ArrayList<>(List.of(
-                        "replay",
-                        b.dataset().toString(),
-                        "--new-keys",
-                        "--rate",
-                        String.valueOf(opt.soakRate),
-                        "--limit",
-                        String.valueOf(limit),
-                        "--progress",
-                        "lines"));
+                        "replay", rows.toString(), "--rate", String.valueOf(opt.soakRate), "--progress", "lines"));
                 if (b.ingestToken() != null) {
                     args.addAll(List.of("--token", b.ingestToken()));
                 }
@@ -104,6 +97,21 @@ final class SoakPhase implements Phase {
         List<Sample> all = List.copyOf(samples);
         writeReport(b, all, passes, retries, loadSeconds, rec, errorLines(stack, logStart));
         return replaysOk && rec.exit() == 0;
+    }
+
+    /**
+     * The pass's rows: the dataset's first {@code limit} with every invoice number suffixed {@code -S<pass>}
+     * ("536365-S2", "C536379-S2"). Each pass is then new sales (new invoices, the same customers coming back), and a
+     * file of its own: its content, hence its Idempotency-Keys and event ids, differ from every other pass's (the
+     * client derives keys from the file's SHA-256; the same file again would only be answered from the idempotency
+     * store). The dataset's InvoiceNo never holds a comma or a quote, so the first field ends at the first comma.
+     */
+    static Path passFile(Path dataset, Path out, int pass, long limit) throws IOException {
+        String suffix = "-S" + pass;
+        return Dataset.writeSlice(dataset, (int) limit, out, line -> {
+            int comma = line.indexOf(',');
+            return comma < 0 ? line : line.substring(0, comma) + suffix + line.substring(comma);
+        });
     }
 
     private static void sample(Stack stack, long t0, List<Sample> samples) {
@@ -140,9 +148,10 @@ final class SoakPhase implements Phase {
             Map<String, Long> errors) {
         Report report = b.report();
         long accepted = samples.isEmpty() ? 0 : samples.get(samples.size() - 1).ingested();
-        report.para("`./pipeline replay " + b.shown(b.dataset()) + " --new-keys --rate " + b.opt().soakRate
-                + " --limit N` run again and again (each pass new Idempotency-Keys, so new event ids: the"
-                + " dataset's rows are sent again as new rows), the last pass limited to what fits, for "
+        report.para("`./pipeline replay PASS.csv --rate " + b.opt().soakRate + "` run again and again, PASS.csv"
+                + " being the dataset's rows with every invoice number suffixed `-S<pass>` (new invoices of the same"
+                + " customers; a file of its own, so new Idempotency-Keys and event ids), the last pass limited to"
+                + " what fits, for "
                 + sec(loadSeconds) + "; every " + b.opt().soakSampleSeconds + " s a sample of ingest's"
                 + " `ingest_rows_accepted_total`, each consumer's `pipeline_consumer_rows_total` (backlog = accepted"
                 + " minus written) and `pipeline_consumer_millis_behind_latest` (largest shard), and every process's"

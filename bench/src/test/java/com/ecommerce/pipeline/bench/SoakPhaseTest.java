@@ -2,11 +2,14 @@ package com.ecommerce.pipeline.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SoakPhaseTest {
 
@@ -54,5 +57,22 @@ class SoakPhaseTest {
                 "12:00:01 in-flight limit 4/4, retries 2\n  rows sent         541,909  in 1,084 batches, 7 retries\n";
         assertThat(ReplaySummary.retries(out)).isEqualTo(7);
         assertThat(ReplaySummary.retries("nothing")).isEqualTo(-1);
+    }
+
+    @Test
+    void eachPassIsAFileOfItsOwnWithTheInvoiceNumbersSuffixed(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("in.csv");
+        Files.writeString(
+                csv,
+                "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+                        + "536365,85123A,\"WHITE HANGING HEART, T-LIGHT\",6,12/1/2010 8:26,2.55,17850,United Kingdom\n"
+                        + "C536379,D,Discount,-1,12/1/2010 9:41,27.5,14527,United Kingdom\n"
+                        + "536380,22961,JAM MAKING SET PRINTED,24,12/1/2010 9:41,1.45,17809,United Kingdom\n");
+        List<String> pass2 = Files.readAllLines(SoakPhase.passFile(csv, dir.resolve("p.csv"), 2, 2));
+        assertThat(pass2)
+                .containsExactly(
+                        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country",
+                        "536365-S2,85123A,\"WHITE HANGING HEART, T-LIGHT\",6,12/1/2010 8:26,2.55,17850,United Kingdom",
+                        "C536379-S2,D,Discount,-1,12/1/2010 9:41,27.5,14527,United Kingdom");
     }
 }
