@@ -1,4 +1,4 @@
-package com.ecommerce.pipeline.client.reconcile;
+package com.ecommerce.pipeline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +13,6 @@ import com.ecommerce.pipeline.dynamostore.CustomerItems;
 import com.ecommerce.pipeline.dynamostore.InvoiceItems;
 import com.ecommerce.pipeline.dynamostore.InvoiceReader;
 import com.ecommerce.pipeline.dynamostore.StoreTables;
-import com.ecommerce.pipeline.ingest.IngestApplication;
 import com.ecommerce.pipeline.localcloud.LocalCloud;
 import com.ecommerce.pipeline.schema.input.CsvRowReader;
 import com.ecommerce.pipeline.schema.input.RowResult;
@@ -33,6 +32,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -41,25 +41,24 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
- * {@code pipeline reconcile --repair} on the real path: a file replayed through ingest-service (in this JVM) onto a
- * stream of its own, the three sinks filled by real KCL consumers with the sinks' own classes; then events removed
+ * {@code pipeline reconcile --repair} on the real path: a file replayed through ingest-service (a process from its
+ * exec jar, security on) onto a stream of its own, the three sinks filled by real KCL consumers with the sinks' own classes; then events removed
  * from one sink (warehouse rows, DynamoDB invoices) and from every sink (an archive object, and one invoice from all
  * three). The repair re-publishes them, the consumers write them again, and every sink is exactly as before the damage:
  * the same DynamoDB items (invoice pieces and customer summaries), the same warehouse rows and BI summaries. Then a
  * file that changed after its replay: reported as not repairable, with exact counts.
  */
-@SpringBootTest(classes = IngestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Order(40)
 class RepairIT {
 
     private static final Path SAMPLE = Path.of("../data/online_retail_sample.csv");
@@ -69,17 +68,39 @@ class RepairIT {
     private static final String DYNAMO_WRITER = "repair-it-" + ID + "-dynamo";
     private static final String WAREHOUSE_LOADER = "repair-it-" + ID + "-warehouse";
 
-    @DynamicPropertySource
-    static void localCloud(DynamicPropertyRegistry registry) {
-        LocalCloud.shared().endpoints().springProperties().forEach((k, v) -> registry.add(k, () -> v));
-        registry.add("pipeline.kinesis.stream", () -> STREAM);
+    private static ServiceProcess ingest;
+
+    /**
+     * The stream, then ingest-service on it and on this JVM's local cloud (the other classes' stack is not used: its
+     * sinks are theirs, and this test damages sinks).
+     */
+    @BeforeAll
+    static void startIngest() throws InterruptedException {
         KinesisClient kinesis = LocalCloud.shared().kinesisClient();
         kinesis.createStream(r -> r.streamName(STREAM).shardCount(2));
         kinesis.waiter().waitUntilStreamExists(r -> r.streamName(STREAM));
+        Map<String, String> properties = new LinkedHashMap<>(
+                ServiceProcess.ingestProperties(LocalCloud.shared().endpoints().springProperties()));
+        properties.put("pipeline.kinesis.stream", STREAM);
+        ingest = ServiceProcess.of(
+                "ingest-service",
+                Path.of(System.getProperty("e2e.repository.root", ".."))
+                        .toAbsolutePath()
+                        .normalize(),
+                Path.of(System.getProperty("e2e.work.dir", "target")).toAbsolutePath(),
+                properties,
+                null,
+                40); // its own jar copy and log: ingest-service-40.log
+        ingest.start();
+        ingest.awaitHealthy(Stack.HEALTHY);
     }
 
-    @LocalServerPort
-    int port;
+    @AfterAll
+    static void stopIngest() {
+        if (ingest != null) {
+            ingest.stop();
+        }
+    }
 
     @TempDir
     Path dir;
@@ -214,7 +235,7 @@ class RepairIT {
                 "--batch",
                 "50",
                 "--url",
-                "http://localhost:" + port,
+                ingest.uri("").toString(),
                 "--token",
                 LocalCloud.shared().tokens().forRoles("ingest"),
                 "--progress",
