@@ -150,6 +150,33 @@ class BatchingRecordProcessorTest {
     }
 
     @Test
+    void aCaughtUpShardWaitsForTheMinimumAgeBeforeItFlushes() {
+        processor = new BatchingRecordProcessor(
+                sink,
+                deadLetters,
+                new BatchingRecordProcessor.FlushPolicy(5, 1_000_000, Duration.ofSeconds(5), Duration.ofSeconds(10)),
+                new Retrier(Duration.ofMillis(1), Duration.ofMillis(4), shutdown, metrics),
+                metrics,
+                state,
+                shutdown,
+                clock);
+        processor.initialize(InitializationInput.builder()
+                .shardId(SHARD)
+                .extendedSequenceNumber(ExtendedSequenceNumber.TRIM_HORIZON)
+                .build());
+        process(good("1", 1));
+        clock.advance(Duration.ofSeconds(4));
+        process(); // caught up, but the oldest row has waited 4 s
+        process(good("2", 1));
+        assertThat(journal).isEmpty();
+
+        clock.advance(Duration.ofSeconds(1));
+        process(); // caught up, 5 s
+
+        assertThat(journal).containsExactly("prepare 2", "write 1..2 (2)", "checkpoint 2");
+    }
+
+    @Test
     void anEmptyCallWithNothingBufferedWritesAndCheckpointsNothing() {
         process();
         process();
