@@ -7,7 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * The layout of {@link StoreTables#ROW_VERSIONS} (docs/corrections.md): one item per row that was ever changed, key
@@ -81,6 +87,30 @@ public final class RowVersionItems {
         }
         AttributeValue published = item.get(PUBLISHED);
         return new RowVersion(event, published != null && Boolean.TRUE.equals(published.bool()));
+    }
+
+    /**
+     * Creates {@code table} with its key ({@link #EVENT_ID}, a string; on-demand billing) if it is missing, and waits
+     * until it exists (the local cloud and LocalStack create it from their resource lists; tests make their own).
+     */
+    public static void createMissing(DynamoDbClient dynamo, String table) {
+        try {
+            dynamo.describeTable(r -> r.tableName(table));
+            return;
+        } catch (ResourceNotFoundException e) {
+            // missing: created below
+        }
+        dynamo.createTable(r -> r.tableName(table)
+                .keySchema(KeySchemaElement.builder()
+                        .attributeName(EVENT_ID)
+                        .keyType(KeyType.HASH)
+                        .build())
+                .attributeDefinitions(AttributeDefinition.builder()
+                        .attributeName(EVENT_ID)
+                        .attributeType(ScalarAttributeType.S)
+                        .build())
+                .billingMode(BillingMode.PAY_PER_REQUEST));
+        dynamo.waiter().waitUntilTableExists(r -> r.tableName(table));
     }
 
     /** Every changed row of {@code table} by event id (a Scan, strongly consistent). */
