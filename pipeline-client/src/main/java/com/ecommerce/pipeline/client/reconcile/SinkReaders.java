@@ -41,21 +41,28 @@ final class SinkReaders {
     private SinkReaders() {}
 
     /**
-     * Every line of every object under the archive prefix, the log of each row: its highest version is what the
-     * archive holds of it (a line of an event id and version seen before is a copy). The InvoiceNos seen go to
-     * {@code invoices}.
+     * Every line of every object under the archive prefix. A row never changed has one version, judged line by line;
+     * for a changed row the archive is its log, and its highest version is what the archive holds of it (a line of an
+     * event id and version seen before is a copy). Only changed rows' events are kept in memory. The InvoiceNos seen
+     * go to {@code invoices}.
      */
     static void archive(Archive archive, SinkContents into, Set<String> invoices) {
         Map<String, TransactionEvent> highest = new ConcurrentHashMap<>();
         Set<String> seen = concurrentSet();
+        AtomicLong lines = new AtomicLong();
         AtomicLong copies = new AtomicLong();
         parallel(archive.objects(), o -> {
             for (TransactionEvent e : archive.read(o.key())) {
-                if (!seen.add(e.version() == 0 ? e.eventId() : e.eventId() + '#' + e.version())) {
+                invoices.add(e.transaction().invoiceNo());
+                if (e.version() == 0 && !into.changed(e.eventId())) {
+                    into.saw(e.eventId(), e.transaction().invoiceNo());
+                    continue;
+                }
+                lines.incrementAndGet();
+                if (!seen.add(e.eventId() + '#' + e.version())) {
                     copies.incrementAndGet();
                 }
                 highest.merge(e.eventId(), e, (a, b) -> b.version() > a.version() ? b : a);
-                invoices.add(e.transaction().invoiceNo());
             }
         });
         highest.values()
@@ -65,8 +72,10 @@ final class SinkReaders {
                         e.version(),
                         e.change().isDelete(),
                         e.transaction()));
-        into.rows += copies.get() + seen.size() - highest.size();
-        into.copies += copies.get();
+        synchronized (into) {
+            into.rows += lines.get() - highest.size();
+            into.copies += copies.get();
+        }
     }
 
     /** The event id of every line the store holds for these invoices (each line once per invoice). */

@@ -32,11 +32,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
 
 /**
  * {@code pipeline reconcile} after corrections and deletions (docs/corrections.md), on the local cloud: a replayed
@@ -63,7 +59,7 @@ class ReconcileChangesIT {
         DynamoSink dynamoSink = new DynamoSink(dynamo, names, new SimpleMeterRegistry());
         WarehouseSink warehouseSink = new WarehouseSink(stores.dataSource(), new SimpleMeterRegistry());
         String versionsTable = "row-versions-it-" + stores.id;
-        createRowVersionsTable(dynamo, versionsTable);
+        RowVersionItems.createMissing(dynamo, versionsTable);
 
         // A replayed file of 200 sample rows in batches of 100 (+ the rest of the invoice), keyed as the replay keys.
         ReplayedSample sample = ReplayedSample.write(dir, 200, BATCH, CALLER);
@@ -199,20 +195,6 @@ class ReconcileChangesIT {
         Map<String, AttributeValue> item = new HashMap<>(RowVersionItems.item(change, "2026-12-02T00:00:00Z"));
         item.put(RowVersionItems.PUBLISHED, AttributeValue.fromBool(true));
         dynamo.putItem(p -> p.tableName(table).item(item));
-    }
-
-    private static void createRowVersionsTable(DynamoDbClient dynamo, String table) {
-        dynamo.createTable(r -> r.tableName(table)
-                .keySchema(KeySchemaElement.builder()
-                        .attributeName(RowVersionItems.EVENT_ID)
-                        .keyType(KeyType.HASH)
-                        .build())
-                .attributeDefinitions(AttributeDefinition.builder()
-                        .attributeName(RowVersionItems.EVENT_ID)
-                        .attributeType("S")
-                        .build())
-                .billingMode(BillingMode.PAY_PER_REQUEST));
-        dynamo.waiter().waitUntilTableExists(r -> r.tableName(table));
     }
 
     private static Pattern row(String label, String rows, long archive, long dynamo, long warehouse) {
