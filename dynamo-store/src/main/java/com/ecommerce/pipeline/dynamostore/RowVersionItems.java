@@ -1,8 +1,8 @@
 package com.ecommerce.pipeline.dynamostore;
 
-import com.ecommerce.pipeline.schema.MalformedRecordException;
-import com.ecommerce.pipeline.schema.TransactionEvent;
-import com.ecommerce.pipeline.schema.TransactionJson;
+import com.ecommerce.pipeline.schema.kinesis.EventJson;
+import com.ecommerce.pipeline.schema.kinesis.MalformedRecordException;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -60,7 +60,7 @@ public final class RowVersionItems {
         if (change.transaction().customerId() != null) {
             item.put(CUSTOMER_ID, AttributeValue.fromS(change.transaction().customerId()));
         }
-        item.put(EVENT, AttributeValue.fromS(new String(TransactionJson.writeEvent(change), StandardCharsets.UTF_8)));
+        item.put(EVENT, AttributeValue.fromS(new String(EventJson.write(change), StandardCharsets.UTF_8)));
         item.put(PUBLISHED, AttributeValue.fromBool(false));
         item.put(UPDATED_AT, AttributeValue.fromS(updatedAt));
         return item;
@@ -78,7 +78,7 @@ public final class RowVersionItems {
             if (line == null || line.s() == null) {
                 throw new MalformedRecordException("no " + EVENT + " attribute");
             }
-            event = TransactionJson.readEvent(line.s().getBytes(StandardCharsets.UTF_8));
+            event = EventJson.read(line.s().getBytes(StandardCharsets.UTF_8));
         } catch (MalformedRecordException | RuntimeException e) {
             AttributeValue id = item.get(EVENT_ID);
             throw new IllegalStateException(

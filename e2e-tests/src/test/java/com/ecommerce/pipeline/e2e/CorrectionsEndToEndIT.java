@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.ecommerce.pipeline.client.PipelineCommand;
 import com.ecommerce.pipeline.e2e.SampleRows.Batch;
 import com.ecommerce.pipeline.e2e.SampleRows.Row;
-import com.ecommerce.pipeline.schema.Transaction;
+import com.ecommerce.pipeline.schema.model.Transaction;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;

@@ -10,7 +10,7 @@ import com.ecommerce.pipeline.e2e.SampleRows.Row;
 import com.ecommerce.pipeline.localcloud.Emulator;
 import com.ecommerce.pipeline.localcloud.LocalCloud;
 import com.ecommerce.pipeline.localcloud.LocalCloudConfig;
-import com.ecommerce.pipeline.schema.Transaction;
+import com.ecommerce.pipeline.schema.model.Transaction;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;

@@ -197,11 +197,11 @@ final class Faults {
                 }
                 for (var record : response.records()) {
                     try {
-                        for (var e : com.ecommerce.pipeline.schema.RecordCodec.decode(
+                        for (var e : com.ecommerce.pipeline.schema.kinesis.RecordCodec.decode(
                                 record.data().asByteArray())) {
                             counts.merge(e.eventId(), 1, Integer::sum);
                         }
-                    } catch (com.ecommerce.pipeline.schema.MalformedRecordException e) {
+                    } catch (com.ecommerce.pipeline.schema.kinesis.MalformedRecordException e) {
                         // not an event record
                     }
                 }

@@ -3,10 +3,10 @@ package com.ecommerce.pipeline.e2e;
 import com.ecommerce.pipeline.dynamostore.InvoiceReader;
 import com.ecommerce.pipeline.dynamostore.StoreTables;
 import com.ecommerce.pipeline.dynamostore.StoredLine;
-import com.ecommerce.pipeline.schema.MalformedRecordException;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionEvent;
-import com.ecommerce.pipeline.schema.TransactionJson;
+import com.ecommerce.pipeline.schema.kinesis.EventJson;
+import com.ecommerce.pipeline.schema.kinesis.MalformedRecordException;
+import com.ecommerce.pipeline.schema.model.Transaction;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -263,7 +263,7 @@ final class FinalState {
                     }
                     TransactionEvent e;
                     try {
-                        e = TransactionJson.readEvent(line.getBytes(StandardCharsets.UTF_8));
+                        e = EventJson.read(line.getBytes(StandardCharsets.UTF_8));
                     } catch (MalformedRecordException bad) {
                         throw new AssertionError("an archive line does not read: " + line, bad);
                     }

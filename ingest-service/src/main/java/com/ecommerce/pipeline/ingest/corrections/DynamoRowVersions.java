@@ -5,7 +5,7 @@ import static com.ecommerce.pipeline.dynamostore.RowVersionItems.PUBLISHED;
 import static com.ecommerce.pipeline.dynamostore.RowVersionItems.VERSION;
 
 import com.ecommerce.pipeline.dynamostore.RowVersionItems;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;

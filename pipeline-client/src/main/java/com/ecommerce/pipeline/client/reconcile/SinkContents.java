@@ -1,7 +1,7 @@
 package com.ecommerce.pipeline.client.reconcile;
 
 import com.ecommerce.pipeline.dynamostore.RowVersionItems.RowVersion;
-import com.ecommerce.pipeline.schema.Transaction;
+import com.ecommerce.pipeline.schema.model.Transaction;
 import java.util.BitSet;
 import java.util.Map;
 import java.util.Objects;

@@ -3,11 +3,11 @@ package com.ecommerce.pipeline.client.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ecommerce.pipeline.dynamostore.RowVersionItems.RowVersion;
-import com.ecommerce.pipeline.schema.EventIds;
-import com.ecommerce.pipeline.schema.IngestMetadata;
-import com.ecommerce.pipeline.schema.RowChange;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.EventIds;
+import com.ecommerce.pipeline.schema.model.IngestMetadata;
+import com.ecommerce.pipeline.schema.model.RowChange;
+import com.ecommerce.pipeline.schema.model.Transaction;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDateTime;
