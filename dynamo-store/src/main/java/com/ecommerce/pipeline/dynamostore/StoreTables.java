@@ -20,6 +20,11 @@ public record StoreTables(String invoices, String customers) {
 
     public static final String INVOICES = "invoices";
     public static final String CUSTOMERS = "customers";
+    /**
+     * The versions of changed rows ({@link RowVersionItems}), written by ingest-service; its setting {@code
+     * pipeline.ingest.corrections.table} may rename it.
+     */
+    public static final String ROW_VERSIONS = "row-versions";
 
     public StoreTables {
         Objects.requireNonNull(invoices, "invoices");

@@ -10,8 +10,10 @@ import com.ecommerce.pipeline.e2e.SampleRows.Row;
 import com.ecommerce.pipeline.localcloud.Emulator;
 import com.ecommerce.pipeline.localcloud.LocalCloud;
 import com.ecommerce.pipeline.localcloud.LocalCloudConfig;
+import com.ecommerce.pipeline.schema.model.Transaction;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +24,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -44,7 +47,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * two instances of one consumer with one killed, S3 and DynamoDB taken away from their consumer for 30 s,
  * ingest-service killed while the streaming client replays, and on dedicated persistent local clouds the whole cloud
  * restarted between two loads, dynalite restarted mid-load, and the whole cloud killed hard mid-replay followed by
- * {@code reconcile --repair}. Each case ends with the reconciliation of every row sent
+ * {@code reconcile --repair}; last, on an isolated suite, corrections and deletions in flight while each consumer is
+ * killed hard. Each case ends with the reconciliation of every row sent
  * so far against the stream and the three sinks, and a line in {@code target/fault-report.md}.
  */
 @Order(4)
@@ -646,6 +650,249 @@ class FaultInjectionIT {
             dedicated.stop();
             e2eCloud.close();
             cloud[0].close();
+        }
+    }
+
+    /**
+     * Corrections and deletions in flight (issue 19, docs/corrections.md) while each consumer is killed hard: on an
+     * isolated suite of its own (its stream, lease tables, archive prefix, DynamoDB tables and warehouse schema, so the
+     * shared stack's ledger and sinks are untouched), 600 rows are posted and loaded; then, while 300 more rows are
+     * posted, 60 of the first rows are changed through {@code PUT}/{@code DELETE} (corrected, corrected twice, moved to
+     * another invoice and customer, deleted), and each consumer is SIGKILLed once it has written rows since the
+     * changes began, and restarted with its worker id. Then the archive, DynamoDB and the warehouse against the final
+     * state computed from what was sent and the versions the service answered: rows lost (a live row missing or not
+     * in its final state), doubled (a row on two invoices, or twice in the warehouse) and resurrected (a deleted row
+     * still there).
+     */
+    @Test
+    @Order(10)
+    void correctionsAndDeletionsInFlightWhileEachConsumerIsKilledHard() throws Exception {
+        long start = System.nanoTime();
+        IsolatedSuite suite = new IsolatedSuite(stack.cloud, "faults-cdc", 46, false);
+        try {
+            FinalState state = new FinalState();
+            List<Row> rows = new ArrayList<>();
+            for (Row r : sample.subList(0, 900)) {
+                Map<String, String> columns = new LinkedHashMap<>(r.columns());
+                columns.put("InvoiceNo", r.invoiceNo().replaceFirst("^(C?)5", "$18")); // no other test posts 8xxxxx
+                rows.add(new Row(r.index(), columns));
+            }
+            for (Batch b : SampleRows.batches("faults-cdc-a", rows.subList(0, 600), 100)) {
+                suite.post(b, state);
+            }
+            await("the first 600 rows in the warehouse (a row's first change looks it up there)")
+                    .atMost(Stack.DELIVERED)
+                    .pollInterval(Duration.ofSeconds(2))
+                    .until(() -> suite.warehouse(state).size() == 600);
+            List<ServiceProcess> consumers =
+                    IsolatedSuite.CONSUMERS.stream().map(suite::service).toList();
+            Map<ServiceProcess, Double> before = new LinkedHashMap<>();
+            for (ServiceProcess c : consumers) {
+                before.put(c, Stack.rowsWritten(c));
+            }
+            List<Batch> more = SampleRows.batches("faults-cdc-b", rows.subList(600, 900), 50);
+            CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+                try {
+                    for (Batch b : more) {
+                        suite.post(b, state);
+                        Thread.sleep(1500);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Map<String, Integer> kinds = new java.util.concurrent.ConcurrentSkipListMap<>();
+            List<String> firstIds = new ArrayList<>();
+            for (Batch b : SampleRows.batches("faults-cdc-a", rows.subList(0, 600), 100)) {
+                firstIds.addAll(b.eventIds());
+            }
+            CompletableFuture<Void> changes = CompletableFuture.runAsync(() -> {
+                try {
+                    for (int i = 0; i < 60; i++) {
+                        Row row = rows.get(i * 10);
+                        String eventId = firstIds.get(i * 10);
+                        Transaction t = row.transaction();
+                        BigDecimal price = t.unitPrice().add(new BigDecimal("0.25"));
+                        switch (i % 4) {
+                            case 0 -> suite.put(
+                                    eventId,
+                                    row,
+                                    IsolatedSuite.image(t, t.quantity() + 1, price, null, null),
+                                    state,
+                                    Stack.DELIVERED);
+                            case 1 -> {
+                                suite.put(
+                                        eventId,
+                                        row,
+                                        IsolatedSuite.image(t, t.quantity() + 2, price, null, null),
+                                        state,
+                                        Stack.DELIVERED);
+                                suite.put(
+                                        eventId,
+                                        row,
+                                        IsolatedSuite.image(t, t.quantity() + 3, price.add(BigDecimal.ONE), null, null),
+                                        state,
+                                        Stack.DELIVERED);
+                            }
+                            case 2 -> {
+                                int j = 599 - i; // a row of another invoice: the one the row moves to
+                                while (rows.get(j).invoiceNo().equals(row.invoiceNo())) {
+                                    j--;
+                                }
+                                Row there = rows.get(j);
+                                suite.put(
+                                        eventId,
+                                        row,
+                                        IsolatedSuite.image(
+                                                t, t.quantity(), t.unitPrice(), there.invoiceNo(), there.customerId()),
+                                        state,
+                                        Stack.DELIVERED);
+                            }
+                            default -> suite.delete(eventId, state, Stack.DELIVERED);
+                        }
+                        kinds.merge(
+                                switch (i % 4) {
+                                    case 0 -> "corrected";
+                                    case 1 -> "corrected twice";
+                                    case 2 -> "moved";
+                                    default -> "deleted";
+                                },
+                                1,
+                                Integer::sum);
+                        Thread.sleep(200);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            List<String> kills = new ArrayList<>();
+            List<CompletableFuture<Void>> restarts = new ArrayList<>();
+            for (ServiceProcess c : consumers) {
+                double at = Faults.awaitRowsWritten(c, before.get(c), Duration.ofMinutes(3)) - before.get(c);
+                c.kill();
+                kills.add(String.format(
+                        "%s at %.0f rows written since the changes began, %d of 60 rows changed",
+                        c.name(),
+                        at,
+                        kinds.values().stream().mapToInt(Integer::intValue).sum()));
+                c.start();
+                restarts.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        c.awaitHealthy(IsolatedSuite.HEALTHY);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            boolean inFlight = !changes.isDone();
+            changes.get(10, TimeUnit.MINUTES);
+            load.get(10, TimeUnit.MINUTES);
+            for (CompletableFuture<Void> r : restarts) {
+                r.get(10, TimeUnit.MINUTES);
+            }
+
+            Map<String, String> archive = state.expectedArchive();
+            Map<String, String> lines = state.expectedLines();
+            Map<String, String> warehouse = state.expectedWarehouse();
+            long deadline = System.nanoTime() + Faults.RECONCILED.toNanos();
+            Map<String, String> inArchive;
+            Map<String, String> inDynamo;
+            Map<String, String> inWarehouse;
+            do {
+                Thread.sleep(3000);
+                inArchive = suite.archive(state);
+                inDynamo = suite.dynamo(state);
+                inWarehouse = suite.warehouse(state);
+            } while (!(inArchive.equals(archive) && inDynamo.equals(lines) && inWarehouse.equals(warehouse))
+                    && System.nanoTime() < deadline);
+
+            Map<String, Integer> lost = new TreeMap<>();
+            Map<String, Integer> doubled = new TreeMap<>();
+            Map<String, Integer> resurrected = new TreeMap<>();
+            List<String> examples = new ArrayList<>();
+            // archive and warehouse: by event id (the archive's highest version, the warehouse's row)
+            for (Map.Entry<String, Map<String, String>> sink :
+                    Map.of("archive", inArchive, "warehouse", inWarehouse).entrySet()) {
+                int l = 0;
+                int z = 0;
+                for (FinalState.Expected e : state.rows()) {
+                    String found = sink.getValue().get(e.eventId());
+                    String want = archive.get(e.eventId());
+                    if (e.deleted() && found != null && !found.contains(" deleted ")) {
+                        z++;
+                        example(examples, sink.getKey() + " resurrected " + e.eventId() + ": " + found);
+                    } else if (!want.equals(found)) {
+                        l++;
+                        example(examples, sink.getKey() + " " + e.eventId() + ": " + found + " instead of " + want);
+                    }
+                }
+                lost.put(sink.getKey(), l);
+                resurrected.put(sink.getKey(), z);
+            }
+            doubled.put("archive", 0);
+            doubled.put("warehouse", 0); // firehose_transactions' key is the event id
+            // DynamoDB: the lines on every invoice a row has been in
+            Map<String, Integer> onInvoices = new TreeMap<>();
+            inDynamo.keySet().forEach(k -> onInvoices.merge(k.substring(k.indexOf('|') + 1), 1, Integer::sum));
+            int dynamoLost = 0;
+            int dynamoResurrected = 0;
+            for (FinalState.Expected e : state.rows()) {
+                String key = e.image().invoiceNo() + "|" + e.eventId();
+                if (e.deleted()) {
+                    if (onInvoices.containsKey(e.eventId())) {
+                        dynamoResurrected++;
+                        example(examples, "dynamodb resurrected " + e.eventId());
+                    }
+                } else if (!lines.get(key).equals(inDynamo.get(key))) {
+                    dynamoLost++;
+                    example(examples, "dynamodb " + key + ": " + inDynamo.get(key) + " instead of " + lines.get(key));
+                }
+            }
+            lost.put("dynamodb", dynamoLost);
+            resurrected.put("dynamodb", dynamoResurrected);
+            doubled.put("dynamodb", (int)
+                    onInvoices.values().stream().filter(n -> n > 1).count());
+            Map<String, Integer> onStream = Faults.streamCounts(stack.cloud.kinesis(), suite.stream);
+            Map<String, Integer> resurrectedBySink = new TreeMap<>();
+            resurrected.forEach((k, v) -> resurrectedBySink.put(k + " resurrected", v));
+            Reconciliation r = new Reconciliation(
+                    state.rows().size(),
+                    (int) state.rows().stream()
+                            .filter(e -> onStream.containsKey(e.eventId()))
+                            .count(),
+                    // a changed row is on the stream once per version: re-published only beyond that
+                    (int) state.rows().stream()
+                            .filter(e -> onStream.getOrDefault(e.eventId(), 0) > 1 + e.version())
+                            .count(),
+                    lost,
+                    doubled,
+                    resurrectedBySink,
+                    examples);
+            int resurrectedTotal =
+                    resurrected.values().stream().mapToInt(Integer::intValue).sum();
+            FaultReport.add(
+                    "corrections in flight, consumers killed",
+                    "SIGKILL of s3-archiver, dynamo-writer and warehouse-loader (an isolated suite) while 60 rows are"
+                            + " corrected, moved or deleted through PUT/DELETE and 300 rows posted; each restarted at"
+                            + " once (same worker id)",
+                    3,
+                    r,
+                    start,
+                    "changes " + kinds + (inFlight ? "" : " (the changes had ended before the last kill)")
+                            + "; killed: " + String.join("; ", kills) + "; " + resurrectedTotal
+                            + " resurrected (deleted rows still there, in the report's unexpected column)");
+            assertThat(inFlight)
+                    .as("the last kill came before the changes ended")
+                    .isTrue();
+            assertExact(r);
+        } finally {
+            suite.stop();
+        }
+    }
+
+    private static void example(List<String> examples, String text) {
+        if (examples.size() < 6) {
+            examples.add(text);
         }
     }
 

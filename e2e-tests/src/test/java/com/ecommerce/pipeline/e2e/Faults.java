@@ -177,4 +177,37 @@ final class Faults {
                     .isTrue();
         }
     }
+
+    /** How often each event id is on {@code stream} (every shard from TRIM_HORIZON; undecodable records skipped). */
+    static Map<String, Integer> streamCounts(
+            software.amazon.awssdk.services.kinesis.KinesisClient kinesis, String stream) {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (var shard : kinesis.listShards(r -> r.streamName(stream)).shards()) {
+            String iterator = kinesis.getShardIterator(r -> r.streamName(stream)
+                            .shardId(shard.shardId())
+                            .shardIteratorType(
+                                    software.amazon.awssdk.services.kinesis.model.ShardIteratorType.TRIM_HORIZON))
+                    .shardIterator();
+            int emptyReads = 0;
+            while (iterator != null && emptyReads < 2) {
+                String it = iterator;
+                var response = kinesis.getRecords(r -> r.shardIterator(it).limit(10_000));
+                if (response.records().isEmpty()) {
+                    emptyReads++;
+                }
+                for (var record : response.records()) {
+                    try {
+                        for (var e : com.ecommerce.pipeline.schema.kinesis.RecordCodec.decode(
+                                record.data().asByteArray())) {
+                            counts.merge(e.eventId(), 1, Integer::sum);
+                        }
+                    } catch (com.ecommerce.pipeline.schema.kinesis.MalformedRecordException e) {
+                        // not an event record
+                    }
+                }
+                iterator = response.nextShardIterator();
+            }
+        }
+        return counts;
+    }
 }

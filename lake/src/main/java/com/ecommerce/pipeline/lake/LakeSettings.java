@@ -47,6 +47,11 @@ public record LakeSettings(String rawLocation, String table, String compactedObj
         return table.substring(0, table.indexOf('.'));
     }
 
+    /** The table of deleted event ids (a deletion is final: no older event may bring the row back). */
+    public String deletedEvents() {
+        return table.substring(0, table.lastIndexOf('.') + 1) + "deleted_events";
+    }
+
     /** The namespace part of {@link #table()}. */
     public String namespace() {
         return table.substring(table.indexOf('.') + 1, table.lastIndexOf('.'));

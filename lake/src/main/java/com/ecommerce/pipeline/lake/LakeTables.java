@@ -1,5 +1,6 @@
 package com.ecommerce.pipeline.lake;
 
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -13,6 +14,8 @@ import org.apache.spark.sql.SparkSession;
  *       as {@code TIMESTAMP_NTZ} (the shop's local time, no zone: PostgreSQL's {@code timestamp}),
  *       partitioned by its day, data files sorted by it. Format version 2, which Athena reads.
  *   <li>{@code compacted_objects}: every archive object compacted so far, by key and size.
+ *   <li>{@code deleted_events}: every event id deleted (docs/corrections.md), with the deletion's version: the
+ *       row is gone from {@code transactions}, and no older event of it may bring it back.
  * </ul>
  */
 public final class LakeTables {
@@ -22,7 +25,20 @@ public final class LakeTables {
     public static void create(SparkSession spark, LakeSettings settings) {
         if (!spark.catalog().tableExists(settings.table())) {
             createTransactions(spark, settings.table());
+        } else if (!List.of(spark.table(settings.table()).columns()).contains("version")) {
+            // a table compacted before corrections existed: its rows are all version 0 (read as NULL)
+            spark.sql("ALTER TABLE " + settings.table()
+                    + " ADD COLUMN version BIGINT COMMENT 'version of the row: 0 as posted, +1 per correction'");
         }
+        spark.sql(
+                """
+                CREATE TABLE IF NOT EXISTS %s (
+                    event_id   STRING    COMMENT 'event id of a deleted row',
+                    version    BIGINT    COMMENT 'the version that deleted it',
+                    deleted_at TIMESTAMP COMMENT 'when the compaction recorded it')
+                USING iceberg
+                TBLPROPERTIES ('format-version' = '2')"""
+                        .formatted(settings.deletedEvents()));
         spark.sql(
                 """
                 CREATE TABLE IF NOT EXISTS %s (
@@ -51,7 +67,8 @@ public final class LakeTables {
                     ingest_idempotency_key STRING,
                     ingest_row             INT,
                     ingest_received_at     TIMESTAMP,
-                    ingest_source          STRING)
+                    ingest_source          STRING,
+                    version                BIGINT        COMMENT 'version of the row: 0 as posted, +1 per correction')
                 USING iceberg
                 PARTITIONED BY (days(invoice_date))
                 TBLPROPERTIES ('format-version' = '2')"""

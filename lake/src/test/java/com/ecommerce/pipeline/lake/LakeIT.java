@@ -46,19 +46,7 @@ class LakeIT {
     @BeforeAll
     static void start() throws Exception {
         LocalCloud cloud = LocalCloud.shared();
-        Endpoints endpoints = cloud.endpoints();
-        conf = new LinkedHashMap<>();
-        conf.put("spark.hadoop.fs.s3a.endpoint", endpoints.s3().toString());
-        conf.put("spark.hadoop.fs.s3a.connection.ssl.enabled", "false");
-        conf.put("spark.hadoop.fs.s3a.path.style.access", "true");
-        conf.put("spark.hadoop.fs.s3a.endpoint.region", endpoints.region());
-        conf.put("spark.hadoop.fs.s3a.access.key", endpoints.accessKey());
-        conf.put("spark.hadoop.fs.s3a.secret.key", endpoints.secretKey());
-        conf.put(
-                "spark.hadoop.fs.s3a.aws.credentials.provider",
-                "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-        conf.put("spark.master", "local[2]");
-        conf.put("spark.sql.shuffle.partitions", "2");
+        conf = sparkOnTheLocalCloud(cloud.endpoints());
         settings = LakeSettings.load(null, conf);
         spark = LakeSpark.session(settings);
         archive = new SampleArchive(cloud.s3Client(), "ecommerce-raw");
@@ -231,6 +219,23 @@ class LakeIT {
         assertThat(refused.stderr.strip())
                 .startsWith("sql: only queries run here")
                 .doesNotContain("\n");
+    }
+
+    /** Spark in local mode (2 threads) on the local cloud's S3, through S3A. */
+    static Map<String, String> sparkOnTheLocalCloud(Endpoints endpoints) {
+        Map<String, String> conf = new LinkedHashMap<>();
+        conf.put("spark.hadoop.fs.s3a.endpoint", endpoints.s3().toString());
+        conf.put("spark.hadoop.fs.s3a.connection.ssl.enabled", "false");
+        conf.put("spark.hadoop.fs.s3a.path.style.access", "true");
+        conf.put("spark.hadoop.fs.s3a.endpoint.region", endpoints.region());
+        conf.put("spark.hadoop.fs.s3a.access.key", endpoints.accessKey());
+        conf.put("spark.hadoop.fs.s3a.secret.key", endpoints.secretKey());
+        conf.put(
+                "spark.hadoop.fs.s3a.aws.credentials.provider",
+                "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+        conf.put("spark.master", "local[2]");
+        conf.put("spark.sql.shuffle.partitions", "2");
+        return conf;
     }
 
     private record Output(int code, String stdout, String stderr) {}

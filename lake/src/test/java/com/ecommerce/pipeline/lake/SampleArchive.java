@@ -33,12 +33,19 @@ final class SampleArchive {
 
     private final S3Client s3;
     private final String bucket;
+    private final String prefix;
     private long sequence = 49_000_000_000L;
     private int objects;
 
     SampleArchive(S3Client s3, String bucket) {
+        this(s3, bucket, "raw/");
+    }
+
+    /** An archive under {@code prefix} (ending with a slash) instead of {@code raw/}. */
+    SampleArchive(S3Client s3, String bucket, String prefix) {
         this.s3 = s3;
         this.bucket = bucket;
+        this.prefix = prefix;
     }
 
     /** The sample's rows as events, 500 rows per request (one idempotency key each), as the replay client posts. */
@@ -83,8 +90,8 @@ final class SampleArchive {
         }
         byDay.forEach((day, events) -> {
             String key = String.format(
-                    "raw/year=%04d/month=%02d/day=%02d/shardId-000000000001_%d_%d.json.gz",
-                    day.getYear(), day.getMonthValue(), day.getDayOfMonth(), first, last);
+                    "%syear=%04d/month=%02d/day=%02d/shardId-000000000001_%d_%d.json.gz",
+                    prefix, day.getYear(), day.getMonthValue(), day.getDayOfMonth(), first, last);
             s3.putObject(
                     r -> r.bucket(bucket).key(key).contentType("application/gzip"),
                     RequestBody.fromBytes(gzip(events)));

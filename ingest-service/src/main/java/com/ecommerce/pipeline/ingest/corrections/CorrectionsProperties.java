@@ -1,5 +1,6 @@
 package com.ecommerce.pipeline.ingest.corrections;
 
+import com.ecommerce.pipeline.dynamostore.StoreTables;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -20,6 +21,6 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties(prefix = "pipeline.ingest.corrections")
 public record CorrectionsProperties(
-        @NotBlank @DefaultValue("row-versions") String table,
+        @NotBlank @DefaultValue(StoreTables.ROW_VERSIONS) String table,
         @Min(1) @Max(100) @DefaultValue("5") int maxAttempts,
         @NotNull @DefaultValue("5s") Duration warehouseTimeout) {}

@@ -1,11 +1,12 @@
 package com.ecommerce.pipeline.ingest.corrections;
 
-import com.ecommerce.pipeline.schema.kinesis.EventJson;
-import com.ecommerce.pipeline.schema.kinesis.MalformedRecordException;
+import static com.ecommerce.pipeline.dynamostore.RowVersionItems.EVENT_ID;
+import static com.ecommerce.pipeline.dynamostore.RowVersionItems.PUBLISHED;
+import static com.ecommerce.pipeline.dynamostore.RowVersionItems.VERSION;
+
+import com.ecommerce.pipeline.dynamostore.RowVersionItems;
 import com.ecommerce.pipeline.schema.model.TransactionEvent;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -16,23 +17,12 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /**
- * {@link RowVersions} in the DynamoDB table {@code row-versions}: key {@code eventId} (S); {@code version} (N),
- * {@code deleted} (BOOL), {@code invoiceNo}, {@code customerId} (S, absent when none), {@code event} (S: the current
- * version's whole event line, the row's final image), {@code published} (BOOL), {@code updatedAt} (S). A version is
- * claimed by a conditional put on the version read before, so each version of a row is given once.
+ * {@link RowVersions} in the DynamoDB table {@code row-versions}, in dynamo-store's layout ({@link RowVersionItems}).
+ * A version is claimed by a conditional put on the version read before, so each version of a row is given once.
  */
 class DynamoRowVersions implements RowVersions {
 
     private static final Logger log = LoggerFactory.getLogger(DynamoRowVersions.class);
-
-    static final String EVENT_ID = "eventId";
-    static final String VERSION = "version";
-    static final String DELETED = "deleted";
-    static final String INVOICE_NO = "invoiceNo";
-    static final String CUSTOMER_ID = "customerId";
-    static final String EVENT = "event";
-    static final String PUBLISHED = "published";
-    static final String UPDATED_AT = "updatedAt";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -57,29 +47,14 @@ class DynamoRowVersions implements RowVersions {
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
-        TransactionEvent event;
-        try {
-            event = EventJson.read(item.get(EVENT).s().getBytes(StandardCharsets.UTF_8));
-        } catch (MalformedRecordException | RuntimeException e) {
-            throw new IllegalStateException("row-versions holds an unreadable event for " + eventId, e);
-        }
-        AttributeValue published = item.get(PUBLISHED);
-        return Optional.of(new CurrentRow(event, published != null && Boolean.TRUE.equals(published.bool()), true));
+        RowVersionItems.RowVersion row = RowVersionItems.read(item);
+        return Optional.of(new CurrentRow(row.event(), row.published(), true));
     }
 
     @Override
     public boolean claim(TransactionEvent change, CurrentRow expected) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(EVENT_ID, AttributeValue.fromS(change.eventId()));
-        item.put(VERSION, AttributeValue.fromN(Long.toString(change.version())));
-        item.put(DELETED, AttributeValue.fromBool(change.change().isDelete()));
-        item.put(INVOICE_NO, AttributeValue.fromS(change.transaction().invoiceNo()));
-        if (change.transaction().customerId() != null) {
-            item.put(CUSTOMER_ID, AttributeValue.fromS(change.transaction().customerId()));
-        }
-        item.put(EVENT, AttributeValue.fromS(new String(EventJson.write(change), StandardCharsets.UTF_8)));
-        item.put(PUBLISHED, AttributeValue.fromBool(false));
-        item.put(UPDATED_AT, AttributeValue.fromS(clock.instant().toString()));
+        Map<String, AttributeValue> item =
+                RowVersionItems.item(change, clock.instant().toString());
         PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(item);
         if (expected.versioned()) {
             put.conditionExpression("#v = :expected")

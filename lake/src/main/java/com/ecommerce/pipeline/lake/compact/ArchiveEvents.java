@@ -1,6 +1,8 @@
 package com.ecommerce.pipeline.lake.compact;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -16,6 +18,8 @@ import org.apache.spark.sql.types.StructType;
  * {@code UnitPrice} to DECIMAL without passing through a double, {@code InvoiceDate} (ISO local date-time) to
  * TIMESTAMP_NTZ, {@code ingest.receivedAt} (an ISO instant) to TIMESTAMP. A line that is not JSON or a
  * value that does not cast fails the run (FAILFAST, ANSI casts): the archive holds only validated events.
+ * Each row also carries its {@code version} (0 for an insert, a line without {@code change}) and whether it is a
+ * deletion ({@code deleted}; docs/corrections.md).
  */
 final class ArchiveEvents {
 
@@ -36,7 +40,8 @@ final class ArchiveEvents {
                             .add("idempotencyKey", DataTypes.StringType)
                             .add("row", DataTypes.IntegerType)
                             .add("receivedAt", DataTypes.StringType)
-                            .add("source", DataTypes.StringType));
+                            .add("source", DataTypes.StringType))
+            .add("change", new StructType().add("kind", DataTypes.StringType).add("version", DataTypes.LongType));
 
     /** Columns every event has (all but customer_id). */
     private static final List<String> REQUIRED = List.of(
@@ -79,7 +84,10 @@ final class ArchiveEvents {
                         col("ingest.idempotencyKey").as("ingest_idempotency_key"),
                         col("ingest.row").as("ingest_row"),
                         col("ingest.receivedAt").cast("timestamp").as("ingest_received_at"),
-                        col("ingest.source").as("ingest_source"));
+                        col("ingest.source").as("ingest_source"),
+                        coalesce(col("change.version"), lit(0L)).as("version"),
+                        coalesce(col("change.kind").equalTo("DELETE"), lit(false))
+                                .as("deleted"));
     }
 
     /** Fails if any event lacks a field every event has (a line that is JSON but not an event). */

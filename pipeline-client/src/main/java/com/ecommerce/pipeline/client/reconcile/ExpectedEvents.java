@@ -5,6 +5,7 @@ import com.ecommerce.pipeline.client.replay.Batch;
 import com.ecommerce.pipeline.client.replay.BatchReader;
 import com.ecommerce.pipeline.client.replay.FileFingerprint;
 import com.ecommerce.pipeline.client.replay.ReplayCommand;
+import com.ecommerce.pipeline.dynamostore.RowVersionItems.RowVersion;
 import com.ecommerce.pipeline.schema.input.CsvRowReader;
 import com.ecommerce.pipeline.schema.input.ImportContent;
 import com.ecommerce.pipeline.schema.input.RowResult;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -59,6 +61,12 @@ public final class ExpectedEvents {
     private Derived listener;
     /** The receipt time the events derived again carry: the source does not keep the original one. */
     private final Instant derivedAt = Instant.now();
+    /** The final state of each changed row (row-versions), by position. */
+    private final Map<Integer, RowVersion> finals = new HashMap<>();
+    /** The positions of deleted rows. */
+    private final BitSet deleted = new BitSet();
+    /** Changed rows that no source accounts for. */
+    private final Map<String, RowVersion> unknownChanged = new HashMap<>();
 
     /** Told every distinct expected event as derived from its source, in source order. */
     @FunctionalInterface
@@ -106,6 +114,46 @@ public final class ExpectedEvents {
     /** The group of the event at {@code i}: its caller, idempotency key and InvoiceNo. */
     public String group(int i) {
         return groups.get(groupOf[i]);
+    }
+
+    /**
+     * The final state of every changed row ({@code row-versions}, the authority on it): a changed row is expected
+     * at its final version, image and invoice, or, deleted, absent. Call after every source was added; the final
+     * invoices join {@link #invoices()}.
+     */
+    public void changed(Map<String, RowVersion> rows) {
+        rows.forEach((eventId, row) -> {
+            int i = indexOf(eventId);
+            if (i < 0) {
+                unknownChanged.put(eventId, row);
+                return;
+            }
+            finals.put(i, row);
+            if (row.deleted()) {
+                deleted.set(i);
+            }
+            invoices.add(row.event().transaction().invoiceNo());
+        });
+    }
+
+    /** The final state of the row at {@code i} when it was changed, else null (live at version 0). */
+    public RowVersion finalState(int i) {
+        return finals.get(i);
+    }
+
+    /** The positions of the rows whose final state is a deletion. */
+    public BitSet deletedIds() {
+        return deleted;
+    }
+
+    /** How many expected rows were changed. */
+    public int changedCount() {
+        return finals.size();
+    }
+
+    /** Changed rows (row-versions) of event ids no source accounts for. */
+    public Map<String, RowVersion> unknownChanged() {
+        return unknownChanged;
     }
 
     /** The invoice numbers of the replayed and imported rows. */
@@ -271,6 +319,23 @@ public final class ExpectedEvents {
         }
         sourceByContent.put(contentKey, source);
         sources.add(new Source("import " + fileKey, row, row == rows ? null : "the import recorded " + rows + " rows"));
+    }
+
+    /** Events of a source given whole (tests): each keeps its event id as {@link EventIds} derives it. */
+    void addEvents(String label, List<TransactionEvent> events) {
+        int source = sources.size();
+        long row = 0;
+        for (TransactionEvent e : events) {
+            add(
+                    e.ingest().caller(),
+                    e.ingest().idempotencyKey(),
+                    e.ingest().row(),
+                    e.transaction(),
+                    e.ingest().source(),
+                    source,
+                    row++);
+        }
+        sources.add(new Source(label, row, null));
     }
 
     /** A completed import whose rows cannot be read again, so whose event ids cannot be derived. */

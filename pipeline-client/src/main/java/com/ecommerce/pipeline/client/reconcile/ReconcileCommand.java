@@ -6,6 +6,7 @@ import com.ecommerce.pipeline.client.cloud.CloudSettings;
 import com.ecommerce.pipeline.client.cloud.StoreOptions;
 import com.ecommerce.pipeline.client.cloud.StoreUnavailableException;
 import com.ecommerce.pipeline.dynamo.sink.DynamoWriterProperties;
+import com.ecommerce.pipeline.dynamostore.RowVersionItems;
 import com.ecommerce.pipeline.dynamostore.StoreTables;
 import com.ecommerce.pipeline.schema.input.ImportContent;
 import java.io.IOException;
@@ -40,7 +41,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
-/** {@code ./pipeline reconcile}: every source's rows against the event ids in each sink, then data quality. */
+/** {@code ./pipeline reconcile}: every source's rows against each sink's, in their final state; then data quality. */
 @Command(
         name = "reconcile",
         mixinStandardHelpOptions = true,
@@ -48,9 +49,12 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
         usageHelpAutoWidth = true,
         description = {
             "For each source file streamed (the replays in .pipeline/replays.jsonl, re-read and re-keyed; the"
-                    + " completed imports in the imports table): its rows vs the event ids present in the S3"
-                    + " archive, DynamoDB (invoices) and the warehouse (firehose_transactions); the differences"
+                    + " completed imports in the imports table): its rows vs the rows in their final state in the"
+                    + " S3 archive, DynamoDB (invoices) and the warehouse (firehose_transactions); the differences"
                     + " (missing ids with their file row, unexpected ids); then the data-quality report.",
+            "Final states: a corrected or deleted row (the row-versions table holds its last version) must be held"
+                    + " at that version, image and invoice, or, deleted, be absent (a warehouse tombstone counts as"
+                    + " absent); an older version or a deleted row still there is a difference.",
             "Rows still on the stream after a sink's consumer's checkpoint (read from its KCL lease table) are in"
                     + " flight to that sink, reported apart from rows missing; --wait waits for them first.",
             "--repair re-publishes the missing events straight onto the stream (not through ingest-service, whose"
@@ -61,7 +65,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:every sink holds exactly the expected event ids (with --repair: after the repair)",
+            "0:every sink holds exactly the expected rows in their final state (with --repair: after the repair)",
             "1:differences (listed), or a recorded file that cannot be read again",
             "2:a store is unreachable or missing its table, or a bad command line",
             "3:nothing missing, but rows still in flight to a sink (run with --wait)"
@@ -206,13 +210,14 @@ public final class ReconcileCommand implements Callable<Integer>, Subcommand {
         }
 
         boolean onlyInFlight() {
-            return !sourceProblems
-                    && !matches()
-                    && sinks.stream().allMatch(x -> x.missing() == 0 && x.extras.isEmpty());
+            return !sourceProblems && !matches() && sinks.stream().noneMatch(SinkContents::differs);
         }
     }
 
-    /** Every source's events derived again: the recorded replays, then the completed imports. */
+    /**
+     * Every source's events derived again: the recorded replays, then the completed imports; then the final state
+     * of every changed row, from the row-versions table.
+     */
     private void addSources(Stores st, ExpectedEvents expected) throws IOException {
         expected.addReplays(record);
         addImports(
@@ -221,6 +226,23 @@ public final class ReconcileCommand implements Callable<Integer>, Subcommand {
                 st.s3(),
                 st.settings().get("pipeline.import.bucket", "ecommerce-raw"),
                 expected);
+        expected.changed(changedRows(st.dynamo(), rowVersionsTable(st.settings())));
+    }
+
+    /** ingest-service's table of changed rows ({@code pipeline.ingest.corrections.table}). */
+    static String rowVersionsTable(CloudSettings settings) {
+        return settings.get("pipeline.ingest.corrections.table", StoreTables.ROW_VERSIONS);
+    }
+
+    /** Every changed row's final state; none when the table does not exist (no change was ever made). */
+    static Map<String, RowVersionItems.RowVersion> changedRows(DynamoDbClient dynamo, String table) {
+        try {
+            return RowVersionItems.readAll(dynamo, table);
+        } catch (ResourceNotFoundException e) {
+            return Map.of();
+        } catch (SdkClientException e) {
+            throw new StoreUnavailableException("DynamoDB is unreachable: " + e.getMessage(), e);
+        }
     }
 
     /** Waits (with a timeout), reads the backlog, the sources and the sinks, and prints the comparison. */
@@ -384,9 +406,10 @@ public final class ReconcileCommand implements Callable<Integer>, Subcommand {
     private boolean report(PrintWriter out, ExpectedEvents expected, List<SinkContents> sinks) {
         List<ExpectedEvents.Source> sources = expected.sources();
         long[][] present = new long[sinks.size()][sources.size()];
+        List<BitSet> finals = sinks.stream().map(SinkContents::finalIds).toList();
         for (int i = 0; i < expected.size(); i++) {
             for (int s = 0; s < sinks.size(); s++) {
-                if (sinks.get(s).present.get(i)) {
+                if (finals.get(s).get(i)) {
                     present[s][expected.source(i)]++;
                 }
             }
@@ -395,7 +418,7 @@ public final class ReconcileCommand implements Callable<Integer>, Subcommand {
         out.printf(
                 Locale.ROOT,
                 row,
-                "source (rows read vs event ids present)",
+                "source (rows read vs rows in their final state)",
                 "rows",
                 "archive",
                 "dynamodb",
@@ -430,9 +453,17 @@ public final class ReconcileCommand implements Callable<Integer>, Subcommand {
                 row,
                 "expected event ids (all sources)",
                 n(expected.size()),
-                n(sinks.get(0).present.cardinality()),
-                n(sinks.get(1).present.cardinality()),
-                n(sinks.get(2).present.cardinality()));
+                n(finals.get(0).cardinality()),
+                n(finals.get(1).cardinality()),
+                n(finals.get(2).cardinality()));
+        out.printf(
+                Locale.ROOT,
+                row,
+                "  of them changed (row-versions), deleted: correctly absent",
+                n(expected.changedCount()) + ", " + n(expected.deletedIds().cardinality()),
+                n(sinks.get(0).deletedAbsent()),
+                n(sinks.get(1).deletedAbsent()),
+                n(sinks.get(2).deletedAbsent()));
         out.printf(
                 Locale.ROOT,
                 row,
@@ -449,6 +480,22 @@ public final class ReconcileCommand implements Callable<Integer>, Subcommand {
                 n(sinks.get(0).missing()),
                 n(sinks.get(1).missing()),
                 n(sinks.get(2).missing()));
+        out.printf(
+                Locale.ROOT,
+                row,
+                "at an older version, image or invoice (not in flight)",
+                "",
+                n(sinks.get(0).older()),
+                n(sinks.get(1).older()),
+                n(sinks.get(2).older()));
+        out.printf(
+                Locale.ROOT,
+                row,
+                "resurrected (deleted, still there; not in flight)",
+                "",
+                n(sinks.get(0).resurrected()),
+                n(sinks.get(1).resurrected()),
+                n(sinks.get(2).resurrected()));
         out.printf(
                 Locale.ROOT,
                 row,
@@ -471,6 +518,26 @@ public final class ReconcileCommand implements Callable<Integer>, Subcommand {
                     "the archive holds %,d extra copies of event ids (re-posted events; readers dedupe by eventId)%n",
                     sinks.get(0).copies);
         }
+        if (!expected.unknownChanged().isEmpty()) {
+            out.printf(
+                    Locale.ROOT,
+                    "row-versions holds %,d changed rows no source accounts for (not judged)%n",
+                    expected.unknownChanged().size());
+        }
+        long unpublished = 0;
+        for (int i = 0; i < expected.size(); i++) {
+            RowVersionItems.RowVersion last = expected.finalState(i);
+            if (last != null && !last.published()) {
+                unpublished++;
+            }
+        }
+        if (unpublished > 0) {
+            out.printf(
+                    Locale.ROOT,
+                    "%,d changes are not known to be on the stream (answered 503; the client's retry of the same"
+                            + " PUT/DELETE publishes them)%n",
+                    unpublished);
+        }
         for (SinkContents sink : sinks) {
             listDifferences(out, expected, sink);
         }
@@ -487,6 +554,12 @@ public final class ReconcileCommand implements Callable<Integer>, Subcommand {
                     inFlight);
         }
         listIds(out, expected, "missing in " + sink.name, sink.missingIds());
+        listIds(
+                out,
+                expected,
+                "at an older version, image or invoice in " + sink.name + " (final version shown)",
+                sink.olderIds());
+        listIds(out, expected, "resurrected in " + sink.name + " (deleted rows still there)", sink.resurrectedIds());
         if (!sink.extras.isEmpty()) {
             out.printf(Locale.ROOT, "%nunexpected in %s: %,d event ids%n", sink.name, sink.extras.size());
             int listed = 0;
@@ -508,12 +581,23 @@ public final class ReconcileCommand implements Callable<Integer>, Subcommand {
         out.printf(Locale.ROOT, "%n%s: %,d event ids%n", heading, count);
         int listed = 0;
         for (int i = ids.nextSetBit(0); i >= 0 && listed < show; i = ids.nextSetBit(i + 1)) {
+            RowVersionItems.RowVersion last = expected.finalState(i);
             out.printf(
                     Locale.ROOT,
-                    "  %s  %s row %,d%n",
+                    "  %s  %s row %,d%s%n",
                     expected.id(i),
                     expected.sources().get(expected.source(i)).label(),
-                    expected.fileRow(i));
+                    expected.fileRow(i),
+                    last == null
+                            ? ""
+                            : String.format(
+                                    Locale.ROOT,
+                                    " (version %d, %s)",
+                                    last.version(),
+                                    last.deleted()
+                                            ? "deleted"
+                                            : "invoice "
+                                                    + last.event().transaction().invoiceNo()));
             listed++;
         }
         if (count > listed) {

@@ -7,9 +7,6 @@ import com.ecommerce.pipeline.client.rebuild.RebuildCommandAccess;
 import com.ecommerce.pipeline.client.rebuild.TestStores;
 import com.ecommerce.pipeline.dynamo.sink.DynamoSink;
 import com.ecommerce.pipeline.dynamo.sink.DynamoWriterProperties;
-import com.ecommerce.pipeline.schema.input.CsvRowReader;
-import com.ecommerce.pipeline.schema.input.RowResult;
-import com.ecommerce.pipeline.schema.input.TransactionCsv;
 import com.ecommerce.pipeline.schema.model.EventIds;
 import com.ecommerce.pipeline.schema.model.Transaction;
 import com.ecommerce.pipeline.schema.model.TransactionEvent;
@@ -20,12 +17,10 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,7 +33,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code pipeline reconcile} over sinks filled by the sink code with a replayed file's and an import's
@@ -66,54 +60,20 @@ class ReconcileIT {
         WarehouseSink warehouseSink = new WarehouseSink(stores.dataSource(), new SimpleMeterRegistry());
 
         // The replayed file: 600 sample rows, replayed in batches of 100 (+ the rest of the invoice).
+        ReplayedSample sample = ReplayedSample.write(dir, 600, BATCH, REPLAY_CALLER);
+        Path file = sample.file();
+        Path record = sample.record();
+        List<Transaction> rows = sample.rows();
+        List<TransactionEvent> replayed = sample.events();
         List<String> lines = Files.readAllLines(SAMPLE, StandardCharsets.UTF_8);
-        Path file = dir.resolve("replayed.csv");
-        byte[] csv = (String.join("\n", lines.subList(0, 601)) + "\n").getBytes(StandardCharsets.UTF_8);
-        Files.write(file, csv);
-        String sha = sha256(csv);
-        List<Transaction> rows = parse(file);
-        List<TransactionEvent> replayed = new ArrayList<>();
-        for (int first = 0; first < rows.size(); ) {
-            int last = Math.min(first + BATCH, rows.size()) - 1;
-            while (last + 1 < rows.size()
-                    && rows.get(last + 1).invoiceNo().equals(rows.get(last).invoiceNo())) {
-                last++;
-            }
-            replayed.addAll(TestStores.events(
-                    REPLAY_CALLER, sha.substring(0, 16) + ":" + first + "-" + last, rows.subList(first, last + 1)));
-            first = last + 1;
-        }
-        Path record = dir.resolve("replays.jsonl");
-        Files.writeString(
-                record,
-                JsonMapper.builder()
-                                .build()
-                                .writeValueAsString(Map.of(
-                                        "file",
-                                        file.toString(),
-                                        "sha256",
-                                        sha,
-                                        "batch",
-                                        BATCH,
-                                        "charset",
-                                        "UTF-8",
-                                        "url",
-                                        "http://localhost:8081/transactions",
-                                        "status",
-                                        "completed",
-                                        "rowsAccepted",
-                                        600,
-                                        "caller",
-                                        REPLAY_CALLER))
-                        + "\n");
 
         // A completed import of 50 other rows, in batches of 20.
         Path importFile = dir.resolve("imported.csv");
         byte[] importCsv = (lines.get(0) + "\n" + String.join("\n", lines.subList(601, 651)) + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         Files.write(importFile, importCsv);
-        String importSha = sha256(importCsv);
-        List<Transaction> importRows = parse(importFile);
+        String importSha = ReplayedSample.sha256(importCsv);
+        List<Transaction> importRows = ReplayedSample.parse(importFile);
         List<TransactionEvent> imported = new ArrayList<>();
         for (int first = 0; first < 50; first += 20) {
             int last = Math.min(first + 20, 50) - 1;
@@ -286,19 +246,5 @@ class ReconcileIT {
                 .billingMode(BillingMode.PAY_PER_REQUEST));
         // dynalite, like DynamoDB, creates a table asynchronously (CREATING, then ACTIVE).
         dynamo.waiter().waitUntilTableExists(r -> r.tableName(table));
-    }
-
-    private static List<Transaction> parse(Path file) throws Exception {
-        List<Transaction> rows = new ArrayList<>();
-        try (CsvRowReader reader = TransactionCsv.open(file, StandardCharsets.UTF_8)) {
-            for (RowResult r = reader.read(); r != null; r = reader.read()) {
-                rows.add(((RowResult.Valid) r).transaction());
-            }
-        }
-        return rows;
-    }
-
-    private static String sha256(byte[] content) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
     }
 }
