@@ -163,7 +163,7 @@ public final class RecordCodec {
                 throw new MalformedRecordException("line " + line + " of " + lineCount + " is empty");
             }
             try {
-                events.add(TransactionJson.readEvent(Arrays.copyOfRange(payload, start, end)));
+                events.add(TransactionJson.readEvent(payload, start, end - start));
             } catch (MalformedRecordException e) {
                 throw new MalformedRecordException("line " + line + " of " + lineCount + ": " + e.getMessage(), e);
             }

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -302,6 +303,17 @@ public final class TransactionJson {
      * @throws MalformedRecordException if it is not JSON, not an object, or a field is missing or wrong
      */
     public static TransactionEvent readEvent(byte[] json) throws MalformedRecordException {
+        return readEvent(json, 0, json.length);
+    }
+
+    /** {@link #readEvent(byte[])} of {@code length} bytes from {@code offset} (a line of a record, not copied). */
+    static TransactionEvent readEvent(byte[] buffer, int offset, int length) throws MalformedRecordException {
+        TransactionEvent plain = EventLineReader.read(buffer, offset, length);
+        return plain != null ? plain : readEventTree(Arrays.copyOfRange(buffer, offset, offset + length));
+    }
+
+    /** The reader of record: every line the streaming one declines, with the reason for a bad one. */
+    static TransactionEvent readEventTree(byte[] json) throws MalformedRecordException {
         JsonNode root;
         try {
             root = MAPPER.readTree(json);
