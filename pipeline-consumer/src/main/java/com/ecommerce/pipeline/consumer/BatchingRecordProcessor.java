@@ -1,9 +1,9 @@
 package com.ecommerce.pipeline.consumer;
 
-import com.ecommerce.pipeline.schema.MalformedRecordException;
-import com.ecommerce.pipeline.schema.RecordCodec;
-import com.ecommerce.pipeline.schema.TransactionEvent;
-import com.ecommerce.pipeline.schema.TransactionJson;
+import com.ecommerce.pipeline.schema.kinesis.EventJson;
+import com.ecommerce.pipeline.schema.kinesis.MalformedRecordException;
+import com.ecommerce.pipeline.schema.kinesis.RecordCodec;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -350,7 +350,7 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
                     r.partitionKey(),
                     r.arrivalTime(),
                     event.eventId(),
-                    TransactionJson.writeEvent(event));
+                    EventJson.write(event));
             if (!deadLetter(letter)) {
                 return false;
             }

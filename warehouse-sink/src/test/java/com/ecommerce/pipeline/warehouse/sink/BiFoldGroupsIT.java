@@ -2,7 +2,7 @@ package com.ecommerce.pipeline.warehouse.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import com.ecommerce.pipeline.warehouse.SourceRows;
 import com.ecommerce.pipeline.warehouse.TestWarehouse;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
