@@ -14,10 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * The replay client's requests in flight against ingest-service alone (its own process, on a 4-shard stream of its
@@ -50,19 +47,7 @@ class ReplayConcurrencyIT {
         if (!Boolean.getBoolean("replay.concurrency")) {
             return;
         }
-        KinesisClient kinesis = LocalCloud.shared().kinesisClient();
-        kinesis.createStream(r -> r.streamName(STREAM).shardCount(4)); // as the local cloud's APIData
-        kinesis.waiter().waitUntilStreamExists(r -> r.streamName(STREAM));
-        Map<String, String> properties = new LinkedHashMap<>(
-                ServiceProcess.ingestProperties(LocalCloud.shared().endpoints().springProperties()));
-        properties.put("pipeline.kinesis.stream", STREAM);
-        Path root = Path.of(System.getProperty("e2e.repository.root", ".."))
-                .toAbsolutePath()
-                .normalize();
-        Path work = Path.of(System.getProperty("e2e.work.dir", "target")).toAbsolutePath();
-        ingest = ServiceProcess.of("ingest-service", root, work, properties, null, 90);
-        ingest.start();
-        ingest.awaitHealthy(Stack.HEALTHY);
+        ingest = ServiceProcess.ingestOn(STREAM, 4, 90); // 4 shards, as the local cloud's APIData
     }
 
     @AfterAll
