@@ -65,56 +65,92 @@ public final class InvoiceItems {
 
     /** The item of a piece, with these of its events (the ones that can be written). */
     static Map<String, AttributeValue> item(InvoicePieces.Piece piece, List<TransactionEvent> events) {
-        List<String> lines = new ArrayList<>(events.size());
-        for (TransactionEvent event : events) {
-            lines.add(lineJson(event));
-        }
-        return itemOfLines(piece, lines);
+        return itemOfLines(piece, lines(events).json());
     }
 
-    /** The item of a piece from its lines already serialised ({@link #lineJson}), in order. */
-    static Map<String, AttributeValue> itemOfLines(InvoicePieces.Piece piece, List<String> lines) {
-        int length = 2 + lines.size();
-        for (String line : lines) {
-            length += line.length();
-        }
-        StringBuilder array = new StringBuilder(length).append('[');
-        for (int i = 0; i < lines.size(); i++) {
-            array.append(i == 0 ? "" : ",").append(lines.get(i));
-        }
+    /** The item of a piece from its lines already serialised as the JSON array ({@link #lines(List)}). */
+    static Map<String, AttributeValue> itemOfLines(InvoicePieces.Piece piece, String linesJson) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(INVOICE_NO, s(piece.invoiceNo()));
         item.put(PIECE_ID, s(piece.id()));
         item.put(INGEST_KEY, s(piece.idempotencyKey()));
-        item.put(LINES, s(array.append(']').toString()));
+        item.put(LINES, s(linesJson));
         return item;
     }
 
     /**
+     * Lines as the item's JSON array, and the UTF-8 bytes each line takes in it.
+     *
+     * @param json {@code [line,line,...]}, each line as {@link #lineJson} writes it
+     * @param utf8Bytes of each line, in order, without its separating comma
+     */
+    record Lines(String json, int[] utf8Bytes) {}
+
+    /**
+     * The events' lines as one JSON array, written with one generator (a generator a line cost the writer more than
+     * the lines themselves); each line's size is measured in it for the item limit.
+     */
+    static Lines lines(List<TransactionEvent> events) {
+        StringWriter out = new StringWriter(events.size() * 256 + 2);
+        int[] ends = new int[events.size()];
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartArray();
+            for (int i = 0; i < ends.length; i++) {
+                writeLine(g, events.get(i));
+                g.flush();
+                ends[i] = out.getBuffer().length();
+            }
+            g.writeEndArray();
+        }
+        String json = out.toString();
+        int[] bytes = new int[ends.length];
+        for (int i = 0; i < ends.length; i++) {
+            int start = i == 0 ? 1 : ends[i - 1] + 1; // after '[' or the separating ','
+            bytes[i] = utf8Length(json, start, ends[i]);
+        }
+        return new Lines(json, bytes);
+    }
+
+    /** UTF-8 bytes of {@code s}'s chars {@code from..to} (a surrogate pair is 4 bytes, each half 2). */
+    static int utf8Length(String s, int from, int to) {
+        int bytes = to - from;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                bytes += c < 0x800 || Character.isSurrogate(c) ? 1 : 2;
+            }
+        }
+        return bytes;
+    }
+
+    /**
      * One line as a compact JSON object. Not receivedAt: posting the same request again must leave the
-     * item identical. Written with a generator, once per line (the writer measures it for the item
-     * limit and then joins the same text into the item).
+     * item identical.
      */
     static String lineJson(TransactionEvent event) {
-        Transaction t = event.transaction();
         StringWriter out = new StringWriter(256);
         try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringProperty(EVENT_ID, event.eventId());
-            g.writeNumberProperty(ROW, event.ingest().row());
-            g.writeStringProperty(STOCK_CODE, t.stockCode());
-            g.writeStringProperty(DESCRIPTION, t.description());
-            g.writeNumberProperty(QUANTITY, t.quantity());
-            g.writeStringProperty(UNIT_PRICE, t.unitPrice().toPlainString());
-            g.writeStringProperty(LINE_TOTAL, lineTotal(t).toPlainString());
-            g.writeStringProperty(INVOICE_DATE, isoDate(t.invoiceDate()));
-            if (t.customerId() != null) {
-                g.writeStringProperty(CUSTOMER_ID, t.customerId());
-            }
-            g.writeStringProperty(COUNTRY, t.country());
-            g.writeEndObject();
+            writeLine(g, event);
         }
         return out.toString();
+    }
+
+    private static void writeLine(JsonGenerator g, TransactionEvent event) {
+        Transaction t = event.transaction();
+        g.writeStartObject();
+        g.writeStringProperty(EVENT_ID, event.eventId());
+        g.writeNumberProperty(ROW, event.ingest().row());
+        g.writeStringProperty(STOCK_CODE, t.stockCode());
+        g.writeStringProperty(DESCRIPTION, t.description());
+        g.writeNumberProperty(QUANTITY, t.quantity());
+        g.writeStringProperty(UNIT_PRICE, t.unitPrice().toPlainString());
+        g.writeStringProperty(LINE_TOTAL, lineTotal(t).toPlainString());
+        g.writeStringProperty(INVOICE_DATE, isoDate(t.invoiceDate()));
+        if (t.customerId() != null) {
+            g.writeStringProperty(CUSTOMER_ID, t.customerId());
+        }
+        g.writeStringProperty(COUNTRY, t.country());
+        g.writeEndObject();
     }
 
     /** The lines of a stored item. */

@@ -61,29 +61,32 @@ public final class InvoiceWriter {
             }
         }
         // One put per key: BatchWriteItem refuses two in one call (a request posted twice in one batch).
-        Map<List<String>, BatchWriter.Put> lines = new LinkedHashMap<>();
+        Map<List<String>, BatchWriter.Put> pieceItems = new LinkedHashMap<>();
         Map<List<String>, BatchWriter.Put> summaries = new LinkedHashMap<>();
         // Changes travel in records of their own (ingest-service publishes each alone), so the inserts cut into the
         // same pieces with or without them.
         for (InvoicePieces.Piece piece : InvoicePieces.of(inserts)) {
+            // Serialised once: measured for the item limit, then put (again only without a line that breaks one).
+            InvoiceItems.Lines lines = InvoiceItems.lines(piece.events());
             List<TransactionEvent> writable = new ArrayList<>(piece.events().size());
-            List<String> lineJsons = new ArrayList<>(piece.events().size());
-            for (TransactionEvent event : piece.events()) {
-                String lineJson = InvoiceItems.lineJson(event); // serialised once: measured, then put
-                Optional<String> violation = WriteLimits.violation(event, lineJson);
+            for (int i = 0; i < piece.events().size(); i++) {
+                TransactionEvent event = piece.events().get(i);
+                Optional<String> violation = WriteLimits.violation(event, lines.utf8Bytes()[i]);
                 if (violation.isPresent()) {
                     poison.put(event, violation.get());
                 } else {
                     writable.add(event);
-                    lineJsons.add(lineJson);
                 }
             }
             if (writable.isEmpty()) {
                 continue;
             }
-            lines.put(
+            if (writable.size() < piece.events().size()) {
+                lines = InvoiceItems.lines(writable);
+            }
+            pieceItems.put(
                     List.of(piece.invoiceNo(), piece.id()),
-                    new BatchWriter.Put(tables.invoices(), InvoiceItems.itemOfLines(piece, lineJsons), writable));
+                    new BatchWriter.Put(tables.invoices(), InvoiceItems.itemOfLines(piece, lines.json()), writable));
             for (var item : CustomerItems.items(piece, writable)) {
                 summaries.put(
                         List.of(
@@ -92,7 +95,7 @@ public final class InvoiceWriter {
                         new BatchWriter.Put(tables.customers(), item, writable));
             }
         }
-        List<BatchWriter.Put> puts = new ArrayList<>(lines.values());
+        List<BatchWriter.Put> puts = new ArrayList<>(pieceItems.values());
         puts.addAll(summaries.values());
         poison.putAll(writer.putAll(puts));
         if (!changed.isEmpty()) {

@@ -4,7 +4,6 @@ import com.ecommerce.pipeline.schema.kinesis.InvoicePieces;
 import com.ecommerce.pipeline.schema.model.Transaction;
 import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,11 +32,12 @@ final class WriteLimits {
 
     /** Why the event can never be written, or empty when it can. */
     static Optional<String> violation(TransactionEvent event) {
-        return violation(event, InvoiceItems.lineJson(event));
+        String line = InvoiceItems.lineJson(event);
+        return violation(event, InvoiceItems.utf8Length(line, 0, line.length()));
     }
 
-    /** The same, with the event's line already serialised ({@link InvoiceItems#lineJson}). */
-    static Optional<String> violation(TransactionEvent event, String lineJson) {
+    /** The same, with the UTF-8 bytes of the event's line already measured ({@link InvoiceItems#lines}). */
+    static Optional<String> violation(TransactionEvent event, int lineUtf8Bytes) {
         Transaction t = event.transaction();
         if (event.eventId().isEmpty()) {
             return Optional.of("eventId is empty (it names the invoice's piece item)");
@@ -48,7 +48,7 @@ final class WriteLimits {
         if (utf8(t.invoiceNo()) > MAX_PARTITION_KEY_BYTES) {
             return Optional.of("InvoiceNo is longer than DynamoDB's " + MAX_PARTITION_KEY_BYTES + "-byte key limit");
         }
-        if (utf8(CustomerItems.invoiceKey(t.invoiceNo(), event.eventId())) > MAX_SORT_KEY_BYTES) {
+        if (utf8(t.invoiceNo()) + 1 + utf8(event.eventId()) > MAX_SORT_KEY_BYTES) { // CustomerItems.invoiceKey
             return Optional.of(
                     "InvoiceNo#eventId is longer than DynamoDB's " + MAX_SORT_KEY_BYTES + "-byte sort key limit");
         }
@@ -56,15 +56,17 @@ final class WriteLimits {
             return Optional.of("CustomerID is longer than DynamoDB's " + MAX_PARTITION_KEY_BYTES + "-byte key limit");
         }
         for (BigDecimal number : new BigDecimal[] {t.unitPrice(), InvoiceItems.lineTotal(t)}) {
-            BigDecimal stripped = number.stripTrailingZeros();
-            if (stripped.abs().compareTo(MAX_ABS_LINE_TOTAL) >= 0 || stripped.scale() > MAX_DECIMALS) {
+            // Stripping zeros only lowers the scale: needed only when the scale is over the limit.
+            if (number.abs().compareTo(MAX_ABS_LINE_TOTAL) >= 0
+                    || (number.scale() > MAX_DECIMALS
+                            && number.stripTrailingZeros().scale() > MAX_DECIMALS)) {
                 return Optional.of("UnitPrice " + t.unitPrice().toPlainString() + " × Quantity " + t.quantity()
                         + " cannot be totalled exactly in a DynamoDB number (|value| < 1E+20, at most "
                         + MAX_DECIMALS + " decimals)");
             }
         }
         // A piece holds at most InvoicePieces.MAX_ROWS lines: each may take its share of an item.
-        int lineBytes = utf8(lineJson) + 1; // with its separating comma
+        int lineBytes = lineUtf8Bytes + 1; // with its separating comma
         int share = (MAX_ITEM_BYTES - 4096) / InvoicePieces.MAX_ROWS;
         if (lineBytes > share) {
             return Optional.of("the invoice line would take " + lineBytes + " bytes in DynamoDB, over the "
@@ -110,6 +112,6 @@ final class WriteLimits {
     }
 
     private static int utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
+        return InvoiceItems.utf8Length(s, 0, s.length());
     }
 }

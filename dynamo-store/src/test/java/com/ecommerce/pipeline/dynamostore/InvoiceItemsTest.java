@@ -8,6 +8,7 @@ import com.ecommerce.pipeline.schema.model.IngestMetadata;
 import com.ecommerce.pipeline.schema.model.Transaction;
 import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -64,6 +65,14 @@ class InvoiceItemsTest {
         assertThat(InvoiceItems.lines(InvoiceItems.item(piece, events)))
                 .extracting(StoredLine::eventId)
                 .containsExactly("ev-0", "ev-1", "ev-2");
+        // Each line as written alone, and measured in UTF-8 as DynamoDB counts it.
+        InvoiceItems.Lines measured = InvoiceItems.lines(events);
+        assertThat(measured.json()).isEqualTo(lines);
+        for (int i = 0; i < events.size(); i++) {
+            String alone = InvoiceItems.lineJson(events.get(i));
+            assertThat(array.get(i).toString()).isEqualTo(alone);
+            assertThat(measured.utf8Bytes()[i]).isEqualTo(alone.getBytes(StandardCharsets.UTF_8).length);
+        }
     }
 
     @Test

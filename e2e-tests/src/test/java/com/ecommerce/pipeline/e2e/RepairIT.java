@@ -32,7 +32,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -48,7 +47,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * {@code pipeline reconcile --repair} on the real path: a file replayed through ingest-service (a process from its
@@ -76,23 +74,7 @@ class RepairIT {
      */
     @BeforeAll
     static void startIngest() throws InterruptedException {
-        KinesisClient kinesis = LocalCloud.shared().kinesisClient();
-        kinesis.createStream(r -> r.streamName(STREAM).shardCount(2));
-        kinesis.waiter().waitUntilStreamExists(r -> r.streamName(STREAM));
-        Map<String, String> properties = new LinkedHashMap<>(
-                ServiceProcess.ingestProperties(LocalCloud.shared().endpoints().springProperties()));
-        properties.put("pipeline.kinesis.stream", STREAM);
-        ingest = ServiceProcess.of(
-                "ingest-service",
-                Path.of(System.getProperty("e2e.repository.root", ".."))
-                        .toAbsolutePath()
-                        .normalize(),
-                Path.of(System.getProperty("e2e.work.dir", "target")).toAbsolutePath(),
-                properties,
-                null,
-                40); // its own jar copy and log: ingest-service-40.log
-        ingest.start();
-        ingest.awaitHealthy(Stack.HEALTHY);
+        ingest = ServiceProcess.ingestOn(STREAM, 2, 40); // its own jar copy and log: ingest-service-40.log
     }
 
     @AfterAll

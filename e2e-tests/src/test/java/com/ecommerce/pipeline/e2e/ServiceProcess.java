@@ -1,5 +1,6 @@
 package com.ecommerce.pipeline.e2e;
 
+import com.ecommerce.pipeline.localcloud.LocalCloud;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -92,6 +94,31 @@ final class ServiceProcess {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A new stream of {@code shards} on this JVM's local cloud and an ingest-service of its own publishing to it
+     * (instance {@code instance}: its own jar copy and log), started and healthy.
+     */
+    static ServiceProcess ingestOn(String stream, int shards, int instance) throws InterruptedException {
+        KinesisClient kinesis = LocalCloud.shared().kinesisClient();
+        kinesis.createStream(r -> r.streamName(stream).shardCount(shards));
+        kinesis.waiter().waitUntilStreamExists(r -> r.streamName(stream));
+        Map<String, String> properties = new LinkedHashMap<>(
+                ingestProperties(LocalCloud.shared().endpoints().springProperties()));
+        properties.put("pipeline.kinesis.stream", stream);
+        ServiceProcess ingest = of(
+                "ingest-service",
+                Path.of(System.getProperty("e2e.repository.root", ".."))
+                        .toAbsolutePath()
+                        .normalize(),
+                Path.of(System.getProperty("e2e.work.dir", "target")).toAbsolutePath(),
+                properties,
+                null,
+                instance);
+        ingest.start();
+        ingest.awaitHealthy(Stack.HEALTHY);
+        return ingest;
     }
 
     /**

@@ -209,7 +209,10 @@ public final class TransactionValidator {
          * is that customer; "17850.5" is no customer and is refused.
          */
         void customerId(String raw) {
-            if (raw != null && NUMBER_WITH_POINT.matcher(raw).matches()) {
+            // The pattern needs a point: most ids have none and skip the regex.
+            if (raw != null
+                    && raw.indexOf('.') >= 0
+                    && NUMBER_WITH_POINT.matcher(raw).matches()) {
                 Matcher whole = WHOLE_WITH_ZERO_FRACTION.matcher(raw);
                 if (!whole.matches()) {
                     error(

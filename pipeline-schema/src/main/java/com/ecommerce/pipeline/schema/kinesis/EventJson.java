@@ -11,6 +11,7 @@ import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
@@ -78,6 +79,17 @@ public final class EventJson {
      * @throws MalformedRecordException if it is not JSON, not an object, or a field is missing or wrong
      */
     public static TransactionEvent read(byte[] json) throws MalformedRecordException {
+        return read(json, 0, json.length);
+    }
+
+    /** {@link #read(byte[])} of {@code length} bytes from {@code offset} (a line of a record, not copied). */
+    static TransactionEvent read(byte[] buffer, int offset, int length) throws MalformedRecordException {
+        TransactionEvent plain = EventLineReader.read(buffer, offset, length);
+        return plain != null ? plain : readTree(Arrays.copyOfRange(buffer, offset, offset + length));
+    }
+
+    /** The reader of record: every line the streaming one declines, with the reason for a bad one. */
+    static TransactionEvent readTree(byte[] json) throws MalformedRecordException {
         JsonNode root;
         try {
             root = MAPPER.readTree(json);

@@ -165,7 +165,7 @@ public final class RecordCodec {
                 throw new MalformedRecordException("line " + line + " of " + lineCount + " is empty");
             }
             try {
-                events.add(EventJson.read(Arrays.copyOfRange(payload, start, end)));
+                events.add(EventJson.read(payload, start, end - start));
             } catch (MalformedRecordException e) {
                 throw new MalformedRecordException("line " + line + " of " + lineCount + ": " + e.getMessage(), e);
             }

@@ -7,10 +7,11 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The service's BI folder, one thread: folds pending deltas as long as there are any (each fold takes at
- * most {@code bi_fold}'s limit of delta rows), then looks again every {@code
- * pipeline.warehouse.bi-fold-interval}. The shards' threads only load rows; the BI views trail the table
- * by what is pending.
+ * The service's BI folders, a thread per fold group ({@code bi_fold_group}, V5: the groups write disjoint summary
+ * tables, so they fold side by side): each folds its group's pending deltas as long as there are any (each fold
+ * takes at most the function's limit of delta rows), then looks again every {@code
+ * pipeline.warehouse.bi-fold-interval}. The shards' threads only load rows; the BI views trail the table by what is
+ * pending.
  */
 class BiFoldSchedule implements SmartLifecycle {
 
@@ -25,17 +26,21 @@ class BiFoldSchedule implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        executor = Executors.newScheduledThreadPool(WarehouseSink.BI_FOLD_GROUPS, r -> {
             Thread thread = new Thread(r, "bi-fold");
             thread.setDaemon(true);
             return thread;
         });
-        // foldBi() never throws: a failed fold is logged and the next round retries.
-        executor.scheduleWithFixedDelay(this::foldWhilePending, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        for (int group = 1; group <= WarehouseSink.BI_FOLD_GROUPS; group++) {
+            int g = group;
+            // foldBi() never throws: a failed fold is logged and the next round retries.
+            executor.scheduleWithFixedDelay(
+                    () -> foldWhilePending(g), intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        }
     }
 
-    private void foldWhilePending() {
-        while (!Thread.currentThread().isInterrupted() && sink.foldBi() > 0) {
+    private void foldWhilePending(int group) {
+        while (!Thread.currentThread().isInterrupted() && sink.foldBi(group) > 0) {
             // another fold at once: more may be pending
         }
     }

@@ -95,7 +95,8 @@ public class WarehouseSink implements Sink {
     private final Counter updated;
     private final Counter unchanged;
     private final Counter refused;
-    private final Counter folded;
+    /** Delta rows folded: [0] by bi_fold() (every group), [g] by bi_fold_group(g). */
+    private final Counter[] folded;
 
     /** A sink that folds the BI deltas after each batch: the views are exact when {@link #write} returns. */
     public WarehouseSink(DataSource dataSource, MeterRegistry meters) {
@@ -114,9 +115,14 @@ public class WarehouseSink implements Sink {
         this.updated = counter(meters, "updated");
         this.unchanged = counter(meters, "unchanged");
         this.refused = counter(meters, "refused");
-        this.folded = Counter.builder("warehouse.bi.folded")
-                .description("BI delta rows folded into the summary tables")
-                .register(meters);
+        this.folded = new Counter[BI_FOLD_GROUPS + 1];
+        for (int group = 0; group <= BI_FOLD_GROUPS; group++) {
+            folded[group] = Counter.builder("warehouse.bi.folded")
+                    .description(
+                            "BI delta rows folded into the summary tables, by fold group (all: every group at once)")
+                    .tag("group", group == 0 ? "all" : Integer.toString(group))
+                    .register(meters);
+        }
     }
 
     private static Counter counter(MeterRegistry meters, String result) {
@@ -177,7 +183,7 @@ public class WarehouseSink implements Sink {
         long deadline = System.nanoTime() + 60_000_000_000L;
         try {
             while (System.nanoTime() < deadline) {
-                Long rows = fold();
+                Long rows = fold("SELECT bi_fold()", 0);
                 if (rows != null && rows == 0) {
                     return;
                 }
@@ -201,8 +207,28 @@ public class WarehouseSink implements Sink {
      * @return the delta rows folded, 0 if none were pending, -1 if another fold was running or it failed
      */
     public long foldBi() {
+        return foldOrMinusOne("SELECT bi_fold()", 0);
+    }
+
+    /** The BI fold groups ({@code bi_fold_group(g)}, V5): 1 invoices and periods, 2 customers, 3 products, 4 names. */
+    public static final int BI_FOLD_GROUPS = 4;
+
+    /**
+     * {@link #foldBi()} of one group's summaries only ({@code bi_fold_group}): the groups write disjoint tables, so
+     * they can fold side by side, each delta once per group.
+     *
+     * @return as {@link #foldBi()}, for that group
+     */
+    public long foldBi(int group) {
+        if (group < 1 || group > BI_FOLD_GROUPS) {
+            throw new IllegalArgumentException("BI fold group " + group + " does not exist (1 to 4)");
+        }
+        return foldOrMinusOne("SELECT bi_fold_group(" + group + ")", group);
+    }
+
+    private long foldOrMinusOne(String sql, int group) {
         try {
-            Long rows = fold();
+            Long rows = fold(sql, group);
             return rows == null ? -1 : rows;
         } catch (SQLException e) {
             log.warn("BI fold failed; the deltas stay pending for the next one: {}", e.toString());
@@ -210,20 +236,20 @@ public class WarehouseSink implements Sink {
         }
     }
 
-    /** One {@code bi_fold()}: the delta rows folded, or null when another fold holds the lock. */
-    private Long fold() throws SQLException {
+    /** One fold: the delta rows folded, or null when another fold holds the lock. */
+    private Long fold(String sql, int group) throws SQLException {
         long start = System.nanoTime();
         try (Connection connection = dataSource.getConnection();
                 Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("SELECT bi_fold()")) {
+                ResultSet result = statement.executeQuery(sql)) {
             result.next();
             long rows = result.getLong(1);
             if (result.wasNull()) {
                 return null;
             }
             if (rows > 0) {
-                folded.increment(rows);
-                log.debug("folded {} BI delta rows in {} ms", rows, (System.nanoTime() - start) / 1_000_000);
+                folded[group].increment(rows);
+                log.debug("{}: {} BI delta rows in {} ms", sql, rows, (System.nanoTime() - start) / 1_000_000);
             }
             return rows;
         }
