@@ -1,6 +1,7 @@
 package com.ecommerce.pipeline.bench;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,8 +29,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "rows of the side-by-side run with the one-row-at-a-time way (default: ${DEFAULT-VALUE})")
     int slice = 20_000;
 
-    @Option(names = "--out", description = "the Markdown report (default: ${DEFAULT-VALUE})")
-    Path out = Path.of("reports/benchmark.md");
+    @Option(
+            names = "--out",
+            description = "the Markdown report (default: reports/benchmark.md; with --soak reports/soak.md)")
+    Path out;
 
     @Option(
             names = "--file",
@@ -85,8 +88,37 @@ public final class BenchCommand implements Callable<Integer> {
                     + " directories) instead of the default local cloud on disk")
     boolean ephemeral;
 
+    @Option(
+            names = "--soak",
+            description =
+                    "instead of the benchmark, a soak: the dataset replayed as new invoices at --soak-rate for this"
+                            + " long (30m, 1h; ISO-8601 also), sampling every process's memory, the consumers' lag and the"
+                            + " errors; report to reports/soak.md unless --out says otherwise")
+    String soakDuration;
+
+    @Option(
+            names = "--soak-rate",
+            description = "rows/s of the soak's steady load (e.g. half of the end-to-end rate in reports/benchmark.md)")
+    int soakRate;
+
+    @Option(names = "--soak-sample-seconds", description = "soak sampling interval (default: ${DEFAULT-VALUE})")
+    double soakSampleSeconds = 15;
+
+    /** The soak's duration once parsed; null: the benchmark runs. */
+    Duration soak;
+
     @Option(names = "--command", hidden = true, description = "the command line as the user typed it")
     String command = "./pipeline bench";
+
+    /** "30m", "90s", "1h", "2h30m" or an ISO-8601 duration; null when it is neither. */
+    static Duration parseDuration(String text) {
+        String t = text.strip().toUpperCase(java.util.Locale.ROOT);
+        try {
+            return Duration.parse(t.startsWith("P") ? t : "PT" + t);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchCommand()).execute(args));
@@ -113,6 +145,17 @@ public final class BenchCommand implements Callable<Integer> {
             System.err.println("pipeline bench: --capacity-rows must differ from --slice (the same rows would be"
                     + " the same file, already ingested)");
             return 2;
+        }
+        if (soakDuration != null) {
+            soak = parseDuration(soakDuration);
+            if (soak == null || soak.toSeconds() < 60 || soakRate < 1) {
+                System.err.println("pipeline bench: --soak needs a duration of at least 1m (30m, 1h) and --soak-rate"
+                        + " of at least 1 row/s");
+                return 2;
+            }
+        }
+        if (out == null) {
+            out = Path.of(soak != null ? "reports/soak.md" : "reports/benchmark.md");
         }
         Path report = out.isAbsolute() ? out : repo.resolve(out);
         return new Benchmark(this, repo, dataset, report).run();

@@ -26,6 +26,9 @@ final class Benchmark {
             new MemoryPhase(),
             new GoalsPhase());
 
+    /** The phases of a soak ({@code --soak}): the steady load with its samples and reconcile, then peak memory. */
+    static final List<Phase> SOAK_PHASES = List.of(new SoakPhase(), new MemoryPhase());
+
     private final BenchCommand opt;
     private final Path dataset;
     private final Stack stack;
@@ -66,7 +69,7 @@ final class Benchmark {
                     new Goals(),
                     new ConsumerRates(),
                     new Measured());
-            for (Phase phase : PHASES) {
+            for (Phase phase : opt.soak != null ? SOAK_PHASES : PHASES) {
                 if (phase.runsIn(run) && !run(phase, run)) {
                     exit = 1;
                 }
@@ -106,7 +109,7 @@ final class Benchmark {
     }
 
     private void header() {
-        report.line("# Benchmark");
+        report.line(opt.soak != null ? "# Soak" : "# Benchmark");
         report.para("Produced by `" + opt.command + "` on " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
                 + " (UTC). Every figure below was measured in this one run, on this one machine, in the order shown;"
                 + " nothing is extrapolated unless a line says so.");

@@ -4,7 +4,7 @@ import static com.ecommerce.pipeline.bench.Stats.n;
 import static com.ecommerce.pipeline.bench.Stats.pct;
 import static com.ecommerce.pipeline.bench.Stats.sec;
 
-import com.ecommerce.pipeline.schema.Transaction;
+import com.ecommerce.pipeline.schema.model.Transaction;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package com.ecommerce.pipeline.bench;
 
-import com.ecommerce.pipeline.schema.CsvRowReader;
-import com.ecommerce.pipeline.schema.IngestMetadata;
-import com.ecommerce.pipeline.schema.RowResult;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionCsv;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.input.CsvRowReader;
+import com.ecommerce.pipeline.schema.input.RowResult;
+import com.ecommerce.pipeline.schema.input.TransactionCsv;
+import com.ecommerce.pipeline.schema.model.IngestMetadata;
+import com.ecommerce.pipeline.schema.model.Transaction;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.zip.GZIPInputStream;
 
 /** The first rows of the dataset file, read once with the schema module as the client reads them. */
@@ -93,6 +94,11 @@ final class Dataset {
      * fields) to a plain CSV: the slice is then a file of its own, with its own idempotency keys.
      */
     static Path writeSlice(Path file, int rows, Path out) throws IOException {
+        return writeSlice(file, rows, out, UnaryOperator.identity());
+    }
+
+    /** As {@link #writeSlice(Path, int, Path)}, each data line (not the header) passed through {@code line}. */
+    static Path writeSlice(Path file, int rows, Path out, UnaryOperator<String> dataLine) throws IOException {
         Files.createDirectories(out.getParent());
         try (InputStream raw = Files.newInputStream(file);
                 InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
@@ -100,7 +106,7 @@ final class Dataset {
                 BufferedWriter writer = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
             String line;
             for (int i = 0; i <= rows && (line = reader.readLine()) != null; i++) {
-                writer.write(line);
+                writer.write(i == 0 ? line : dataLine.apply(line));
                 writer.write('\n');
             }
         }

@@ -35,7 +35,7 @@ final class EndToEndPhase implements Phase {
         return endToEnd(b);
     }
 
-    private static void waitForLeases(BenchRun b) throws InterruptedException {
+    static void waitForLeases(BenchRun b) throws InterruptedException {
         long start = System.nanoTime();
         for (String c : Stack.CONSUMER_ORDER) {
             while (b.stack().leases(c) < KinesisBench.SHARDS) {

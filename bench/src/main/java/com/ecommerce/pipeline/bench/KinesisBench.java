@@ -1,13 +1,13 @@
 package com.ecommerce.pipeline.bench;
 
-import com.ecommerce.pipeline.schema.HashKeyRange;
-import com.ecommerce.pipeline.schema.PackedRecord;
-import com.ecommerce.pipeline.schema.PackingLimits;
-import com.ecommerce.pipeline.schema.PutRecordsCalls;
-import com.ecommerce.pipeline.schema.RecordPacker;
-import com.ecommerce.pipeline.schema.ShardMap;
-import com.ecommerce.pipeline.schema.TransactionEvent;
-import com.ecommerce.pipeline.schema.TransactionJson;
+import com.ecommerce.pipeline.schema.kinesis.EventJson;
+import com.ecommerce.pipeline.schema.kinesis.HashKeyRange;
+import com.ecommerce.pipeline.schema.kinesis.PackedRecord;
+import com.ecommerce.pipeline.schema.kinesis.PackingLimits;
+import com.ecommerce.pipeline.schema.kinesis.PutRecordsCalls;
+import com.ecommerce.pipeline.schema.kinesis.RecordPacker;
+import com.ecommerce.pipeline.schema.kinesis.ShardMap;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -176,7 +176,7 @@ final class KinesisBench {
     /** The reference way: one PutRecord per row, the row's event JSON as the record, keyed by InvoiceNo. */
     BoundedRun.Result putPerRow(String stream, List<TransactionEvent> events, int threads, Duration limit) {
         return BoundedRun.run(events, threads, limit, e -> {
-            byte[] json = TransactionJson.writeEvent(e);
+            byte[] json = EventJson.write(e);
             kinesis.putRecord(b -> b.streamName(stream)
                     .partitionKey(e.transaction().invoiceNo())
                     .data(SdkBytes.fromByteArrayUnsafe(json)));

@@ -1,8 +1,8 @@
 package com.ecommerce.pipeline.bench;
 
-import com.ecommerce.pipeline.schema.PackedRecord;
-import com.ecommerce.pipeline.schema.ShardMap;
-import com.ecommerce.pipeline.schema.Transaction;
+import com.ecommerce.pipeline.schema.kinesis.PackedRecord;
+import com.ecommerce.pipeline.schema.kinesis.ShardMap;
+import com.ecommerce.pipeline.schema.model.Transaction;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

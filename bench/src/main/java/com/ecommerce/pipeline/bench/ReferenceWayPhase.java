@@ -6,9 +6,9 @@ import static com.ecommerce.pipeline.bench.Stats.times;
 
 import com.ecommerce.pipeline.client.replay.RetryPolicy;
 import com.ecommerce.pipeline.dynamostore.StoreTables;
-import com.ecommerce.pipeline.schema.ShardMap;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.kinesis.ShardMap;
+import com.ecommerce.pipeline.schema.model.Transaction;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -8,6 +8,7 @@ final class ReplaySummary {
 
     private static final Pattern ACCEPTED = Pattern.compile("accepted\\s+([\\d,]+)");
     private static final Pattern ELAPSED = Pattern.compile("elapsed\\s+([\\d.]+) s");
+    private static final Pattern RETRIES = Pattern.compile("([\\d,]+) retries");
 
     private ReplaySummary() {}
 
@@ -27,6 +28,16 @@ final class ReplaySummary {
         Double v = null;
         while (m.find()) {
             v = Double.parseDouble(m.group(1));
+        }
+        return v;
+    }
+
+    /** The retries its summary counts ("… in N batches, M retries"); -1 when the output does not say. */
+    static int retries(String out) {
+        Matcher m = RETRIES.matcher(out);
+        int v = -1;
+        while (m.find()) {
+            v = Integer.parseInt(m.group(1).replace(",", ""));
         }
         return v;
     }

@@ -197,6 +197,23 @@ final class Stack {
         return found ? (long) sum : -1;
     }
 
+    /** The largest value of a gauge's series in a scrape, or NaN when the scrape does not have it. */
+    static double gaugeMax(String body, String name) {
+        double max = Double.NaN;
+        for (String line : body.split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                double v = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                max = Double.isNaN(max) ? v : Math.max(max, v);
+            }
+        }
+        return max;
+    }
+
+    /** A service's log as ./pipeline writes it. */
+    Path serviceLog(String service) {
+        return root.resolve(".pipeline/logs").resolve(service + ".log");
+    }
+
     /** The shards whose leases a consumer holds (from its health), or -1 if it did not answer. */
     int leases(String name) {
         try {

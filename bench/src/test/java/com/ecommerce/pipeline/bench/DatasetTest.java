@@ -2,9 +2,9 @@ package com.ecommerce.pipeline.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ecommerce.pipeline.schema.EventIds;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.EventIds;
+import com.ecommerce.pipeline.schema.model.Transaction;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
 import java.util.ArrayList;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.ecommerce.pipeline.localcloud.KinesisEngine;
 import com.ecommerce.pipeline.localcloud.LocalCloud;
-import com.ecommerce.pipeline.schema.HashKeyRange;
-import com.ecommerce.pipeline.schema.ShardMap;
+import com.ecommerce.pipeline.schema.kinesis.HashKeyRange;
+import com.ecommerce.pipeline.schema.kinesis.ShardMap;
 import java.math.BigInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

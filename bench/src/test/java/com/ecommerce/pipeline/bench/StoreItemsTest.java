@@ -3,9 +3,9 @@ package com.ecommerce.pipeline.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ecommerce.pipeline.dynamostore.StoreTables;
-import com.ecommerce.pipeline.schema.InvoicePieces;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.kinesis.InvoicePieces;
+import com.ecommerce.pipeline.schema.model.Transaction;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
 import java.util.ArrayList;

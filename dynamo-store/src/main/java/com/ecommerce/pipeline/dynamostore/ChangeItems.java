@@ -2,8 +2,8 @@ package com.ecommerce.pipeline.dynamostore;
 
 import static com.ecommerce.pipeline.dynamostore.InvoiceItems.s;
 
-import com.ecommerce.pipeline.schema.RowChange;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.RowChange;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package com.ecommerce.pipeline.dynamostore;
 
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -5,8 +5,8 @@ import static com.ecommerce.pipeline.dynamostore.InvoiceItems.number;
 import static com.ecommerce.pipeline.dynamostore.InvoiceItems.s;
 import static com.ecommerce.pipeline.dynamostore.InvoiceItems.text;
 
-import com.ecommerce.pipeline.schema.InvoicePieces;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.kinesis.InvoicePieces;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

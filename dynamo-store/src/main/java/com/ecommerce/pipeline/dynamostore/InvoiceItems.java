@@ -1,10 +1,10 @@
 package com.ecommerce.pipeline.dynamostore;
 
-import com.ecommerce.pipeline.schema.InvoicePieces;
-import com.ecommerce.pipeline.schema.IsoTimes;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionEvent;
-import com.ecommerce.pipeline.schema.TransactionJson;
+import com.ecommerce.pipeline.schema.input.IsoTimes;
+import com.ecommerce.pipeline.schema.input.TransactionJson;
+import com.ecommerce.pipeline.schema.kinesis.InvoicePieces;
+import com.ecommerce.pipeline.schema.model.Transaction;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.time.LocalDateTime;

@@ -1,8 +1,8 @@
 package com.ecommerce.pipeline.dynamostore;
 
-import com.ecommerce.pipeline.schema.InvoicePieces;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.kinesis.InvoicePieces;
+import com.ecommerce.pipeline.schema.model.Transaction;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

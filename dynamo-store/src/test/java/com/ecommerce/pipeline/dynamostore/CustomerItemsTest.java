@@ -2,10 +2,10 @@ package com.ecommerce.pipeline.dynamostore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ecommerce.pipeline.schema.IngestMetadata;
-import com.ecommerce.pipeline.schema.InvoicePieces;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.kinesis.InvoicePieces;
+import com.ecommerce.pipeline.schema.model.IngestMetadata;
+import com.ecommerce.pipeline.schema.model.Transaction;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDateTime;

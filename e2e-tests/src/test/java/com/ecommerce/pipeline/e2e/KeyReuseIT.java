@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.ecommerce.pipeline.e2e.SampleRows.Batch;
 import com.ecommerce.pipeline.e2e.SampleRows.Row;
 import com.ecommerce.pipeline.e2e.Sinks.StreamedEvent;
-import com.ecommerce.pipeline.schema.Transaction;
+import com.ecommerce.pipeline.schema.model.Transaction;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;

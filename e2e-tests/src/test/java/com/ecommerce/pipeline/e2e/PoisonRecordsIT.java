@@ -5,11 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.ecommerce.pipeline.e2e.SampleRows.Batch;
 import com.ecommerce.pipeline.e2e.SampleRows.Row;
-import com.ecommerce.pipeline.schema.IngestMetadata;
-import com.ecommerce.pipeline.schema.RecordCodec;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionEvent;
-import com.ecommerce.pipeline.schema.TransactionJson;
+import com.ecommerce.pipeline.schema.input.TransactionJson;
+import com.ecommerce.pipeline.schema.kinesis.EventJson;
+import com.ecommerce.pipeline.schema.kinesis.RecordCodec;
+import com.ecommerce.pipeline.schema.model.IngestMetadata;
+import com.ecommerce.pipeline.schema.model.Transaction;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -162,7 +163,7 @@ class PoisonRecordsIT {
     /** A well-formed event line (eventId, ingest) whose Quantity is text: the row fails validation. */
     private static byte[] eventWithInvalidQuantity(Batch batch) {
         TransactionEvent event = events(batch).get(0);
-        ObjectNode json = (ObjectNode) ServiceProcess.JSON.readTree(TransactionJson.writeEvent(event));
+        ObjectNode json = (ObjectNode) ServiceProcess.JSON.readTree(EventJson.write(event));
         json.put("eventId", "e2e-poison-invalid-row");
         json.put("Quantity", "a dozen");
         return ServiceProcess.JSON.writeValueAsBytes(json);

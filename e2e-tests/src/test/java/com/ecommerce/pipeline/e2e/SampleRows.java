@@ -1,7 +1,7 @@
 package com.ecommerce.pipeline.e2e;
 
-import com.ecommerce.pipeline.schema.EventIds;
-import com.ecommerce.pipeline.schema.Transaction;
+import com.ecommerce.pipeline.schema.model.EventIds;
+import com.ecommerce.pipeline.schema.model.Transaction;
 import java.io.IOException;
 import java.io.Reader;
 import java.math.BigDecimal;

@@ -1,8 +1,8 @@
 package com.ecommerce.pipeline.ingest;
 
-import com.ecommerce.pipeline.schema.MalformedRecordException;
-import com.ecommerce.pipeline.schema.RecordCodec;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.kinesis.MalformedRecordException;
+import com.ecommerce.pipeline.schema.kinesis.RecordCodec;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.kinesis.KinesisClient;

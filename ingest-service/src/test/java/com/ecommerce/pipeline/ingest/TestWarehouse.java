@@ -1,7 +1,7 @@
 package com.ecommerce.pipeline.ingest;
 
 import com.ecommerce.pipeline.localcloud.LocalCloud;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import com.ecommerce.pipeline.lake.compact.CompactionResult;
 import com.ecommerce.pipeline.lake.compact.Compactor;
 import com.ecommerce.pipeline.localcloud.Endpoints;
 import com.ecommerce.pipeline.localcloud.LocalCloud;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

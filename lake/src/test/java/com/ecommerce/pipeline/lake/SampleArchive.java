@@ -1,11 +1,11 @@
 package com.ecommerce.pipeline.lake;
 
-import com.ecommerce.pipeline.schema.CsvRowReader;
-import com.ecommerce.pipeline.schema.IngestMetadata;
-import com.ecommerce.pipeline.schema.RowResult;
-import com.ecommerce.pipeline.schema.TransactionCsv;
-import com.ecommerce.pipeline.schema.TransactionEvent;
-import com.ecommerce.pipeline.schema.TransactionJson;
+import com.ecommerce.pipeline.schema.input.CsvRowReader;
+import com.ecommerce.pipeline.schema.input.RowResult;
+import com.ecommerce.pipeline.schema.input.TransactionCsv;
+import com.ecommerce.pipeline.schema.kinesis.EventJson;
+import com.ecommerce.pipeline.schema.model.IngestMetadata;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +96,7 @@ final class SampleArchive {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             for (TransactionEvent e : events) {
-                gz.write(TransactionJson.writeEvent(e));
+                gz.write(EventJson.write(e));
                 gz.write('\n');
             }
         } catch (IOException e) {

@@ -56,6 +56,7 @@ public final class TestConsumer implements AutoCloseable {
                 10_000,
                 DataSize.ofMegabytes(5),
                 Duration.ofSeconds(2),
+                Duration.ZERO,
                 Duration.ofMillis(200),
                 Duration.ofMillis(500),
                 500,

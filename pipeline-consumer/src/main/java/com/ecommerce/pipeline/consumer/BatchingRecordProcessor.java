@@ -1,9 +1,9 @@
 package com.ecommerce.pipeline.consumer;
 
-import com.ecommerce.pipeline.schema.MalformedRecordException;
-import com.ecommerce.pipeline.schema.RecordCodec;
-import com.ecommerce.pipeline.schema.TransactionEvent;
-import com.ecommerce.pipeline.schema.TransactionJson;
+import com.ecommerce.pipeline.schema.kinesis.EventJson;
+import com.ecommerce.pipeline.schema.kinesis.MalformedRecordException;
+import com.ecommerce.pipeline.schema.kinesis.RecordCodec;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -158,7 +158,10 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
             if (reforming != null) {
                 return; // the re-formed batch ends where it ended before, whatever its age or the shard's lag
             }
-            if (!buffer.isEmpty() && (caughtUp(input) || policy.expired(bufferedSince, clock.instant()))) {
+            Instant now = clock.instant();
+            if (!buffer.isEmpty()
+                    && ((caughtUp(input) && policy.oldEnough(bufferedSince, now))
+                            || policy.expired(bufferedSince, now))) {
                 if (!flush(checkpointer)) {
                     stop("a durable write or checkpoint was abandoned");
                 }
@@ -350,7 +353,7 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
                     r.partitionKey(),
                     r.arrivalTime(),
                     event.eventId(),
-                    TransactionJson.writeEvent(event));
+                    EventJson.write(event));
             if (!deadLetter(letter)) {
                 return false;
             }
@@ -496,8 +499,19 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
         return bytes;
     }
 
-    /** When the buffer is flushed: whichever threshold is reached first. */
-    record FlushPolicy(int maxRows, long maxBytes, Duration maxAge) {
+    /**
+     * When the buffer is flushed: whichever threshold is reached first; a caught-up shard's buffer once its oldest row
+     * has waited {@code minAge} (zero: at once).
+     */
+    record FlushPolicy(int maxRows, long maxBytes, Duration minAge, Duration maxAge) {
+
+        FlushPolicy(int maxRows, long maxBytes, Duration maxAge) {
+            this(maxRows, maxBytes, Duration.ZERO, maxAge);
+        }
+
+        boolean oldEnough(Instant since, Instant now) {
+            return since != null && Duration.between(since, now).compareTo(minAge) >= 0;
+        }
 
         boolean full(int rows, long bytes) {
             return rows >= maxRows || bytes >= maxBytes;

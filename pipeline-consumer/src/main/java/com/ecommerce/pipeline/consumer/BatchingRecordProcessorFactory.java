@@ -27,7 +27,7 @@ class BatchingRecordProcessorFactory implements ShardRecordProcessorFactory {
         this.sink = sink;
         this.deadLetters = deadLetters;
         this.policy = new BatchingRecordProcessor.FlushPolicy(
-                properties.maxRows(), properties.maxBytes().toBytes(), properties.maxAge());
+                properties.maxRows(), properties.maxBytes().toBytes(), properties.minAge(), properties.maxAge());
         this.retrier = new Retrier(properties.initialBackoff(), properties.maxBackoff(), shutdown, metrics);
         this.metrics = metrics;
         this.state = state;

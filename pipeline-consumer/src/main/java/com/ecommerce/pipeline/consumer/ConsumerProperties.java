@@ -22,8 +22,11 @@ import org.springframework.validation.annotation.Validated;
  *     service (e.g. {@code s3-archiver}), shared by all instances of that service
  * @param maxRows flush the buffer once it holds this many rows
  * @param maxBytes ... or this many bytes of Kinesis record data (compressed, as received)
- * @param maxAge ... or once its oldest row has waited this long (a shard that has caught up, its poll
- *     empty, is flushed at once)
+ * @param maxAge ... or once its oldest row has waited this long
+ * @param minAge a shard that has caught up (its poll empty) is flushed once its oldest row has waited this long
+ *     (default 0: at once). Under a steady trickle every poll catches up, so each flush is small: the archiver
+ *     sets it to write fewer, larger objects (S3Mock's PutObject costs more with every object in its bucket);
+ *     never longer than {@code maxAge}
  * @param idleTimeBetweenReads pause between GetRecords calls of a shard
  * @param idleTimeBetweenReadsWhenCaughtUp the longer pause after a poll that came back empty at the shard's
  *     tip (never shorter than {@code idleTimeBetweenReads}); the next poll that brings records returns to
@@ -43,6 +46,7 @@ public record ConsumerProperties(
         @DefaultValue("10000") @Positive int maxRows,
         @DefaultValue("5MB") @NotNull DataSize maxBytes,
         @DefaultValue("30s") @NotNull Duration maxAge,
+        @DefaultValue("0s") @NotNull Duration minAge,
         @DefaultValue("1s") @NotNull Duration idleTimeBetweenReads,
         @DefaultValue("2s") @NotNull Duration idleTimeBetweenReadsWhenCaughtUp,
         @DefaultValue("500") @Positive @Max(10000) int maxRecords,
@@ -55,6 +59,12 @@ public record ConsumerProperties(
 
     public ConsumerProperties {
         requirePositive("max-age", maxAge);
+        if (minAge != null && minAge.isNegative()) {
+            throw new IllegalArgumentException("pipeline.consumer.min-age must not be negative, was " + minAge);
+        }
+        if (minAge != null && maxAge != null && minAge.compareTo(maxAge) > 0) {
+            minAge = maxAge; // max-age flushes anyway; a test that shortens max-age need not also shorten min-age
+        }
         requirePositive("idle-time-between-reads", idleTimeBetweenReads);
         requirePositive("idle-time-between-reads-when-caught-up", idleTimeBetweenReadsWhenCaughtUp);
         requirePositive("initial-backoff", initialBackoff);

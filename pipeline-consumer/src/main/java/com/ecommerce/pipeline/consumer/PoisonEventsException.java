@@ -1,6 +1,6 @@
 package com.ecommerce.pipeline.consumer;
 
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.util.Map;
 
 /**

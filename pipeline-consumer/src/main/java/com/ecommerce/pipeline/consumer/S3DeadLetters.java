@@ -1,6 +1,6 @@
 package com.ecommerce.pipeline.consumer;
 
-import com.ecommerce.pipeline.schema.TransactionJson;
+import com.ecommerce.pipeline.schema.input.TransactionJson;
 import java.io.ByteArrayOutputStream;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;

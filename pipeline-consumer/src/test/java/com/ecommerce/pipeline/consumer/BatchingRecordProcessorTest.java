@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.ecommerce.pipeline.schema.IngestMetadata;
-import com.ecommerce.pipeline.schema.RecordCodec;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.kinesis.RecordCodec;
+import com.ecommerce.pipeline.schema.model.IngestMetadata;
+import com.ecommerce.pipeline.schema.model.Transaction;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -147,6 +147,33 @@ class BatchingRecordProcessorTest {
         assertThat(journal).containsExactly("prepare 2", "write 1..2 (3)", "checkpoint 2");
         assertThat(checkpointer.pending).isNull();
         assertThat(metrics.rows()).isEqualTo(3);
+    }
+
+    @Test
+    void aCaughtUpShardWaitsForTheMinimumAgeBeforeItFlushes() {
+        processor = new BatchingRecordProcessor(
+                sink,
+                deadLetters,
+                new BatchingRecordProcessor.FlushPolicy(5, 1_000_000, Duration.ofSeconds(5), Duration.ofSeconds(10)),
+                new Retrier(Duration.ofMillis(1), Duration.ofMillis(4), shutdown, metrics),
+                metrics,
+                state,
+                shutdown,
+                clock);
+        processor.initialize(InitializationInput.builder()
+                .shardId(SHARD)
+                .extendedSequenceNumber(ExtendedSequenceNumber.TRIM_HORIZON)
+                .build());
+        process(good("1", 1));
+        clock.advance(Duration.ofSeconds(4));
+        process(); // caught up, but the oldest row has waited 4 s
+        process(good("2", 1));
+        assertThat(journal).isEmpty();
+
+        clock.advance(Duration.ofSeconds(1));
+        process(); // caught up, 5 s
+
+        assertThat(journal).containsExactly("prepare 2", "write 1..2 (2)", "checkpoint 2");
     }
 
     @Test

@@ -55,6 +55,12 @@ class KinesisConsumerAutoConfigurationTest {
         assertThat(p.maxRows()).isEqualTo(10_000);
         assertThat(p.maxBytes()).isEqualTo(DataSize.ofMegabytes(5));
         assertThat(p.maxAge()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(p.minAge()).isZero();
+        assertThat(bind(Map.of(
+                                "pipeline.consumer.application-name", "test-app",
+                                "pipeline.consumer.min-age", "1m"))
+                        .minAge())
+                .isEqualTo(Duration.ofSeconds(30)); // never past max-age
         assertThat(p.idleTimeBetweenReads()).isEqualTo(Duration.ofSeconds(1));
         assertThat(p.idleTimeBetweenReadsWhenCaughtUp()).isEqualTo(Duration.ofSeconds(2));
         assertThat(p.deadLetterBucket()).isEqualTo("ecommerce-raw");

@@ -1,5 +1,11 @@
 package com.ecommerce.pipeline.schema;
 
+import com.ecommerce.pipeline.schema.input.CsvRowReader;
+import com.ecommerce.pipeline.schema.input.RowResult;
+import com.ecommerce.pipeline.schema.input.TransactionCsv;
+import com.ecommerce.pipeline.schema.model.IngestMetadata;
+import com.ecommerce.pipeline.schema.model.Transaction;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -13,16 +19,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Paths to the real dataset rows the tests use, and small builders. */
-final class Fixtures {
+public final class Fixtures {
 
     /** The committed 5,000-row sample (the dataset's first 5,000 rows), relative to the module dir. */
-    static final Path SAMPLE = Path.of("../data/online_retail_sample.csv");
+    public static final Path SAMPLE = Path.of("../data/online_retail_sample.csv");
 
     /** The full dataset, present on the team's machines but not in the repository. */
-    static final Path FULL_DATASET = Path.of("../../shared/data/online_retail.csv.gz");
+    public static final Path FULL_DATASET = Path.of("../../shared/data/online_retail.csv.gz");
 
     /** The dataset's first row: 536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850,United Kingdom */
-    static final Transaction FIRST_ROW = new Transaction(
+    public static final Transaction FIRST_ROW = new Transaction(
             "536365",
             "85123A",
             "WHITE HANGING HEART T-LIGHT HOLDER",
@@ -34,7 +40,7 @@ final class Fixtures {
 
     private Fixtures() {}
 
-    static Path resource(String name) {
+    public static Path resource(String name) {
         try {
             return Path.of(Fixtures.class.getResource("/dataset/" + name).toURI());
         } catch (URISyntaxException e) {
@@ -42,7 +48,7 @@ final class Fixtures {
         }
     }
 
-    static byte[] bytes(Path p) {
+    public static byte[] bytes(Path p) {
         try {
             return Files.readAllBytes(p);
         } catch (IOException e) {
@@ -50,11 +56,11 @@ final class Fixtures {
         }
     }
 
-    static String utf8(byte[] b) {
+    public static String utf8(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
     }
 
-    static Transaction tx(String invoiceNo, String stockCode, int quantity, String price) {
+    public static Transaction tx(String invoiceNo, String stockCode, int quantity, String price) {
         return new Transaction(
                 invoiceNo,
                 stockCode,
@@ -66,7 +72,7 @@ final class Fixtures {
                 "United Kingdom");
     }
 
-    static List<TransactionEvent> events(String key, List<Transaction> transactions) {
+    public static List<TransactionEvent> events(String key, List<Transaction> transactions) {
         List<TransactionEvent> events = new ArrayList<>();
         Instant at = Instant.parse("2026-01-15T10:00:00.123456Z");
         for (int i = 0; i < transactions.size(); i++) {
@@ -75,7 +81,7 @@ final class Fixtures {
         return events;
     }
 
-    static List<Transaction> sampleTransactions() {
+    public static List<Transaction> sampleTransactions() {
         try (CsvRowReader reader = TransactionCsv.open(SAMPLE, StandardCharsets.UTF_8)) {
             List<Transaction> out = new ArrayList<>();
             for (RowResult r : reader) {

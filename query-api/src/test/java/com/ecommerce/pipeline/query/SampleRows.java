@@ -1,9 +1,9 @@
 package com.ecommerce.pipeline.query;
 
-import com.ecommerce.pipeline.schema.EventIds;
-import com.ecommerce.pipeline.schema.IngestMetadata;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.EventIds;
+import com.ecommerce.pipeline.schema.model.IngestMetadata;
+import com.ecommerce.pipeline.schema.model.Transaction;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,7 +5,7 @@ import com.ecommerce.pipeline.dynamostore.InvoiceWriter;
 import com.ecommerce.pipeline.dynamostore.StoreTables;
 import com.ecommerce.pipeline.localcloud.Endpoints;
 import com.ecommerce.pipeline.localcloud.LocalCloud;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import com.ecommerce.pipeline.warehouse.sink.WarehouseSink;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -7,17 +7,18 @@ import com.ecommerce.pipeline.consumer.Batch;
 import com.ecommerce.pipeline.consumer.KinesisConsumer;
 import com.ecommerce.pipeline.consumer.Sink;
 import com.ecommerce.pipeline.localcloud.LocalCloud;
-import com.ecommerce.pipeline.schema.IngestMetadata;
-import com.ecommerce.pipeline.schema.PackedRecord;
-import com.ecommerce.pipeline.schema.PackingLimits;
-import com.ecommerce.pipeline.schema.ParseResult;
-import com.ecommerce.pipeline.schema.RecordCodec;
-import com.ecommerce.pipeline.schema.RecordPacker;
-import com.ecommerce.pipeline.schema.ShardMap;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionCsv;
-import com.ecommerce.pipeline.schema.TransactionEvent;
-import com.ecommerce.pipeline.schema.TransactionJson;
+import com.ecommerce.pipeline.schema.input.ParseResult;
+import com.ecommerce.pipeline.schema.input.TransactionCsv;
+import com.ecommerce.pipeline.schema.input.TransactionJson;
+import com.ecommerce.pipeline.schema.kinesis.EventJson;
+import com.ecommerce.pipeline.schema.kinesis.PackedRecord;
+import com.ecommerce.pipeline.schema.kinesis.PackingLimits;
+import com.ecommerce.pipeline.schema.kinesis.RecordCodec;
+import com.ecommerce.pipeline.schema.kinesis.RecordPacker;
+import com.ecommerce.pipeline.schema.kinesis.ShardMap;
+import com.ecommerce.pipeline.schema.model.IngestMetadata;
+import com.ecommerce.pipeline.schema.model.Transaction;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -352,7 +353,7 @@ class S3ArchiverIT {
             for (String line : new String(gunzip(gz), StandardCharsets.UTF_8).split("\n")) {
                 TransactionEvent event;
                 try {
-                    event = TransactionJson.readEvent(line.getBytes(StandardCharsets.UTF_8));
+                    event = EventJson.read(line.getBytes(StandardCharsets.UTF_8));
                 } catch (Exception e) {
                     throw new AssertionError("unreadable line in " + object.key() + ": " + line, e);
                 }

@@ -3,8 +3,8 @@ package com.ecommerce.pipeline.warehouse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.Transaction;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import com.ecommerce.pipeline.warehouse.SourceRows.Row;
 import com.ecommerce.pipeline.warehouse.sink.WarehouseSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

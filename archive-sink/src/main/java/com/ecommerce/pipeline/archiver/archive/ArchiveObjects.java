@@ -1,8 +1,8 @@
 package com.ecommerce.pipeline.archiver.archive;
 
 import com.ecommerce.pipeline.consumer.Batch;
-import com.ecommerce.pipeline.schema.TransactionEvent;
-import com.ecommerce.pipeline.schema.TransactionJson;
+import com.ecommerce.pipeline.schema.kinesis.EventJson;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,7 +63,7 @@ final class ArchiveObjects {
         // java.util.zip writes no timestamp or file name into the gzip header: same events, same bytes.
         try (GZIPOutputStream gzip = new GZIPOutputStream(out, 1 << 16)) {
             for (TransactionEvent e : events) {
-                gzip.write(TransactionJson.writeEvent(e));
+                gzip.write(EventJson.write(e));
                 gzip.write('\n');
             }
         } catch (IOException e) {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ecommerce.pipeline.consumer.Batch;
 import com.ecommerce.pipeline.consumer.StreamPosition;
-import com.ecommerce.pipeline.schema.IngestMetadata;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionEvent;
-import com.ecommerce.pipeline.schema.TransactionJson;
+import com.ecommerce.pipeline.schema.kinesis.EventJson;
+import com.ecommerce.pipeline.schema.model.IngestMetadata;
+import com.ecommerce.pipeline.schema.model.Transaction;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -104,7 +104,7 @@ class ArchiveObjectsTest {
         List<TransactionEvent> events = new ArrayList<>();
         for (String line : text.split("\n")) {
             try {
-                events.add(TransactionJson.readEvent(line.getBytes(StandardCharsets.UTF_8)));
+                events.add(EventJson.read(line.getBytes(StandardCharsets.UTF_8)));
             } catch (Exception ex) {
                 throw new AssertionError(ex);
             }

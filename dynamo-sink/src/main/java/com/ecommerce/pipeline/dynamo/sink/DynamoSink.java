@@ -4,7 +4,7 @@ import com.ecommerce.pipeline.consumer.Batch;
 import com.ecommerce.pipeline.consumer.PoisonEventsException;
 import com.ecommerce.pipeline.consumer.Sink;
 import com.ecommerce.pipeline.dynamostore.InvoiceWriter;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;

@@ -14,14 +14,14 @@ import com.ecommerce.pipeline.dynamostore.StoreTables;
 import com.ecommerce.pipeline.dynamostore.StoredInvoice;
 import com.ecommerce.pipeline.dynamostore.StoredLine;
 import com.ecommerce.pipeline.localcloud.LocalCloud;
-import com.ecommerce.pipeline.schema.IngestMetadata;
-import com.ecommerce.pipeline.schema.InvoicePieces;
-import com.ecommerce.pipeline.schema.PackedRecord;
-import com.ecommerce.pipeline.schema.PackingLimits;
-import com.ecommerce.pipeline.schema.RecordPacker;
-import com.ecommerce.pipeline.schema.ShardMap;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.kinesis.InvoicePieces;
+import com.ecommerce.pipeline.schema.kinesis.PackedRecord;
+import com.ecommerce.pipeline.schema.kinesis.PackingLimits;
+import com.ecommerce.pipeline.schema.kinesis.RecordPacker;
+import com.ecommerce.pipeline.schema.kinesis.ShardMap;
+import com.ecommerce.pipeline.schema.model.IngestMetadata;
+import com.ecommerce.pipeline.schema.model.Transaction;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -298,7 +298,7 @@ class DynamoSinkIT {
      */
     /** The lines a stored piece item holds (its {@code lines} JSON array). */
     private static int lineCount(Map<String, AttributeValue> item) {
-        return com.ecommerce.pipeline.schema.TransactionJson.mapper()
+        return com.ecommerce.pipeline.schema.input.TransactionJson.mapper()
                 .readTree(item.get(InvoiceItems.LINES).s())
                 .size();
     }

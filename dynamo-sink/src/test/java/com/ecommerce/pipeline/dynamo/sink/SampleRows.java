@@ -1,9 +1,9 @@
 package com.ecommerce.pipeline.dynamo.sink;
 
 import com.ecommerce.pipeline.consumer.Batch;
-import com.ecommerce.pipeline.schema.IngestMetadata;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.IngestMetadata;
+import com.ecommerce.pipeline.schema.model.Transaction;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.io.IOException;
 import java.io.Reader;
 import java.math.BigDecimal;

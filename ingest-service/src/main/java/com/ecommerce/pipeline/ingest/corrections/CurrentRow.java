@@ -1,7 +1,7 @@
 package com.ecommerce.pipeline.ingest.corrections;
 
-import com.ecommerce.pipeline.schema.RowChange;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.RowChange;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 
 /**
  * A row as it is now: the event of its current version (its image, place, original ingest key and row), whether

@@ -1,8 +1,8 @@
 package com.ecommerce.pipeline.ingest.corrections;
 
-import com.ecommerce.pipeline.schema.MalformedRecordException;
-import com.ecommerce.pipeline.schema.TransactionEvent;
-import com.ecommerce.pipeline.schema.TransactionJson;
+import com.ecommerce.pipeline.schema.kinesis.EventJson;
+import com.ecommerce.pipeline.schema.kinesis.MalformedRecordException;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
@@ -59,7 +59,7 @@ class DynamoRowVersions implements RowVersions {
         }
         TransactionEvent event;
         try {
-            event = TransactionJson.readEvent(item.get(EVENT).s().getBytes(StandardCharsets.UTF_8));
+            event = EventJson.read(item.get(EVENT).s().getBytes(StandardCharsets.UTF_8));
         } catch (MalformedRecordException | RuntimeException e) {
             throw new IllegalStateException("row-versions holds an unreadable event for " + eventId, e);
         }
@@ -77,7 +77,7 @@ class DynamoRowVersions implements RowVersions {
         if (change.transaction().customerId() != null) {
             item.put(CUSTOMER_ID, AttributeValue.fromS(change.transaction().customerId()));
         }
-        item.put(EVENT, AttributeValue.fromS(new String(TransactionJson.writeEvent(change), StandardCharsets.UTF_8)));
+        item.put(EVENT, AttributeValue.fromS(new String(EventJson.write(change), StandardCharsets.UTF_8)));
         item.put(PUBLISHED, AttributeValue.fromBool(false));
         item.put(UPDATED_AT, AttributeValue.fromS(clock.instant().toString()));
         PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(item);

@@ -1,6 +1,6 @@
 package com.ecommerce.pipeline.ingest.corrections;
 
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.util.Optional;
 
 /** The current version of every row that was ever changed (DynamoDB {@code row-versions}). */

@@ -2,12 +2,12 @@ package com.ecommerce.pipeline.ingest.importer;
 
 import com.ecommerce.pipeline.ingest.publish.KeyedPublisher;
 import com.ecommerce.pipeline.ingest.stream.StreamUnavailableException;
-import com.ecommerce.pipeline.schema.EventIds;
-import com.ecommerce.pipeline.schema.FieldError;
-import com.ecommerce.pipeline.schema.ImportContent;
-import com.ecommerce.pipeline.schema.IngestMetadata;
-import com.ecommerce.pipeline.schema.RowResult;
-import com.ecommerce.pipeline.schema.Transaction;
+import com.ecommerce.pipeline.schema.input.FieldError;
+import com.ecommerce.pipeline.schema.input.ImportContent;
+import com.ecommerce.pipeline.schema.input.RowResult;
+import com.ecommerce.pipeline.schema.model.EventIds;
+import com.ecommerce.pipeline.schema.model.IngestMetadata;
+import com.ecommerce.pipeline.schema.model.Transaction;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.io.UncheckedIOException;

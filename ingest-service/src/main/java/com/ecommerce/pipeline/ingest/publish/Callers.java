@@ -1,6 +1,6 @@
 package com.ecommerce.pipeline.ingest.publish;
 
-import com.ecommerce.pipeline.schema.EventIds;
+import com.ecommerce.pipeline.schema.model.EventIds;
 import java.security.Principal;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 

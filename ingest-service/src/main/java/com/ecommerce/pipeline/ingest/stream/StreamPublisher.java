@@ -1,6 +1,6 @@
 package com.ecommerce.pipeline.ingest.stream;
 
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.time.Duration;
 import java.util.List;
 

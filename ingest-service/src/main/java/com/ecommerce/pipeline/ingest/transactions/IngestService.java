@@ -2,12 +2,12 @@ package com.ecommerce.pipeline.ingest.transactions;
 
 import com.ecommerce.pipeline.ingest.IngestProperties;
 import com.ecommerce.pipeline.ingest.publish.KeyedPublisher;
-import com.ecommerce.pipeline.schema.FieldError;
-import com.ecommerce.pipeline.schema.IngestMetadata;
-import com.ecommerce.pipeline.schema.ParseResult;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionCsv;
-import com.ecommerce.pipeline.schema.TransactionJson;
+import com.ecommerce.pipeline.schema.input.FieldError;
+import com.ecommerce.pipeline.schema.input.ParseResult;
+import com.ecommerce.pipeline.schema.input.TransactionCsv;
+import com.ecommerce.pipeline.schema.input.TransactionJson;
+import com.ecommerce.pipeline.schema.model.IngestMetadata;
+import com.ecommerce.pipeline.schema.model.Transaction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;

@@ -1,6 +1,6 @@
 package com.ecommerce.pipeline.ingest.transactions;
 
-import com.ecommerce.pipeline.schema.FieldError;
+import com.ecommerce.pipeline.schema.input.FieldError;
 import java.util.List;
 
 /** At least one row is malformed: the whole request is refused (400) and nothing is published. */

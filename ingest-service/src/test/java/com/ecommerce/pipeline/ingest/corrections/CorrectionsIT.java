@@ -7,13 +7,13 @@ import com.ecommerce.pipeline.ingest.StreamContents;
 import com.ecommerce.pipeline.ingest.StreamContents.StreamedEvent;
 import com.ecommerce.pipeline.ingest.TestWarehouse;
 import com.ecommerce.pipeline.localcloud.LocalCloud;
-import com.ecommerce.pipeline.schema.EventIds;
-import com.ecommerce.pipeline.schema.HashKeyRange;
-import com.ecommerce.pipeline.schema.RowChange;
-import com.ecommerce.pipeline.schema.ShardMap;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionEvent;
-import com.ecommerce.pipeline.schema.TransactionJson;
+import com.ecommerce.pipeline.schema.kinesis.EventJson;
+import com.ecommerce.pipeline.schema.kinesis.HashKeyRange;
+import com.ecommerce.pipeline.schema.kinesis.ShardMap;
+import com.ecommerce.pipeline.schema.model.EventIds;
+import com.ecommerce.pipeline.schema.model.RowChange;
+import com.ecommerce.pipeline.schema.model.Transaction;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
@@ -197,7 +197,7 @@ class CorrectionsIT {
         Map<String, AttributeValue> item = rowVersion(first.eventId());
         assertThat(item.get("version").n()).isEqualTo("2");
         assertThat(item.get("published").bool()).isTrue();
-        assertThat(TransactionJson.readEvent(item.get("event").s().getBytes(StandardCharsets.UTF_8))
+        assertThat(EventJson.read(item.get("event").s().getBytes(StandardCharsets.UTF_8))
                         .transaction()
                         .quantity())
                 .isEqualTo(9);
@@ -247,7 +247,7 @@ class CorrectionsIT {
                 .hasSize(1);
         Map<String, AttributeValue> item = rowVersion(row.eventId());
         assertThat(item.get("version").n()).isEqualTo("6");
-        assertThat(TransactionJson.readEvent(item.get("event").s().getBytes(StandardCharsets.UTF_8)))
+        assertThat(EventJson.read(item.get("event").s().getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo(changes.get(5));
     }
 

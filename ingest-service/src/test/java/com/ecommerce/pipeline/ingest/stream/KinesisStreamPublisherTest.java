@@ -3,11 +3,11 @@ package com.ecommerce.pipeline.ingest.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.ecommerce.pipeline.schema.IngestMetadata;
-import com.ecommerce.pipeline.schema.RecordCodec;
-import com.ecommerce.pipeline.schema.ShardMap;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.kinesis.RecordCodec;
+import com.ecommerce.pipeline.schema.kinesis.ShardMap;
+import com.ecommerce.pipeline.schema.model.IngestMetadata;
+import com.ecommerce.pipeline.schema.model.Transaction;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import com.ecommerce.pipeline.support.aws.KinesisProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
@@ -115,9 +115,9 @@ class KinesisStreamPublisherTest {
 
     @Test
     void splitsCallsAtFiveHundredEntries() {
-        var records = new ArrayList<com.ecommerce.pipeline.schema.PackedRecord>();
+        var records = new ArrayList<com.ecommerce.pipeline.schema.kinesis.PackedRecord>();
         for (int i = 0; i < 1201; i++) {
-            records.add(new com.ecommerce.pipeline.schema.PackedRecord("p" + i, "1", new byte[10], List.of()));
+            records.add(new com.ecommerce.pipeline.schema.kinesis.PackedRecord("p" + i, "1", new byte[10], List.of()));
         }
         assertThat(KinesisStreamPublisher.calls(records)).extracting(List::size).containsExactly(500, 500, 201);
     }

@@ -7,7 +7,7 @@ import com.ecommerce.pipeline.ingest.SampleCsv;
 import com.ecommerce.pipeline.ingest.StreamContents;
 import com.ecommerce.pipeline.ingest.StreamContents.StreamedEvent;
 import com.ecommerce.pipeline.localcloud.LocalCloud;
-import com.ecommerce.pipeline.schema.Transaction;
+import com.ecommerce.pipeline.schema.model.Transaction;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -7,7 +7,7 @@ import com.ecommerce.pipeline.ingest.SampleCsv;
 import com.ecommerce.pipeline.ingest.StreamContents;
 import com.ecommerce.pipeline.ingest.StreamContents.StreamedEvent;
 import com.ecommerce.pipeline.localcloud.LocalCloud;
-import com.ecommerce.pipeline.schema.Transaction;
+import com.ecommerce.pipeline.schema.model.Transaction;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -128,14 +128,14 @@ class PostTransactionsIT {
         String key = "ids-" + UUID.randomUUID();
         HttpResponse<String> response = post("application/json", jsonArray(rows.subList(2100, 2110)), key);
         assertThat(response.statusCode()).isEqualTo(202);
-        String caller = com.ecommerce.pipeline.schema.EventIds.subject("local-ingest");
+        String caller = com.ecommerce.pipeline.schema.model.EventIds.subject("local-ingest");
         assertThat(JSON.readTree(response.body()).get("caller").asString()).isEqualTo(caller);
         List<StreamedEvent> streamed = onStream(key);
         assertThat(streamed).hasSize(10);
         streamed.forEach(e -> {
             assertThat(e.event().ingest().caller()).isEqualTo(caller);
             assertThat(e.event().eventId())
-                    .isEqualTo(com.ecommerce.pipeline.schema.EventIds.of(
+                    .isEqualTo(com.ecommerce.pipeline.schema.model.EventIds.of(
                             caller, key, e.event().ingest().row(), e.event().transaction()));
         });
     }

@@ -11,7 +11,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The raw archive's event lines (s3-archiver's gzip NDJSON, one {@code TransactionJson.writeEvent} line per
+ * The raw archive's event lines (s3-archiver's gzip NDJSON, one {@code EventJson.write} line per
  * event) as rows of the lake's columns. Numbers and dates are read as their JSON text and cast exactly:
  * {@code UnitPrice} to DECIMAL without passing through a double, {@code InvoiceDate} (ISO local date-time) to
  * TIMESTAMP_NTZ, {@code ingest.receivedAt} (an ISO instant) to TIMESTAMP. A line that is not JSON or a

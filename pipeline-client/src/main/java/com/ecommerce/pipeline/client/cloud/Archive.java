@@ -1,9 +1,9 @@
 package com.ecommerce.pipeline.client.cloud;
 
 import com.ecommerce.pipeline.consumer.Batch;
-import com.ecommerce.pipeline.schema.MalformedRecordException;
-import com.ecommerce.pipeline.schema.TransactionEvent;
-import com.ecommerce.pipeline.schema.TransactionJson;
+import com.ecommerce.pipeline.schema.kinesis.EventJson;
+import com.ecommerce.pipeline.schema.kinesis.MalformedRecordException;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -98,7 +98,7 @@ public final class Archive {
                 new GZIPInputStream(s3.getObject(r -> r.bucket(bucket).key(key)), 1 << 16), StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (!line.isBlank()) {
-                    events.add(TransactionJson.readEvent(line.getBytes(StandardCharsets.UTF_8)));
+                    events.add(EventJson.read(line.getBytes(StandardCharsets.UTF_8)));
                 }
             }
         } catch (IOException e) {

@@ -2,7 +2,7 @@ package com.ecommerce.pipeline.client.imports;
 
 import com.ecommerce.pipeline.client.cli.Subcommand;
 import com.ecommerce.pipeline.client.ingest.IngestOptions;
-import com.ecommerce.pipeline.schema.TransactionJson;
+import com.ecommerce.pipeline.schema.input.TransactionJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;

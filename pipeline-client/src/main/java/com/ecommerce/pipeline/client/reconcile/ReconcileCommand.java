@@ -7,7 +7,7 @@ import com.ecommerce.pipeline.client.cloud.StoreOptions;
 import com.ecommerce.pipeline.client.cloud.StoreUnavailableException;
 import com.ecommerce.pipeline.dynamo.sink.DynamoWriterProperties;
 import com.ecommerce.pipeline.dynamostore.StoreTables;
-import com.ecommerce.pipeline.schema.ImportContent;
+import com.ecommerce.pipeline.schema.input.ImportContent;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;

@@ -1,6 +1,6 @@
 package com.ecommerce.pipeline.client.reconcile;
 
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import java.util.Set;
  *
  * <p>What is re-published: every expected event missing from at least one sink (neither held nor in flight to it),
  * together with the other rows of its group, the rows of its invoice in the same request (caller, idempotency key).
- * The operational store writes a group's rows as {@link com.ecommerce.pipeline.schema.InvoicePieces pieces}, one
+ * The operational store writes a group's rows as {@link com.ecommerce.pipeline.schema.kinesis.InvoicePieces pieces}, one
  * item each, named by their first row: re-publishing the whole group makes the consumer cut the same pieces and put
  * the same items (and customer summaries) again, where a part of a group would make another piece holding lines
  * already stored, counted twice. Every sink is idempotent for the rest: the warehouse merges by event id (the same

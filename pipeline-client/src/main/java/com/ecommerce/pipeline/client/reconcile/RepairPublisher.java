@@ -1,13 +1,13 @@
 package com.ecommerce.pipeline.client.reconcile;
 
 import com.ecommerce.pipeline.client.cloud.StoreUnavailableException;
-import com.ecommerce.pipeline.schema.HashKeyRange;
-import com.ecommerce.pipeline.schema.PackedRecord;
-import com.ecommerce.pipeline.schema.PackingLimits;
-import com.ecommerce.pipeline.schema.PutRecordsCalls;
-import com.ecommerce.pipeline.schema.RecordPacker;
-import com.ecommerce.pipeline.schema.ShardMap;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.kinesis.HashKeyRange;
+import com.ecommerce.pipeline.schema.kinesis.PackedRecord;
+import com.ecommerce.pipeline.schema.kinesis.PackingLimits;
+import com.ecommerce.pipeline.schema.kinesis.PutRecordsCalls;
+import com.ecommerce.pipeline.schema.kinesis.RecordPacker;
+import com.ecommerce.pipeline.schema.kinesis.ShardMap;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;

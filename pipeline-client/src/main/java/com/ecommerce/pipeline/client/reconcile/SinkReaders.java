@@ -5,7 +5,7 @@ import com.ecommerce.pipeline.client.cloud.StoreUnavailableException;
 import com.ecommerce.pipeline.dynamostore.InvoiceReader;
 import com.ecommerce.pipeline.dynamostore.StoreTables;
 import com.ecommerce.pipeline.dynamostore.StoredLine;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,9 +1,9 @@
 package com.ecommerce.pipeline.client.reconcile;
 
 import com.ecommerce.pipeline.client.cloud.StoreUnavailableException;
-import com.ecommerce.pipeline.schema.MalformedRecordException;
-import com.ecommerce.pipeline.schema.RecordCodec;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.kinesis.MalformedRecordException;
+import com.ecommerce.pipeline.schema.kinesis.RecordCodec;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

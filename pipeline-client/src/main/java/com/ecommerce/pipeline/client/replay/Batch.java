@@ -1,7 +1,7 @@
 package com.ecommerce.pipeline.client.replay;
 
-import com.ecommerce.pipeline.schema.RowResult;
-import com.ecommerce.pipeline.schema.Transaction;
+import com.ecommerce.pipeline.schema.input.RowResult;
+import com.ecommerce.pipeline.schema.model.Transaction;
 import java.time.LocalDateTime;
 import java.util.HashSet;
 import java.util.List;

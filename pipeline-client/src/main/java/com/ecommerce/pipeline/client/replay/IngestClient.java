@@ -1,7 +1,7 @@
 package com.ecommerce.pipeline.client.replay;
 
-import com.ecommerce.pipeline.schema.FieldError;
-import com.ecommerce.pipeline.schema.TransactionJson;
+import com.ecommerce.pipeline.schema.input.FieldError;
+import com.ecommerce.pipeline.schema.input.TransactionJson;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package com.ecommerce.pipeline.client.replay;
 
-import com.ecommerce.pipeline.schema.TransactionJson;
+import com.ecommerce.pipeline.schema.input.TransactionJson;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

@@ -1,7 +1,7 @@
 package com.ecommerce.pipeline.client.replay;
 
-import com.ecommerce.pipeline.schema.FieldError;
-import com.ecommerce.pipeline.schema.RowResult;
+import com.ecommerce.pipeline.schema.input.FieldError;
+import com.ecommerce.pipeline.schema.input.RowResult;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -3,7 +3,7 @@ package com.ecommerce.pipeline.client.rebuild;
 import com.ecommerce.pipeline.archiver.archive.ArchiveProperties;
 import com.ecommerce.pipeline.archiver.archive.S3ArchiveSink;
 import com.ecommerce.pipeline.consumer.Batch;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.util.List;
 import software.amazon.awssdk.services.s3.S3Client;
 

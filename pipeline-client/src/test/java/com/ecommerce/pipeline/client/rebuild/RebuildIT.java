@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.ecommerce.pipeline.client.PipelineCommand;
 import com.ecommerce.pipeline.dynamo.sink.DynamoSink;
 import com.ecommerce.pipeline.dynamo.sink.DynamoWriterProperties;
-import com.ecommerce.pipeline.schema.CsvRowReader;
-import com.ecommerce.pipeline.schema.InvoicePieces;
-import com.ecommerce.pipeline.schema.RowResult;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionCsv;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.input.CsvRowReader;
+import com.ecommerce.pipeline.schema.input.RowResult;
+import com.ecommerce.pipeline.schema.input.TransactionCsv;
+import com.ecommerce.pipeline.schema.kinesis.InvoicePieces;
+import com.ecommerce.pipeline.schema.model.Transaction;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import com.ecommerce.pipeline.warehouse.sink.WarehouseSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
@@ -133,8 +133,8 @@ class RebuildIT {
                         new java.math.BigDecimal("1.23"),
                         c.customerId(),
                         c.country()),
-                com.ecommerce.pipeline.schema.RowChange.upsert(
-                        1, com.ecommerce.pipeline.schema.RowChange.Place.of(c))));
+                com.ecommerce.pipeline.schema.model.RowChange.upsert(
+                        1, com.ecommerce.pipeline.schema.model.RowChange.Place.of(c))));
         changes.add(change(
                 moved,
                 new Transaction(
@@ -146,23 +146,23 @@ class RebuildIT {
                         m.unitPrice(),
                         target.customerId(),
                         m.country()),
-                com.ecommerce.pipeline.schema.RowChange.upsert(
-                        1, com.ecommerce.pipeline.schema.RowChange.Place.of(m))));
+                com.ecommerce.pipeline.schema.model.RowChange.upsert(
+                        1, com.ecommerce.pipeline.schema.model.RowChange.Place.of(m))));
         changes.add(change(
                 deleted,
                 deleted.transaction(),
-                com.ecommerce.pipeline.schema.RowChange.delete(
-                        1, com.ecommerce.pipeline.schema.RowChange.Place.of(deleted.transaction()))));
+                com.ecommerce.pipeline.schema.model.RowChange.delete(
+                        1, com.ecommerce.pipeline.schema.model.RowChange.Place.of(deleted.transaction()))));
         return changes;
     }
 
     private static TransactionEvent change(
-            TransactionEvent original, Transaction image, com.ecommerce.pipeline.schema.RowChange change) {
-        com.ecommerce.pipeline.schema.IngestMetadata m = original.ingest();
+            TransactionEvent original, Transaction image, com.ecommerce.pipeline.schema.model.RowChange change) {
+        com.ecommerce.pipeline.schema.model.IngestMetadata m = original.ingest();
         return new TransactionEvent(
                 original.eventId(),
                 image,
-                new com.ecommerce.pipeline.schema.IngestMetadata(
+                new com.ecommerce.pipeline.schema.model.IngestMetadata(
                         m.idempotencyKey(), m.row(), m.receivedAt().plusSeconds(60), "change", "sub:test"),
                 change);
     }

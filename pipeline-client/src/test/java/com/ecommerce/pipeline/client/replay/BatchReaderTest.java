@@ -2,10 +2,10 @@ package com.ecommerce.pipeline.client.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ecommerce.pipeline.schema.CsvRowReader;
-import com.ecommerce.pipeline.schema.RowResult;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionCsv;
+import com.ecommerce.pipeline.schema.input.CsvRowReader;
+import com.ecommerce.pipeline.schema.input.RowResult;
+import com.ecommerce.pipeline.schema.input.TransactionCsv;
+import com.ecommerce.pipeline.schema.model.Transaction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package com.ecommerce.pipeline.client.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionJson;
+import com.ecommerce.pipeline.schema.input.TransactionJson;
+import com.ecommerce.pipeline.schema.model.Transaction;
 import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.net.URI;

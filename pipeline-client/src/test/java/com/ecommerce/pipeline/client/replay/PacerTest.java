@@ -3,7 +3,7 @@ package com.ecommerce.pipeline.client.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.ecommerce.pipeline.schema.Transaction;
+import com.ecommerce.pipeline.schema.model.Transaction;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDateTime;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ecommerce.pipeline.client.PipelineCommand;
 import com.ecommerce.pipeline.client.cli.ExitCodes;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionJson;
+import com.ecommerce.pipeline.schema.input.TransactionJson;
+import com.ecommerce.pipeline.schema.model.Transaction;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -291,8 +291,8 @@ class ReplayCommandTest {
         try {
             List<String> lines = TestFiles.sampleLines();
             TestFiles.write(one, List.of(lines.get(0), lines.get(row + 1)));
-            try (var reader = com.ecommerce.pipeline.schema.TransactionCsv.open(one, StandardCharsets.UTF_8)) {
-                return ((com.ecommerce.pipeline.schema.RowResult.Valid) reader.read()).transaction();
+            try (var reader = com.ecommerce.pipeline.schema.input.TransactionCsv.open(one, StandardCharsets.UTF_8)) {
+                return ((com.ecommerce.pipeline.schema.input.RowResult.Valid) reader.read()).transaction();
             }
         } finally {
             Files.delete(one);

@@ -2,7 +2,7 @@ package com.ecommerce.pipeline.client.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ecommerce.pipeline.schema.Transaction;
+import com.ecommerce.pipeline.schema.model.Transaction;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;

@@ -2,9 +2,9 @@ package com.ecommerce.pipeline.warehouse.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ecommerce.pipeline.schema.IngestMetadata;
-import com.ecommerce.pipeline.schema.RowChange;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.IngestMetadata;
+import com.ecommerce.pipeline.schema.model.RowChange;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import com.ecommerce.pipeline.warehouse.BiChecks;
 import com.ecommerce.pipeline.warehouse.SourceRows;
 import com.ecommerce.pipeline.warehouse.SourceRows.Row;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.ecommerce.pipeline.consumer.PoisonEventsException;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import com.ecommerce.pipeline.warehouse.SourceRows;
 import com.ecommerce.pipeline.warehouse.SourceRows.Row;
 import com.ecommerce.pipeline.warehouse.TestWarehouse;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.ecommerce.pipeline.consumer.PoisonEventsException;
-import com.ecommerce.pipeline.schema.IngestMetadata;
-import com.ecommerce.pipeline.schema.Transaction;
-import com.ecommerce.pipeline.schema.TransactionEvent;
+import com.ecommerce.pipeline.schema.model.IngestMetadata;
+import com.ecommerce.pipeline.schema.model.Transaction;
+import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import com.ecommerce.pipeline.warehouse.BiChecks;
 import com.ecommerce.pipeline.warehouse.SourceRows;
 import com.ecommerce.pipeline.warehouse.SourceRows.Row;
