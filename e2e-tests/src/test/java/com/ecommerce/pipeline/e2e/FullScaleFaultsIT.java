@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -49,9 +50,12 @@ import software.amazon.awssdk.services.s3.S3Client;
 @Order(7)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@EnabledIfSystemProperty(
+        named = "e2e.fullscale",
+        matches = "true",
+        disabledReason = "the full-scale fault cases run only when asked: -De2e.fullscale=true (about an hour)")
 class FullScaleFaultsIT {
 
-    private static final String ENABLED = "e2e.fullscale";
     private static final int ROWS = Integer.getInteger("e2e.fullscale.rows", Integer.MAX_VALUE);
     private static final int RATE = Integer.getInteger("e2e.fullscale.rate", 1500);
     private static final int BATCH = 500;
@@ -77,14 +81,13 @@ class FullScaleFaultsIT {
 
     @BeforeAll
     void start() throws Exception {
-        assumeTrue(
-                Boolean.getBoolean(ENABLED),
-                "the full-scale fault cases run only when asked: -D" + ENABLED
-                        + "=true (about an hour on a 2-core machine)");
         Path root = Path.of(System.getProperty("e2e.repository.root", ".."))
                 .toAbsolutePath()
                 .normalize();
         Path dataset = root.resolveSibling("shared").resolve("data").resolve("online_retail.csv.gz");
+        if (!Files.isRegularFile(dataset)) {
+            System.out.println("FullScaleFaultsIT skipped: the full dataset is not at " + dataset);
+        }
         assumeTrue(
                 Files.isRegularFile(dataset),
                 "the full dataset is not at " + dataset + ": the full-scale fault cases need it (../shared/data)");
