@@ -28,10 +28,19 @@ final class FaultReport {
             int lost,
             int doubled,
             Duration time,
-            String notes) {}
+            String notes,
+            String section) {}
+
+    /** A part of the report with its own table: a harness of its own (the full-scale cases), after the suite's. */
+    private record Section(String title, String description) {}
 
     private static final List<Case> CASES = new ArrayList<>();
     private static final List<String> FIGURES = new ArrayList<>();
+    private static final List<Section> SECTIONS = new ArrayList<>();
+    private static final java.util.Map<String, List<String>> SECTION_FIGURES = new java.util.LinkedHashMap<>();
+    /** The section the next cases and figures go to; null: the suite's own table. */
+    private static String section;
+
     private static final List<String> APPENDICES = new ArrayList<>();
     private static final Instant STARTED = Instant.now();
 
@@ -49,7 +58,8 @@ final class FaultReport {
                 r.lost(),
                 r.doubled(),
                 Duration.ofNanos(System.nanoTime() - startNanos),
-                notes + (r.exact() ? "" : " — " + r.summary()));
+                notes + (r.exact() ? "" : " — " + r.summary()),
+                section);
         CASES.add(c);
         System.out.printf("fault case %s: %s; %s%n", name, fault, r.summary());
         write();
@@ -58,7 +68,11 @@ final class FaultReport {
 
     /** A measured figure for the report (throughput, lag, takeover time). */
     static synchronized void figure(String line) {
-        FIGURES.add(line);
+        if (section == null) {
+            FIGURES.add(line);
+        } else {
+            SECTION_FIGURES.computeIfAbsent(section, k -> new ArrayList<>()).add(line);
+        }
         System.out.println("figure: " + line);
         write();
     }
@@ -67,6 +81,16 @@ final class FaultReport {
     static synchronized void appendix(String title, String markdown) {
         APPENDICES.add(
                 "## " + title + "\n\n" + markdown.replaceAll("(?m)^#", "###").strip() + "\n");
+        write();
+    }
+
+    /**
+     * The cases and figures added from now on go to a section of their own ({@code ## title}, then {@code
+     * description}: how they were run), with its own table and totals, after the suite's table.
+     */
+    static synchronized void section(String title, String description) {
+        SECTIONS.add(new Section(title, description));
+        section = title;
         write();
     }
 
@@ -93,12 +117,45 @@ final class FaultReport {
                 + " a sink (summed over stream, archive, DynamoDB, warehouse). Doubled: archive copies beyond"
                 + " the stream's, an event id under two DynamoDB invoices or a customer summary that differs"
                 + " from the sent rows', a warehouse row more than once.\n\n");
+        List<Case> suite = CASES.stream().filter(c -> c.section() == null).toList();
+        if (!suite.isEmpty() || SECTIONS.isEmpty()) {
+            table(md, suite);
+        }
+        if (!FIGURES.isEmpty()) {
+            md.append("\n## Figures\n\n");
+            FIGURES.forEach(f -> md.append("- ").append(f).append('\n'));
+        }
+        for (Section sec : SECTIONS) {
+            md.append("\n## ")
+                    .append(sec.title())
+                    .append("\n\n")
+                    .append(sec.description())
+                    .append("\n\n");
+            table(
+                    md,
+                    CASES.stream().filter(c -> sec.title().equals(c.section())).toList());
+            List<String> figures = SECTION_FIGURES.getOrDefault(sec.title(), List.of());
+            if (!figures.isEmpty()) {
+                md.append("\n### Figures\n\n");
+                figures.forEach(f -> md.append("- ").append(f).append('\n'));
+            }
+        }
+        APPENDICES.forEach(a -> md.append('\n').append(a));
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, md);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void table(StringBuilder md, List<Case> cases) {
         md.append(
                 "| case | fault injected | faults | survived | rows sent | rows lost | rows doubled | time | notes |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
         int faults = 0;
         int survived = 0;
-        for (Case c : CASES) {
+        for (Case c : cases) {
             faults += c.faults();
             survived += c.survived();
             md.append(String.format(
@@ -115,22 +172,11 @@ final class FaultReport {
         }
         md.append(String.format(
                 "%n**%d cases, %d of %d faults survived, %d rows lost, %d rows doubled.**%n",
-                CASES.size(),
+                cases.size(),
                 survived,
                 faults,
-                CASES.stream().mapToInt(Case::lost).sum(),
-                CASES.stream().mapToInt(Case::doubled).sum()));
-        if (!FIGURES.isEmpty()) {
-            md.append("\n## Figures\n\n");
-            FIGURES.forEach(f -> md.append("- ").append(f).append('\n'));
-        }
-        APPENDICES.forEach(a -> md.append('\n').append(a));
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, md);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+                cases.stream().mapToInt(Case::lost).sum(),
+                cases.stream().mapToInt(Case::doubled).sum()));
     }
 
     private static String memory() {
@@ -147,7 +193,7 @@ final class FaultReport {
         return "memory unknown";
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return f[0] + " / " + f[1] + " / " + f[2];

@@ -2,15 +2,25 @@ package com.ecommerce.pipeline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ecommerce.pipeline.client.PipelineCommand;
 import com.ecommerce.pipeline.e2e.SampleRows.Batch;
 import com.ecommerce.pipeline.e2e.SampleRows.Row;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The moves the fault cases share: a paced load, waiting for a consumer's progress, its checkpoints, an outage. */
@@ -21,8 +31,23 @@ final class Faults {
 
     private Faults() {}
 
+    /** Rows sent in the background while a fault lands: how many batches were answered, how many in all, the end. */
+    interface Flow {
+        int posted();
+
+        int batches();
+
+        void await() throws Exception;
+    }
+
+    /** How a case waits for its rows and reconciles them. */
+    @FunctionalInterface
+    interface Settle {
+        Reconciliation reconcile() throws Exception;
+    }
+
     /** Batches posted in the background, one every {@code pause}, so a fault can land in the middle. */
-    static final class Load {
+    static final class Load implements Flow {
         private final List<Batch> batches;
         private final AtomicInteger posted = new AtomicInteger();
         private final CompletableFuture<Void> done;
@@ -42,11 +67,13 @@ final class Faults {
             });
         }
 
-        int posted() {
+        @Override
+        public int posted() {
             return posted.get();
         }
 
-        int batches() {
+        @Override
+        public int batches() {
             return batches.size();
         }
 
@@ -54,7 +81,8 @@ final class Faults {
             return batches.stream().mapToInt(b -> b.rows().size()).sum();
         }
 
-        void await() throws Exception {
+        @Override
+        public void await() throws Exception {
             done.get(5, TimeUnit.MINUTES);
         }
     }
@@ -101,38 +129,64 @@ final class Faults {
      */
     static Outcome outage(Stack stack, TcpProxy proxy, ServiceProcess consumer, String keyPrefix, List<Row> rows)
             throws Exception {
+        return outage(
+                stack,
+                proxy,
+                consumer,
+                () -> load(stack, keyPrefix, rows, 100, Duration.ofMillis(1500)),
+                () -> Reconciliation.awaitAndRun(stack, RECONCILED));
+    }
+
+    /**
+     * {@link #outage(Stack, TcpProxy, ServiceProcess, String, List)} in the middle of any {@code flow} (started once
+     * the consumer is idle), ending with {@code settle}.
+     */
+    static Outcome outage(
+            Stack stack, TcpProxy proxy, ServiceProcess consumer, Supplier<? extends Flow> flow, Settle settle)
+            throws Exception {
         String application = consumer.name();
+        // its KCL application (the lease table's name): the module's name, without a dedicated stack's "-<instance>"
+        String leaseTable = application.replaceFirst("-\\d+$", "");
         // A consumer still taking its leases (a case run alone starts the stack cold: KCL needs ~40 s on a new lease
         // table) would see its first rows only after the paced load had all been posted, so none during the outage.
         stack.awaitCaughtUp(List.of(consumer), Map.of());
         double written = Stack.rowsWritten(consumer);
         double retries = Stack.metric(consumer, "pipeline_consumer_retries_total", "");
-        Load load = load(stack, keyPrefix, rows, 100, Duration.ofMillis(1500));
+        Flow load = flow.get();
         awaitRowsWritten(consumer, written, Duration.ofMinutes(2));
         int postedAtCut = load.posted();
         assertThat(proxy.accepted())
                 .as(application + " reaches its sink through the proxy")
                 .isPositive();
 
+        Map<String, String> early;
+        Map<String, String> late;
+        double writtenEarly;
+        double writtenLate;
+        double retriesDuring;
+        int postedDuring;
         proxy.cut();
-        long cutAt = System.nanoTime();
-        Thread.sleep(5000); // a checkpoint already on its way when the sink went away may still land
-        Map<String, String> early = checkpoints(stack, application);
-        double writtenEarly = Stack.rowsWritten(consumer);
-        Thread.sleep(Math.max(0, OUTAGE.toMillis() - 6000));
-        Map<String, String> late = checkpoints(stack, application);
-        double writtenLate = Stack.rowsWritten(consumer);
-        double retriesDuring = Stack.metric(consumer, "pipeline_consumer_retries_total", "") - retries;
-        int postedDuring = load.posted() - postedAtCut;
-        long remaining = OUTAGE.toNanos() - (System.nanoTime() - cutAt);
-        if (remaining > 0) {
-            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(remaining));
+        try {
+            long cutAt = System.nanoTime();
+            Thread.sleep(5000); // a checkpoint already on its way when the sink went away may still land
+            early = checkpoints(stack, leaseTable);
+            writtenEarly = Stack.rowsWritten(consumer);
+            Thread.sleep(Math.max(0, OUTAGE.toMillis() - 6000));
+            late = checkpoints(stack, leaseTable);
+            writtenLate = Stack.rowsWritten(consumer);
+            retriesDuring = Stack.metric(consumer, "pipeline_consumer_retries_total", "") - retries;
+            postedDuring = load.posted() - postedAtCut;
+            long remaining = OUTAGE.toNanos() - (System.nanoTime() - cutAt);
+            if (remaining > 0) {
+                Thread.sleep(TimeUnit.NANOSECONDS.toMillis(remaining));
+            }
+        } finally {
+            proxy.restore(); // also when the case fails: a sink left away would break every later case
         }
-        proxy.restore();
         long restoredAt = System.nanoTime();
 
         load.await();
-        Reconciliation r = Reconciliation.awaitAndRun(stack, RECONCILED);
+        Reconciliation r = settle.reconcile();
         double caughtUp = (System.nanoTime() - restoredAt) / 1e9;
         stack.awaitCaughtUp(stack.consumers(), Map.of());
         String notes = String.format(
@@ -209,5 +263,156 @@ final class Faults {
             }
         }
         return counts;
+    }
+
+    /**
+     * pipeline-client's {@code replay} of one CSV file (as a library, {@code PipelineCommand.execute}) to a stack's
+     * ingest-service with an {@code ingest} token, in the background; {@link #expected()} are the batches it sends,
+     * from its documented batching rule recomputed here ({@link SampleRows#clientBatches}).
+     */
+    static final class Replay implements Flow {
+        private final Stack stack;
+        private final List<String> args;
+        private final List<Batch> expected;
+        private final Path record;
+        private final StringWriter out = new StringWriter();
+        private CompletableFuture<Integer> done;
+        private double answeredBefore;
+        private int lastPosted;
+
+        private Replay(Stack stack, List<String> args, List<Batch> expected, Path record) {
+            this.stack = stack;
+            this.args = args;
+            this.expected = expected;
+            this.record = record;
+        }
+
+        /**
+         * The replay of {@code csv} ({@code rows} data rows) in batches of {@code batch}, {@code extra} options added
+         * (e.g. {@code --rate}); recorded in {@code replays.jsonl} beside the file. Not started.
+         */
+        static Replay of(Stack stack, Path csv, int rows, int batch, String... extra) throws Exception {
+            String prefix = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(csv)))
+                    .substring(0, 16);
+            Path record = csv.resolveSibling(csv.getFileName() + ".replays.jsonl");
+            Files.deleteIfExists(record);
+            List<String> args = new ArrayList<>(List.of(
+                    "replay",
+                    csv.toString(),
+                    "--url",
+                    stack.ingest.uri("").toString(),
+                    "--batch",
+                    Integer.toString(batch),
+                    "--progress",
+                    "lines",
+                    "--record",
+                    record.toString(),
+                    "--token",
+                    stack.ingestToken()));
+            args.addAll(List.of(extra));
+            return new Replay(stack, args, SampleRows.clientBatches(prefix, SampleRows.read(csv, rows), batch), record);
+        }
+
+        /** Starts the replay (again: the same command, so the same keys). */
+        synchronized Replay start() {
+            try {
+                answeredBefore = answered();
+            } catch (Exception e) {
+                answeredBefore = 0;
+            }
+            lastPosted = 0;
+            PrintWriter writer = new PrintWriter(out, true);
+            String[] command = args.toArray(String[]::new);
+            done = CompletableFuture.supplyAsync(() -> PipelineCommand.execute(writer, writer, command));
+            return this;
+        }
+
+        /** Batches ingest-service answered 202 since the start (its HTTP metric; the last reading while it is away). */
+        @Override
+        public synchronized int posted() {
+            try {
+                lastPosted = (int) Math.max(lastPosted, answered() - answeredBefore);
+            } catch (Exception e) {
+                // ingest away: the last reading stands
+            }
+            return lastPosted;
+        }
+
+        private double answered() throws Exception {
+            return Stack.metric(stack.ingest, "http_server_requests_seconds_count", "status=\"202\"");
+        }
+
+        @Override
+        public int batches() {
+            return expected.size();
+        }
+
+        /** Waits for the end (30 min at most); the exit code is {@link #exitCode()}. */
+        @Override
+        public void await() throws Exception {
+            done.get(30, TimeUnit.MINUTES);
+        }
+
+        int exitCode() throws Exception {
+            return done.get(30, TimeUnit.MINUTES);
+        }
+
+        boolean running() {
+            return !done.isDone();
+        }
+
+        boolean started() {
+            return done != null;
+        }
+
+        List<Batch> expected() {
+            return expected;
+        }
+
+        int rows() {
+            return expected.stream().mapToInt(b -> b.rows().size()).sum();
+        }
+
+        /** {@code rowsAccepted} of the last run, from its record (the client appends one line per run). */
+        long rowsAcceptedByLastRun() throws Exception {
+            List<String> lines = Files.readAllLines(record, StandardCharsets.UTF_8);
+            return ServiceProcess.JSON
+                    .readTree(lines.get(lines.size() - 1))
+                    .path("rowsAccepted")
+                    .asLong();
+        }
+
+        String output() {
+            return out.toString();
+        }
+    }
+
+    /**
+     * Waits until the pipeline is at rest after a case of a large load, then reconciles: the warehouse holds at least
+     * as many rows as were sent (a cheap count), every consumer in {@code consumers} holds every lease and has read
+     * to the end of every shard, and the longest buffer max-age (15 s) has passed. A full reconciliation reads every
+     * sink, minutes at the full dataset, so it is run once the sinks should be complete; if it is not exact, {@link
+     * Reconciliation#awaitAndRun} looks again (bounded) in case a sink was merely late.
+     */
+    static Reconciliation settle(Stack stack, List<ServiceProcess> consumers, Duration bound) throws Exception {
+        long deadline = System.nanoTime() + bound.toNanos();
+        int sent = stack.ledger.size();
+        while (System.nanoTime() < deadline) {
+            int held;
+            try (java.sql.Statement st = stack.db().createStatement();
+                    java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM firehose_transactions")) {
+                rs.next();
+                held = rs.getInt(1);
+            }
+            if (held >= sent) {
+                break;
+            }
+            Thread.sleep(3000);
+        }
+        stack.awaitCaughtUp(consumers, Map.of());
+        Thread.sleep(20_000);
+        Reconciliation r = Reconciliation.run(stack);
+        return r.exact() ? r : Reconciliation.awaitAndRun(stack, RECONCILED);
     }
 }

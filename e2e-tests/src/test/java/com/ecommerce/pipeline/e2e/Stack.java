@@ -284,6 +284,27 @@ final class Stack {
         }
     }
 
+    /**
+     * Stops this stack's four services gracefully in {@code ./pipeline down}'s order (the consumers, then
+     * ingest-service); the proxies stay, so {@link #startServices()} brings the same stack back.
+     */
+    void stopServices() {
+        for (ServiceProcess p : List.of(warehouseLoader, dynamoWriter, archiver, ingest)) {
+            p.stop();
+        }
+    }
+
+    /** Starts the four services again (same ports, worker ids and proxies) and waits until they are healthy. */
+    void startServices() throws InterruptedException {
+        List<ServiceProcess> four = List.of(ingest, archiver, dynamoWriter, warehouseLoader);
+        for (ServiceProcess p : four) {
+            p.start();
+        }
+        for (ServiceProcess p : four) {
+            p.awaitHealthy(HEALTHY);
+        }
+    }
+
     static String seconds(long since) {
         return String.format("%.1f s", (System.nanoTime() - since) / 1e9);
     }

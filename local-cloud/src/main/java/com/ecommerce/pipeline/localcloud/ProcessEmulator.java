@@ -31,6 +31,13 @@ abstract class ProcessEmulator extends BaseEmulator {
             + "process.stdin.on('end', () => process.exit(0));"
             + "process.stdin.on('error', () => process.exit(0));"
             + "process.stdin.resume();"
+            // dynalite and kinesalite throw from a request's 'error' event: a client that goes away mid-request
+            // (killed, or its connection cut) would kill the emulator, and with it every other client's service.
+            // Such a request never reached its handler (its body was incomplete): dropping it loses nothing.
+            + "process.on('uncaughtException', e => {"
+            + " if (e && e.code === 'ECONNRESET' && e.message === 'aborted') {"
+            + " console.error('a client went away in the middle of its request: request dropped'); return; }"
+            + " console.error(e && e.stack ? e.stack : e); process.exit(1); });"
             + "require(main);";
 
     static final Duration STOP_GRACE = Duration.ofSeconds(15);
