@@ -17,10 +17,8 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -328,28 +326,24 @@ class FaultInjectionIT {
     @Order(6)
     void ingestKilledMidRequestWhileTheClientReplays() throws Exception {
         long start = System.nanoTime();
-        ClientReplay slice = clientReplay("e2e-replay", stack);
-        List<Batch> expected = slice.expected();
-        String prefix = slice.prefix();
-        String[] args = slice.args();
-        StringWriter out = new StringWriter();
-        CompletableFuture<Integer> replay = CompletableFuture.supplyAsync(
-                () -> PipelineCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args));
+        Faults.Replay replay = replaySlice("e2e-replay", stack).start();
+        List<Batch> expected = replay.expected();
+        String prefix = replay.prefix();
         Thread.sleep(3000);
-        boolean replayRunning = !replay.isDone();
+        boolean replayRunning = replay.running();
         stack.ingest.kill();
         long killedAt = System.nanoTime();
         stack.ingest.start();
         stack.ingest.awaitHealthy(Stack.HEALTHY);
         double ingestBack = (System.nanoTime() - killedAt) / 1e9;
-        int code = replay.get(5, TimeUnit.MINUTES);
+        int code = replay.exitCode();
         String runs = "replay exit " + code;
         if (code != ExitCodes.OK) {
             // the documented recovery: run the same command again (same keys)
-            code = PipelineCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args);
+            code = replay.start().exitCode();
             runs += ", re-run exit " + code;
         }
-        System.out.println("replay output:\n" + out);
+        System.out.println("replay output:\n" + replay.output());
         expected.forEach(stack.ledger::sent);
         Reconciliation r = settle();
         FaultReport.add(
@@ -365,7 +359,7 @@ class FaultInjectionIT {
         assertThat(replayRunning)
                 .as("the replay was still sending when ingest was killed")
                 .isTrue();
-        assertThat(code).as("replay exit code:\n" + out).isEqualTo(ExitCodes.OK);
+        assertThat(code).as("replay exit code:\n" + replay.output()).isEqualTo(ExitCodes.OK);
         assertExact(r);
     }
 
@@ -572,15 +566,12 @@ class FaultInjectionIT {
         LocalE2eCloud e2eCloud = new LocalE2eCloud(cloud[0]);
         Stack dedicated = Stack.start(e2eCloud, 13);
         try {
-            ClientReplay slice = clientReplay("e2e-cloud-killed-replay", dedicated);
-            List<Batch> expected = slice.expected();
-            Path record = slice.record();
-            String[] args = slice.args();
-            StringWriter out = new StringWriter();
-            CompletableFuture<Integer> replay = CompletableFuture.supplyAsync(
-                    () -> PipelineCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args));
+            Faults.Replay replay =
+                    replaySlice("e2e-cloud-killed-replay", dedicated).start();
+            List<Batch> expected = replay.expected();
+            Path record = replay.record();
             Thread.sleep(4000);
-            boolean replayRunning = !replay.isDone();
+            boolean replayRunning = replay.running();
             // every emulator process and its descendants (PostgreSQL's backends, a Node.js emulator under its
             // watchdog), SIGKILLed at once: nothing gets to save or flush
             List<ProcessHandle> processes = new ArrayList<>();
@@ -596,14 +587,14 @@ class FaultInjectionIT {
             cloud[0].close(); // its processes are gone; releases the data directory's lock
             cloud[0] = LocalCloud.start(config);
             double down = (System.nanoTime() - killAt) / 1e9;
-            int code = replay.get(10, TimeUnit.MINUTES);
+            int code = replay.exitCode();
             String runs = "replay exit " + code;
             if (code != ExitCodes.OK) {
-                code = PipelineCommand.execute(new PrintWriter(out, true), new PrintWriter(out, true), args);
+                code = replay.start().exitCode();
                 runs += ", re-run exit " + code;
             }
-            System.out.println("replay output:\n" + out);
-            assertThat(code).as("replay exit code:\n" + out).isEqualTo(ExitCodes.OK);
+            System.out.println("replay output:\n" + replay.output());
+            assertThat(code).as("replay exit code:\n" + replay.output()).isEqualTo(ExitCodes.OK);
             expected.forEach(dedicated.ledger::sent);
 
             List<String> reconcile = new ArrayList<>(
@@ -897,44 +888,18 @@ class FaultInjectionIT {
     }
 
     /**
-     * The streaming client's command line for the sample's first 1,500 rows (a file of its own under {@code dir}) to
-     * {@code target}'s ingest-service: batches of 50 at 150 rows/s, two in flight, recorded in {@code replays.jsonl}
-     * beside it; and the batches it sends, as its documented batching rule gives them.
+     * The streaming client's replay of the sample's first 1,500 rows (a file of its own under {@code dir}) to {@code
+     * target}'s ingest-service: batches of 50 at 150 rows/s, two in flight, its record beside the file. Not
+     * started.
      */
-    private record ClientReplay(String[] args, List<Batch> expected, String prefix, Path record) {}
-
-    private ClientReplay clientReplay(String dir, Stack target) throws Exception {
+    private Faults.Replay replaySlice(String dir, Stack target) throws Exception {
         Path folder = Files.createDirectories(stack.workDir.resolve(dir));
         Path csv = folder.resolve("replay-slice.csv");
         List<String> lines =
                 Files.readAllLines(stack.root.resolve("data/online_retail_sample.csv"), StandardCharsets.UTF_8);
         int rows = 1500;
         Files.write(csv, lines.subList(0, rows + 1), StandardCharsets.UTF_8);
-        List<Row> fileRows = SampleRows.read(csv, rows);
-        String prefix = HexFormat.of()
-                .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(csv)))
-                .substring(0, 16);
-        Path record = folder.resolve("replays.jsonl");
-        Files.deleteIfExists(record);
-        String[] args = {
-            "replay",
-            csv.toString(),
-            "--url",
-            target.ingest.uri("").toString(),
-            "--batch",
-            "50",
-            "--rate",
-            "150",
-            "--concurrency",
-            "2",
-            "--progress",
-            "lines",
-            "--record",
-            record.toString(),
-            "--token",
-            target.ingestToken()
-        };
-        return new ClientReplay(args, SampleRows.clientBatches(prefix, fileRows, 50), prefix, record);
+        return Faults.Replay.of(target, csv, rows, 50, "--rate", "150", "--concurrency", "2");
     }
 
     /** A persistent local cloud's configuration on free ports, its data directory {@code target/<name>} emptied. */

@@ -274,16 +274,18 @@ final class Faults {
         private final Stack stack;
         private final List<String> args;
         private final List<Batch> expected;
+        private final String prefix;
         private final Path record;
         private final StringWriter out = new StringWriter();
         private CompletableFuture<Integer> done;
         private double answeredBefore;
         private int lastPosted;
 
-        private Replay(Stack stack, List<String> args, List<Batch> expected, Path record) {
+        private Replay(Stack stack, List<String> args, List<Batch> expected, String prefix, Path record) {
             this.stack = stack;
             this.args = args;
             this.expected = expected;
+            this.prefix = prefix;
             this.record = record;
         }
 
@@ -311,7 +313,8 @@ final class Faults {
                     "--token",
                     stack.ingestToken()));
             args.addAll(List.of(extra));
-            return new Replay(stack, args, SampleRows.clientBatches(prefix, SampleRows.read(csv, rows), batch), record);
+            return new Replay(
+                    stack, args, SampleRows.clientBatches(prefix, SampleRows.read(csv, rows), batch), prefix, record);
         }
 
         /** Starts the replay (again: the same command, so the same keys). */
@@ -368,6 +371,16 @@ final class Faults {
 
         List<Batch> expected() {
             return expected;
+        }
+
+        /** The client's Idempotency-Key prefix for this file (its SHA-256's first 16 hex digits). */
+        String prefix() {
+            return prefix;
+        }
+
+        /** The client's {@code replays.jsonl}, one line per run. */
+        Path record() {
+            return record;
         }
 
         int rows() {
