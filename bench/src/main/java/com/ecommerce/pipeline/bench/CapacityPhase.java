@@ -56,7 +56,9 @@ final class CapacityPhase implements Phase {
             }
             // The ceiling of the same rows now, with the consumers stopped too (their KCL polling costs
             // the emulator's CPU): an emulator may slow as APIData fills, so the same moment is the fair one.
+            Map<String, Double> ceilingCpu0 = b.cpu().now();
             PackedCeiling ceiling = PackedCeiling.measure(b, rows, STREAM);
+            Map<String, Double> ceilingCpu1 = b.cpu().now();
             double ceilingRate = ceiling.run().rate();
             List<String> args = new ArrayList<>(List.of("replay", file.toString()));
             if (ingestToken != null) {
@@ -64,8 +66,10 @@ final class CapacityPhase implements Phase {
             }
             long counter0 = stack.ingestedRows(ingestToken);
             Map<String, Double> cpu0 = b.cpu().now();
+            double client0 = exitedChildrenCpu();
             Stack.Run replay = stack.pipeline(Map.of(), Duration.ofMinutes(30), args.toArray(String[]::new));
             Map<String, Double> cpu1 = b.cpu().now();
+            double clientCpu = exitedChildrenCpu() - client0;
             long counter1 = stack.ingestedRows(ingestToken);
             long accepted = ReplaySummary.accepted(replay.output());
             Double elapsed = ReplaySummary.elapsed(replay.output());
@@ -114,12 +118,53 @@ final class CapacityPhase implements Phase {
                                     + " ceiling of the same " + n(lines) + " rows at the same moment",
                             pct(ratio) + " (" + n(rate) + " vs " + n(ceilingRate) + " rows/s)",
                             Stats.atLeast(ratio, 0.8, "%")));
-            b.cpu().table("CPU while ingest ran alone (" + sec(replay.seconds()) + ")", cpu0, cpu1, replay.seconds());
+            b.cpu()
+                    .table(
+                            "CPU while ingest ran alone (" + sec(replay.seconds()) + ")",
+                            cpu0,
+                            cpu1,
+                            replay.seconds(),
+                            (long) (clientCpu * 1000));
+            CpuCost path = CpuCost.of(cpu0, cpu1, Map.of("replay client", clientCpu), accepted, replay.seconds());
+            CpuCost straight = CpuCost.of(
+                    ceilingCpu0,
+                    ceilingCpu1,
+                    Map.of(),
+                    rows.size(),
+                    ceiling.run().seconds());
+            report.para(whatBindsIngest(path, straight, ceilingRate));
             new ConsumerDrains(b).drain(accepted);
         } finally {
             startStoppedConsumers(b);
         }
         return true;
+    }
+
+    /**
+     * What binds ingest alone, from the CPU a row cost each process: the most 2 cores carry through the product's path
+     * (client, ingest-service, emulators) against the raw path's cost, and what the 80 % goal would need.
+     */
+    static String whatBindsIngest(CpuCost path, CpuCost straight, double ceilingRate) {
+        double goalRate = 0.8 * ceilingRate;
+        return "What binds ingest alone: the CPU a row costs. Per row: " + path.describe("µs") + "; the cores were "
+                + pct(path.busy()) + " busy. Two cores doing only this carry at most " + n(path.maxRate())
+                + " rows/s through the product's path (" + pct(path.maxRate() / ceilingRate)
+                + " of the ceiling), and at most " + n(path.maxRateOf("ingest-service"))
+                + " rows/s (" + pct(path.maxRateOf("ingest-service") / ceilingRate) + ") even if ingest-service had"
+                + " them to itself. The ceiling's path (the same packed records put straight with the SDK: no HTTP, no JSON,"
+                + " no validation, no packing, no idempotency record) cost "
+                + CpuCost.format(straight.total() * 1e6, "µs")
+                + " a row. 80 % of the ceiling (" + n(goalRate) + " rows/s) on 2 cores would need the whole path at "
+                + CpuCost.format(CpuCost.CORES / goalRate * 1e6, "µs") + " of CPU a row.";
+    }
+
+    /**
+     * CPU seconds of this JVM's children that have exited and been waited for: the `./pipeline replay` just run (the
+     * shell and its java) once {@link Stack#pipeline} has returned.
+     */
+    private static double exitedChildrenCpu() {
+        long self = ProcessHandle.current().pid();
+        return ProcStats.cpuSecondsWithExitedChildren(self) - ProcStats.cpuSeconds(self);
     }
 
     /** Starts again whichever consumer is not running, so the later phases and `./pipeline down` find them. */

@@ -94,7 +94,7 @@ final class CpuTables {
     }
 
     /** What each process used between the two readings, most first (one gone since counts from zero). */
-    private static List<Map.Entry<String, Double>> used(Map<String, Double> before, Map<String, Double> after) {
+    static List<Map.Entry<String, Double>> used(Map<String, Double> before, Map<String, Double> after) {
         List<Map.Entry<String, Double>> used = new ArrayList<>();
         for (var e : after.entrySet()) {
             used.add(Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)));

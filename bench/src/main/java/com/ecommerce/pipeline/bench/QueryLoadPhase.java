@@ -47,14 +47,18 @@ final class QueryLoadPhase implements Phase {
         List<String> halfP99 = new ArrayList<>();
         boolean closedMet = true;
         boolean halfMet = true;
+        List<String> closedCpu = new ArrayList<>();
         for (var k : kinds.entrySet()) {
+            Map<String, Double> cpu0 = b.cpu().now();
             HttpLoad.Result closed = load.readLoad(
                     "http://localhost:8080",
                     analystToken,
                     opt.clients,
                     Duration.ofSeconds(opt.querySeconds),
                     k.getValue());
+            CpuCost cost = CpuCost.of(cpu0, b.cpu().now(), Map.of(), closed.latenciesMicros().length, closed.seconds());
             rows.add(readRow(k.getKey(), "closed loop: back to back", closed));
+            closedCpu.add("- " + k.getKey() + ": " + whatBindsClosedLoop(opt.clients, closed, cost));
             double half = closed.throughput() / 2;
             HttpLoad.Result paced = load.readLoad(
                     "http://localhost:8080",
@@ -93,7 +97,24 @@ final class QueryLoadPhase implements Phase {
                 + " paced at half the throughput the closed loop reached (each client on its own fixed schedule, open"
                 + " loop; a request's latency runs from its scheduled start, so waiting behind a slow one counts).");
         report.table(rows);
+        report.para("Where a closed loop's time goes: CPU per request of each process (the benchmark JVM plays the"
+                + " clients), from `/proc/<pid>/stat` around the run. With the cores saturated every request shares"
+                + " them with the others in flight, so its latency is about its own CPU cost times the clients over"
+                + " the cores; a p99 goal of " + READ_P99_GOAL_MS + " ms then needs the p99 request to cost at most "
+                + CpuCost.format(READ_P99_GOAL_MS * (double) CpuCost.CORES / opt.clients, "ms")
+                + " of CPU in all.");
+        closedCpu.forEach(report::line);
+        report.line("");
         return true;
+    }
+
+    /** The closed loop's CPU per request, how busy the cores were, and Little's law's mean latency. */
+    static String whatBindsClosedLoop(int clients, HttpLoad.Result closed, CpuCost cost) {
+        return cost.describe("ms") + " per request; cores " + Stats.pct(cost.busy()) + " busy, so at most "
+                + n(cost.maxRate()) + " requests/s at this cost (measured " + n(closed.throughput())
+                + "); Little's law: " + clients + " clients / " + n(closed.throughput()) + " requests/s = "
+                + Stats.ms(clients * 1000.0 / closed.throughput()) + " mean; p99 / p50 = "
+                + String.format(java.util.Locale.ROOT, "%.1f", closed.p(99) / closed.p(50));
     }
 
     /**
