@@ -79,4 +79,79 @@ class PipelineScriptTest {
         assertThat(r.exit()).isZero();
         assertThat(r.stdout()).contains("query-api was not running");
     }
+
+    /**
+     * {@code up} rebuilds when any built jar is older than a source: a service's sources changed after its jar was
+     * built, while the local cloud's jar is newer than both (another build made it), must still rebuild. (The check
+     * once compared the sources with the local cloud's jar alone, so `up` ran the services' stale jars.)
+     */
+    @Test
+    void upRebuildsWhenAnyServiceJarIsOlderThanTheSources() throws Exception {
+        builtTree();
+        long now = System.currentTimeMillis();
+        touch(dir.resolve("s3-archiver/target/s3-archiver-0.1.0-SNAPSHOT-exec.jar"), now - 3_600_000);
+        touch(dir.resolve("s3-archiver/src/main/java/Archiver.java"), now - 1_800_000);
+        assertThat(buildIfNeeded()).as("mvn called").isTrue();
+    }
+
+    @Test
+    void upDoesNotRebuildWhenEveryJarIsNewerThanTheSources() throws Exception {
+        builtTree();
+        touch(dir.resolve("s3-archiver/src/main/java/Archiver.java"), System.currentTimeMillis() - 1_800_000);
+        assertThat(buildIfNeeded()).as("mvn called").isFalse();
+    }
+
+    @Test
+    void upRebuildsWhenAPomChanged() throws Exception {
+        builtTree();
+        touch(dir.resolve("pom.xml"), System.currentTimeMillis() + 60_000);
+        assertThat(buildIfNeeded()).as("mvn called").isTrue();
+    }
+
+    /** Every jar `up` starts, built now, and the Node emulators installed. */
+    private void builtTree() throws Exception {
+        long now = System.currentTimeMillis();
+        for (String m : List.of(
+                "local-cloud",
+                "ingest-service",
+                "s3-archiver",
+                "dynamo-writer",
+                "warehouse-loader",
+                "query-api",
+                "health-console")) {
+            touch(dir.resolve(m + "/target/" + m + "-0.1.0-SNAPSHOT-exec.jar"), now);
+        }
+        for (String emulator : List.of("kinesalite", "kinesis-local", "dynalite")) {
+            Files.createDirectories(dir.resolve("local-cloud/node_modules/" + emulator));
+        }
+        touch(dir.resolve("pom.xml"), now - 7_200_000);
+    }
+
+    private static void touch(Path file, long millis) throws Exception {
+        Files.createDirectories(file.getParent());
+        if (!Files.exists(file)) {
+            Files.writeString(file, "x");
+        }
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(millis));
+    }
+
+    /** Runs the script's {@code build_if_needed} with a fake {@code mvn} first on the PATH; whether it was called. */
+    private boolean buildIfNeeded() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("fake-bin"));
+        Path mvn = bin.resolve("mvn");
+        Files.writeString(mvn, "#!/bin/sh\necho \"$@\" > \"" + dir.resolve("mvn-called") + "\"\n");
+        mvn.toFile().setExecutable(true);
+        Path script = dir.resolve("pipeline");
+        Files.copy(Path.of("../pipeline"), script, StandardCopyOption.REPLACE_EXISTING);
+        Files.createDirectories(dir.resolve(".pipeline/logs"));
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "source ./pipeline && build_if_needed")
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("out").toFile());
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        Process p = pb.start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(dir.resolve("out"))).isZero();
+        return Files.exists(dir.resolve("mvn-called"));
+    }
 }
