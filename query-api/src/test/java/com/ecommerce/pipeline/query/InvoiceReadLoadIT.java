@@ -208,6 +208,7 @@ class InvoiceReadLoadIT {
     private static String profile(Path jfr) throws Exception {
         Map<String, Long> stages = new LinkedHashMap<>();
         Map<String, Long> leaves = new ConcurrentHashMap<>();
+        Map<String, Map<String, Long>> byStage = new ConcurrentHashMap<>();
         long total = 0;
         for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
             if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
@@ -219,7 +220,9 @@ class InvoiceReadLoadIT {
             }
             List<RecordedFrame> frames = e.getStackTrace().getFrames();
             total++;
-            stages.merge(stage(frames), 1L, Long::sum);
+            String stage = stage(frames);
+            stages.merge(stage, 1L, Long::sum);
+            byStage.computeIfAbsent(stage, k -> new ConcurrentHashMap<>()).merge(caller(frames), 1L, Long::sum);
             RecordedFrame leaf = frames.get(0);
             leaves.merge(
                     leaf.getMethod().getType().getName() + "."
@@ -231,7 +234,14 @@ class InvoiceReadLoadIT {
         long all = total;
         stages.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .forEach(s -> out.append(String.format("    %5.1f %%  %s%n", 100.0 * s.getValue() / all, s.getKey())));
+                .forEach(s -> {
+                    out.append(String.format("    %5.1f %%  %s%n", 100.0 * s.getValue() / all, s.getKey()));
+                    byStage.get(s.getKey()).entrySet().stream()
+                            .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                            .limit(6)
+                            .forEach(m -> out.append(String.format(
+                                    "               %5.1f %%  %s%n", 100.0 * m.getValue() / all, m.getKey())));
+                });
         out.append("  top leaf methods:\n");
         leaves.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
@@ -253,6 +263,17 @@ class InvoiceReadLoadIT {
         {"FilterChainProxy", "security filter chain (other)"},
         {"DispatcherServlet", "Spring MVC (other)"},
     };
+
+    /** The innermost frame outside the JDK: which library code the sample was spent for. */
+    private static String caller(List<RecordedFrame> frames) {
+        for (RecordedFrame f : frames) {
+            String type = f.getMethod().getType().getName();
+            if (!type.startsWith("java.") && !type.startsWith("jdk.") && !type.startsWith("sun.")) {
+                return type + "." + f.getMethod().getName();
+            }
+        }
+        return "(JDK only)";
+    }
 
     private static String stage(List<RecordedFrame> frames) {
         // innermost matching stage wins, so a decode inside the reader counts as decode
