@@ -65,6 +65,18 @@ final class CpuMeter {
         return cpu;
     }
 
+    /** Bytes the service's threads allocated so far (what its young collections clear). */
+    long serviceAllocated() {
+        com.sun.management.ThreadMXBean sun = (com.sun.management.ThreadMXBean) threads;
+        long bytes = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && part(info.getThreadName()).equals(SERVICE)) {
+                bytes += Math.max(0, sun.getThreadAllocatedBytes(info.getThreadId()));
+            }
+        }
+        return bytes;
+    }
+
     static String part(String thread) {
         if (thread.startsWith("http-nio-")) {
             return SERVICE;

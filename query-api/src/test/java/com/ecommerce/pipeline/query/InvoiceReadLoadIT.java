@@ -160,12 +160,14 @@ class InvoiceReadLoadIT {
                     .orElseThrow();
             int requests = sizes.get(invoiceNo) >= 500 ? 100 : sizes.get(invoiceNo) >= 100 ? 300 : 1000;
             Map<String, Long> before = meter.now();
+            long allocated = meter.serviceAllocated();
             Load one = run(token, 1, Duration.ofMinutes(5), List.of(invoiceNo), requests);
             report.append(String.format(
-                    "  %-8s %5d lines  %s  (p50 %.2f ms)%n",
+                    "  %-8s %5d lines  %s; service allocates %.0f KB  (p50 %.2f ms)%n",
                     invoiceNo,
                     sizes.get(invoiceNo),
                     format(CpuMeter.perRequest(before, meter.now(), one.count())),
+                    (meter.serviceAllocated() - allocated) / 1024.0 / one.count(),
                     one.p(50)));
         }
 
