@@ -75,6 +75,10 @@ class InvoiceReadLoadIT {
     @LocalServerPort
     int port;
 
+    /** One client for every load: its threads live as long as the test, so their CPU is never lost from the sum. */
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
         LocalCloud cloud = LocalCloud.shared();
@@ -176,6 +180,7 @@ class InvoiceReadLoadIT {
         Load closed;
         try (Recording recording = new Recording()) {
             recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(5));
+            recording.enable("jdk.ObjectAllocationSample").with("throttle", "500/s");
             recording.start();
             closed = run(token, CLIENTS, Duration.ofSeconds(SECONDS), invoices);
             recording.stop();
@@ -211,16 +216,23 @@ class InvoiceReadLoadIT {
         Map<String, Long> stages = new LinkedHashMap<>();
         Map<String, Long> leaves = new ConcurrentHashMap<>();
         Map<String, Map<String, Long>> byStage = new ConcurrentHashMap<>();
+        Map<String, Long> allocated = new ConcurrentHashMap<>();
         long total = 0;
         for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
-            if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
+            boolean allocation = e.getEventType().getName().equals("jdk.ObjectAllocationSample");
+            if (!allocation && !e.getEventType().getName().equals("jdk.ExecutionSample")) {
                 continue;
             }
-            String thread = e.getThread("sampledThread").getJavaName();
+            String thread =
+                    e.getThread(allocation ? "eventThread" : "sampledThread").getJavaName();
             if (thread == null || !CpuMeter.part(thread).equals(CpuMeter.SERVICE) || e.getStackTrace() == null) {
                 continue;
             }
             List<RecordedFrame> frames = e.getStackTrace().getFrames();
+            if (allocation) {
+                allocated.merge(stage(frames), e.getLong("weight"), Long::sum);
+                continue;
+            }
             total++;
             String stage = stage(frames);
             stages.merge(stage, 1L, Long::sum);
@@ -244,6 +256,12 @@ class InvoiceReadLoadIT {
                             .forEach(m -> out.append(String.format(
                                     "               %5.1f %%  %s%n", 100.0 * m.getValue() / all, m.getKey())));
                 });
+        long bytes = allocated.values().stream().mapToLong(Long::longValue).sum();
+        out.append("  service threads' allocation by stage (JFR's sampled weight):\n");
+        allocated.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(
+                        a -> out.append(String.format("    %5.1f %%  %s%n", 100.0 * a.getValue() / bytes, a.getKey())));
         out.append("  top leaf methods:\n");
         leaves.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
@@ -315,8 +333,6 @@ class InvoiceReadLoadIT {
      */
     private Load run(String token, int clients, Duration duration, List<String> invoices, int perClient)
             throws Exception {
-        HttpClient http =
-                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Map<Integer, Long> statuses = new TreeMap<>();
         List<long[]> all = new ArrayList<>();
         AtomicLong failures = new AtomicLong();
