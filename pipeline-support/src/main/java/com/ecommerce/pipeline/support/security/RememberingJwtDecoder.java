@@ -22,7 +22,7 @@ import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 public final class RememberingJwtDecoder implements JwtDecoder {
 
     static final int REMEMBER_MINUTES = 5;
-    static final int MAX_TOKENS = 10_000;
+    static final int MAX_TOKENS = 4_096; // a few KB each (the token and its claims): a dozen MB at most
 
     private record Accepted(Jwt jwt, Instant forgetAt) {}
 
@@ -61,5 +61,10 @@ public final class RememberingJwtDecoder implements JwtDecoder {
         }
         accepted.put(token, new Accepted(jwt, now.plus(Duration.ofMinutes(REMEMBER_MINUTES))));
         return jwt;
+    }
+
+    /** How many tokens are remembered now. */
+    int remembered() {
+        return accepted.size();
     }
 }

@@ -93,6 +93,16 @@ class RememberingJwtDecoderTest {
         assertThat(verified).hasValue(2);
     }
 
+    @Test
+    void atMostMaxTokensAreRemembered() {
+        for (int i = 0; i <= RememberingJwtDecoder.MAX_TOKENS; i++) {
+            decoder.decode("good-" + i);
+            assertThat(decoder.remembered()).isLessThanOrEqualTo(RememberingJwtDecoder.MAX_TOKENS);
+        }
+        assertThat(decoder.decode("good-" + RememberingJwtDecoder.MAX_TOKENS).getTokenValue())
+                .isEqualTo("good-" + RememberingJwtDecoder.MAX_TOKENS);
+    }
+
     private static final class MovableClock extends Clock {
         Instant now = T0;
 
