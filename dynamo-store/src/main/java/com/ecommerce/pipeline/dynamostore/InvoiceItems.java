@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -153,31 +154,72 @@ public final class InvoiceItems {
         g.writeEndObject();
     }
 
-    /** The lines of a stored item. */
+    /**
+     * The lines of a stored item, read with the streaming parser: an invoice read decodes every line of every piece,
+     * and a tree of nodes a line first cost the read more than the lines themselves.
+     */
     static List<StoredLine> lines(Map<String, AttributeValue> item) {
         String ingestKey = text(item, INGEST_KEY);
         AttributeValue lines = item.get(LINES);
         if (lines == null || lines.s() == null) {
             return List.of();
         }
-        JsonNode array = JSON.readTree(lines.s());
-        List<StoredLine> out = new ArrayList<>(array.size());
-        for (JsonNode line : array) {
-            JsonNode customer = line.get(CUSTOMER_ID);
-            out.add(new StoredLine(
-                    line.get(EVENT_ID).stringValue(),
-                    ingestKey,
-                    line.get(ROW).intValue(),
-                    line.get(STOCK_CODE).stringValue(),
-                    line.get(DESCRIPTION).stringValue(),
-                    line.get(QUANTITY).longValue(),
-                    new BigDecimal(line.get(UNIT_PRICE).stringValue()),
-                    new BigDecimal(line.get(LINE_TOTAL).stringValue()),
-                    line.get(INVOICE_DATE).stringValue(),
-                    customer == null ? null : customer.stringValue(),
-                    line.get(COUNTRY).stringValue()));
+        List<StoredLine> out = new ArrayList<>();
+        try (JsonParser p = JSON.createParser(lines.s())) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw new IllegalStateException("the lines of an invoice item are not a JSON array");
+            }
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+                out.add(line(p, ingestKey));
+            }
         }
         return out;
+    }
+
+    /** One line, the parser on its START_OBJECT; names this version does not know are skipped. */
+    private static StoredLine line(JsonParser p, String ingestKey) {
+        String eventId = null;
+        int row = 0;
+        String stockCode = null;
+        String description = null;
+        long quantity = 0;
+        String unitPrice = null;
+        String lineTotal = null;
+        String invoiceDate = null;
+        String customerId = null;
+        String country = null;
+        for (String name = p.nextName(); name != null; name = p.nextName()) {
+            p.nextToken();
+            switch (name) {
+                case EVENT_ID -> eventId = string(p);
+                case ROW -> row = p.getIntValue();
+                case STOCK_CODE -> stockCode = string(p);
+                case DESCRIPTION -> description = string(p);
+                case QUANTITY -> quantity = p.getLongValue();
+                case UNIT_PRICE -> unitPrice = string(p);
+                case LINE_TOTAL -> lineTotal = string(p);
+                case INVOICE_DATE -> invoiceDate = string(p);
+                case CUSTOMER_ID -> customerId = string(p);
+                case COUNTRY -> country = string(p);
+                default -> p.skipChildren();
+            }
+        }
+        return new StoredLine(
+                eventId,
+                ingestKey,
+                row,
+                stockCode,
+                description,
+                quantity,
+                new BigDecimal(unitPrice),
+                new BigDecimal(lineTotal),
+                invoiceDate,
+                customerId,
+                country);
+    }
+
+    private static String string(JsonParser p) {
+        return p.currentToken() == JsonToken.VALUE_NULL ? null : p.getString();
     }
 
     static AttributeValue s(String value) {

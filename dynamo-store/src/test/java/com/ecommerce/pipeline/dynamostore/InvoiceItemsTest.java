@@ -76,6 +76,67 @@ class InvoiceItemsTest {
     }
 
     @Test
+    void linesReadBackAsWritten() {
+        LocalDateTime date = LocalDateTime.of(2010, 12, 1, 8, 26);
+        List<TransactionEvent> events = List.of(
+                event(0, "WHITE HANGING HEART T-LIGHT HOLDER", "17850", date),
+                event(1, "a \"quoted\" \\ back\tslash\u0001 and 😀 ünïcödé", null, date.withSecond(7)));
+        InvoicePieces.Piece piece = InvoicePieces.of(events).get(0);
+
+        List<StoredLine> read = InvoiceItems.lines(InvoiceItems.item(piece, events));
+
+        assertThat(read)
+                .containsExactly(
+                        new StoredLine(
+                                "ev-0",
+                                piece.idempotencyKey(),
+                                0,
+                                "85123A",
+                                "WHITE HANGING HEART T-LIGHT HOLDER",
+                                -6,
+                                new BigDecimal("2.550"),
+                                new BigDecimal("-15.300"),
+                                "2010-12-01T08:26:00",
+                                "17850",
+                                "Côte d'Ivoire"),
+                        new StoredLine(
+                                "ev-1",
+                                piece.idempotencyKey(),
+                                1,
+                                "85123A",
+                                "a \"quoted\" \\ back\tslash\u0001 and 😀 ünïcödé",
+                                -6,
+                                new BigDecimal("2.550"),
+                                new BigDecimal("-15.300"),
+                                "2010-12-01T08:26:07",
+                                null,
+                                "Côte d'Ivoire"));
+    }
+
+    @Test
+    void namesReadersDoNotKnowAreSkipped() {
+        var item = new java.util.HashMap<>(InvoiceItems.itemOfLines(
+                InvoicePieces.of(List.of(event(0, "x", null, LocalDateTime.of(2010, 12, 1, 8, 26))))
+                        .get(0),
+                "[{\"e\":\"ev-9\",\"z\":{\"n\":[1,{\"m\":2}]},\"r\":3,\"s\":\"A\",\"d\":null,\"q\":2,"
+                        + "\"p\":\"1.5\",\"t\":\"3.0\",\"a\":\"2010-12-01T08:26:00\",\"o\":\"UK\",\"y\":[]}]"));
+
+        assertThat(InvoiceItems.lines(item))
+                .containsExactly(new StoredLine(
+                        "ev-9",
+                        "k",
+                        3,
+                        "A",
+                        null,
+                        2,
+                        new BigDecimal("1.5"),
+                        new BigDecimal("3.0"),
+                        "2010-12-01T08:26:00",
+                        null,
+                        "UK"));
+    }
+
+    @Test
     void isoDateIsWhatTheFormatterWrites() {
         Random random = new Random(7);
         for (int i = 0; i < 10_000; i++) {

@@ -86,7 +86,7 @@ public final class TestData {
     }
 
     /** The events cut into their requests (consecutive rows with one idempotency key). */
-    private static List<List<TransactionEvent>> requests(List<TransactionEvent> events) {
+    static List<List<TransactionEvent>> requests(List<TransactionEvent> events) {
         List<List<TransactionEvent>> requests = new ArrayList<>();
         List<TransactionEvent> request = new ArrayList<>();
         for (TransactionEvent event : events) {

@@ -1,5 +1,6 @@
 package com.ecommerce.pipeline.support.security;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -9,6 +10,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
@@ -17,7 +19,8 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
  * One filter chain for the HTTP services. Each service says which role a path needs through
  * {@link AccessRules} beans; health, info, the Prometheus scrape and the API docs stay open; everything else needs a valid
  * token: signature from the issuer's JWKS, issuer, expiry (Spring Boot, from {@code
- * spring.security.oauth2.resourceserver.jwt.issuer-uri}) and client id ({@link ClientIdValidator}).
+ * spring.security.oauth2.resourceserver.jwt.issuer-uri}) and client id ({@link ClientIdValidator}); a token sent
+ * again is not verified again, only its expiry ({@link RememberingJwtDecoder}).
  * 401 and 403 are problem details; an unreachable issuer is a 503 ({@link IssuerUnavailableFilter}). With {@code pipeline.security.enabled=false} the rules are not
  * applied (tests that are not about security only).
  *
@@ -38,6 +41,22 @@ public class SecurityAutoConfiguration {
     @Bean
     OAuth2TokenValidator<Jwt> pipelineClientIdValidator(SecurityProperties properties) {
         return new ClientIdValidator(properties.clientIds());
+    }
+
+    /**
+     * Every {@link JwtDecoder} (Spring Boot's, from the issuer URI) remembers the tokens it accepted, expiry checked
+     * again on each use ({@link RememberingJwtDecoder}).
+     */
+    @Bean
+    static BeanPostProcessor pipelineRememberingJwtDecoder() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String name) {
+                return bean instanceof JwtDecoder decoder && !(bean instanceof RememberingJwtDecoder)
+                        ? new RememberingJwtDecoder(decoder)
+                        : bean;
+            }
+        };
     }
 
     /**
