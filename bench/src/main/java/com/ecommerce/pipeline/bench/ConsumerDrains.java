@@ -52,12 +52,12 @@ final class ConsumerDrains {
                         + " worker's leases are not counted (that wait is its own column) — to the first sample"
                         + " showing all of them; a consumer flushes as soon as a poll finds it caught up, so no age"
                         + " limit is waited for at the end. Both ends are taken at samples: the rate is a lower bound,"
-                        + " each end within " + opt.capacitySampleSeconds
-                        + " s (as often as this only here: the drains take a"
-                        + " few seconds). Time limit " + LIMIT.toMinutes()
+                        + " each end within " + opt.capacitySampleSeconds + " s (sampled this often only here: the"
+                        + " drains take a few seconds). Time limit " + LIMIT.toMinutes()
                         + " min; past it the rate is over what was written. warehouse-loader folds its BI summaries"
-                        + " from a delta log behind the load, so after its last row it keeps running until"
-                        + " `bi_pending` is empty (polled every 0.25 s): the last column.");
+                        + " from a delta log behind the load (while it drains a backlog its folders wait until the"
+                        + " backlog is loaded), so after its last row it keeps running until `bi_pending` is empty"
+                        + " (polled every 0.25 s): the last column.");
         b.report().table(rows);
     }
 
