@@ -57,6 +57,28 @@ class StagingCsvTest {
     }
 
     @Test
+    void writesTextAsUtf8AndTimesWithTheirFractions() {
+        TransactionEvent event = TransactionEvent.of(
+                new Transaction(
+                        "536365",
+                        "85123A",
+                        "£ é \u20ac \uD83D\uDE00 \"q\"",
+                        6,
+                        LocalDateTime.of(2011, 2, 3, 4, 5, 6, 500_000_000),
+                        new BigDecimal("2.55"),
+                        "17850",
+                        "España"),
+                new IngestMetadata("key", 0, Instant.parse("2026-01-02T03:04:05.120Z"), "test"));
+
+        assertThat(line(event))
+                .contains(",\"£ é \u20ac \uD83D\uDE00 \"\"q\"\"\",6,2011-02-03T04:05:06.5,2.55,\"17850\",\"España\",")
+                .contains(",0,2026-01-02T03:04:05.12Z,\"test\",0,f\n");
+        assertThat(StagingCsv.line(event))
+                .as("UTF-8 bytes, a 4-byte sequence for the pair")
+                .isEqualTo(line(event).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void findsWhatPostgresCannotStoreExactly() {
         assertThat(StagingCsv.unstorable(event(new Transaction(
                         "536365", "85123A", "ok £", 6, DATE, BigDecimal.ONE, "17850", "United Kingdom"))))
