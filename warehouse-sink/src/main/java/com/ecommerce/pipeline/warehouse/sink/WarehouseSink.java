@@ -161,18 +161,22 @@ public class WarehouseSink implements Sink {
         Map<String, Staged> distinct = new LinkedHashMap<>();
         StagingCsv.Out csv = new StagingCsv.Out(batch.size() * 192);
         for (TransactionEvent event : batch.events()) {
-            String problem = StagingCsv.unstorable(event);
-            if (problem != null) {
-                poison.put(event, problem);
-            } else {
-                Staged held = distinct.get(event.eventId());
-                if (held == null || held.event().version() <= event.version()) {
-                    distinct.remove(event.eventId());
-                    int from = csv.size();
-                    StagingCsv.append(csv, event); // a superseded line stays in the buffer, unsent
-                    distinct.put(event.eventId(), new Staged(event, from, csv.size() - from));
+            Staged held = distinct.get(event.eventId());
+            if (held != null && held.event().version() > event.version()) { // superseded: not sent, but checked
+                String problem = StagingCsv.unstorable(event);
+                if (problem != null) {
+                    poison.put(event, problem);
                 }
+                continue;
             }
+            int from = csv.size();
+            if (!StagingCsv.append(csv, event)) { // refused before sending: nothing of it is in the buffer
+                String problem = StagingCsv.unstorable(event);
+                poison.put(event, problem != null ? problem : "PostgreSQL cannot store it exactly");
+                continue;
+            }
+            distinct.remove(event.eventId()); // a superseded line stays in the buffer, unsent
+            distinct.put(event.eventId(), new Staged(event, from, csv.size() - from));
         }
         if (!distinct.isEmpty()) {
             boolean full = batch.size() >= fullBatch;
