@@ -57,6 +57,12 @@ public final class BenchCommand implements Callable<Integer> {
     double sampleSeconds = 1;
 
     @Option(
+            names = "--capacity-sample-seconds",
+            description = "sampling interval of the capacity drains: both ends of a drain of a few seconds are"
+                    + " taken at samples (default: ${DEFAULT-VALUE})")
+    double capacitySampleSeconds = 0.2;
+
+    @Option(
             names = "--backlog-rows",
             description = "a consumer's capacity is its rate while at least this many accepted rows waited for it"
                     + " (default: ${DEFAULT-VALUE})")

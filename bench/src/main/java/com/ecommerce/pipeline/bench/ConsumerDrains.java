@@ -44,7 +44,7 @@ final class ConsumerDrains {
         BenchCommand opt = b.opt();
         b.report()
                 .para("Then each consumer in turn, alone: `./pipeline start CONSUMER` (as `up` starts it, the same"
-                        + " `JAVA_OPTS`), its `" + Stack.CONSUMER_ROWS + "` read every " + opt.sampleSeconds
+                        + " `JAVA_OPTS`), its `" + Stack.CONSUMER_ROWS + "` read every " + opt.capacitySampleSeconds
                         + " s until it had the " + n(target) + " rows that waited on APIData for it (a standing"
                         + " backlog), then `./pipeline stop CONSUMER`. Alone, as its sink's ceiling runs below. A"
                         + " restarted process counts from zero. Its capacity is the rows over the time from the last"
@@ -52,10 +52,12 @@ final class ConsumerDrains {
                         + " worker's leases are not counted (that wait is its own column) — to the first sample"
                         + " showing all of them; a consumer flushes as soon as a poll finds it caught up, so no age"
                         + " limit is waited for at the end. Both ends are taken at samples: the rate is a lower bound,"
-                        + " each end within " + opt.sampleSeconds + " s. Time limit " + LIMIT.toMinutes()
+                        + " each end within " + opt.capacitySampleSeconds + " s (sampled this often only here: the"
+                        + " drains take a few seconds). Time limit " + LIMIT.toMinutes()
                         + " min; past it the rate is over what was written. warehouse-loader folds its BI summaries"
-                        + " from a delta log behind the load, so after its last row it keeps running until"
-                        + " `bi_pending` is empty (polled every 0.25 s): the last column.");
+                        + " from a delta log behind the load (while it drains a backlog its folders wait until the"
+                        + " backlog is loaded), so after its last row it keeps running until `bi_pending` is empty"
+                        + " (polled every 0.25 s): the last column.");
         b.report().table(rows);
     }
 
@@ -85,7 +87,7 @@ final class ConsumerDrains {
                 wall = t;
                 break;
             }
-            Thread.sleep((long) (b.opt().sampleSeconds * 1000));
+            Thread.sleep((long) (b.opt().capacitySampleSeconds * 1000));
         }
         double biLag = c.equals("warehouse-loader") && written(samples) >= target ? biCatchUp() : -1;
         Map<String, Double> cpu1 = b.cpu().now();

@@ -19,9 +19,15 @@ class BenchCommandTest {
         // A drain at the ~22,000 rows/s measured on 2026-12-02 must span at least ten samples: 100,000 rows in 3-s
         // samples did not (one or two samples, the rate a coarse lower bound).
         assertThat(defaults.capacityRows / 22_000.0 / defaults.sampleSeconds).isGreaterThanOrEqualTo(10);
+        // The capacity drains are sampled on their own: at warehouse-loader's goal (63,000 rows/s, half its COPY
+        // ceiling of the 22:57 run) a drain must still span twenty samples; at 1 s it spanned five, each end +-1 s.
+        assertThat(defaults.capacityRows / 63_000.0 / defaults.capacitySampleSeconds)
+                .isGreaterThanOrEqualTo(20);
         BenchCommand given = new BenchCommand();
-        new CommandLine(given).parseArgs("--capacity-rows", "10000", "--slice", "5000");
+        new CommandLine(given)
+                .parseArgs("--capacity-rows", "10000", "--slice", "5000", "--capacity-sample-seconds", "0.5");
         assertThat(given.capacityRows).isEqualTo(10_000);
+        assertThat(given.capacitySampleSeconds).isEqualTo(0.5);
         assertThat(given.slice).isEqualTo(5_000);
     }
 

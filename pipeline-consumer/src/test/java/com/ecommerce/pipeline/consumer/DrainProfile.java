@@ -3,6 +3,7 @@ package com.ecommerce.pipeline.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.ecommerce.pipeline.localcloud.Emulator;
 import com.ecommerce.pipeline.localcloud.LocalCloud;
 import com.ecommerce.pipeline.schema.input.CsvRowReader;
 import com.ecommerce.pipeline.schema.input.RowResult;
@@ -19,8 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
@@ -39,8 +42,9 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * rows of the dataset packed as ingest-service packs them (requests of 500 rows, {@link RecordPacker}), then the
  * app starts on it with a new lease table and drains it into its real sink ("cold": the JIT warms up during the
  * drain, as in the benchmark); then the consumer is stopped, the same rows are put again under new keys and it
- * drains them once more ("warm"). Prints, for each drain, rows/s and the process's CPU-seconds per row, and writes
- * a Flight Recording of it to {@code target/drain-<app>-<phase>.jfr}. Asserts only that every row arrived. Not part
+ * drains them once more ("warm"). Prints, for each drain, rows/s, the process's CPU-seconds per row and each local
+ * cloud emulator's (PostgreSQL with its backends, the Kinesis emulator, ...) over the same interval, and writes a
+ * Flight Recording of it to {@code target/drain-<app>-<phase>.jfr}. Asserts only that every row arrived. Not part
  * of the default run: {@code mvn -pl <app> -am verify -Dtest=none -Dit.test=DrainProfileIT -Ddrain.profile=true
  * [-Ddrain.rows=150000] -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false}.
  */
@@ -92,6 +96,7 @@ public abstract class DrainProfile {
             Thread.sleep(20);
         }
         long cpu0 = os.getProcessCpuTime();
+        Map<String, Double> emulators0 = emulatorCpu();
         long t0 = System.nanoTime();
         double rows0 = metrics.rows();
         Recording recording = new Recording(Configuration.getConfiguration("profile"));
@@ -102,6 +107,7 @@ public abstract class DrainProfile {
         }
         long t1 = System.nanoTime();
         long cpu1 = os.getProcessCpuTime();
+        Map<String, Double> emulators1 = emulatorCpu();
         double rows1 = metrics.rows();
         recording.stop();
         Path jfr = Path.of("target", "drain-" + app + "-" + phase + ".jfr");
@@ -122,7 +128,65 @@ public abstract class DrainProfile {
                 (double) (cpu1 - cpu0) / (t1 - t0),
                 os.getSystemLoadAverage(),
                 jfr.toAbsolutePath());
+        System.out.printf(
+                Locale.ROOT, "DRAIN %s %s: local cloud CPU %s%n", app, phase, perRow(emulators0, emulators1, drained));
         assertThat(rows1).isGreaterThanOrEqualTo(total);
+        afterDrain(phase, drained);
+    }
+
+    /**
+     * Called after each drain, with the rows it counted: a service whose sink works on after the rows are in (the
+     * warehouse's BI fold) measures that here.
+     */
+    protected void afterDrain(String phase, double rows) throws Exception {}
+
+    /**
+     * CPU seconds so far of each local cloud emulator: its processes, their live descendants (PostgreSQL's backends)
+     * and their exited, reaped children (from /proc; empty where there is none).
+     */
+    protected static Map<String, Double> emulatorCpu() {
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        for (Emulator e : LocalCloud.shared().emulators()) {
+            double seconds = 0;
+            for (long pid : e.pids()) {
+                seconds += cpuSeconds(pid, true);
+                for (ProcessHandle child : ProcessHandle.of(pid).stream()
+                        .flatMap(ProcessHandle::descendants)
+                        .toList()) {
+                    seconds += cpuSeconds(child.pid(), false);
+                }
+            }
+            cpu.put(e.name(), seconds);
+        }
+        return cpu;
+    }
+
+    /** "name 1.23 s = 4.5 µs a row, ..." for each emulator that used CPU between the two readings. */
+    protected static String perRow(Map<String, Double> before, Map<String, Double> after, double rows) {
+        StringBuilder out = new StringBuilder();
+        after.forEach((name, seconds) -> {
+            double used = seconds - before.getOrDefault(name, 0.0);
+            if (used > 0) {
+                out.append(out.isEmpty() ? "" : "; ")
+                        .append(String.format(Locale.ROOT, "%s %.2f s = %.1f µs a row", name, used, used * 1e6 / rows));
+            }
+        });
+        return out.isEmpty() ? "none measured" : out.toString();
+    }
+
+    /** utime + stime (+ cutime + cstime) of /proc/<pid>/stat in seconds; 0 if the process is gone. */
+    private static double cpuSeconds(long pid, boolean withReapedChildren) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            if (withReapedChildren) {
+                ticks += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            }
+            return ticks / 100.0;
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** Creates the stream and puts the first {@code limit} rows on it. */

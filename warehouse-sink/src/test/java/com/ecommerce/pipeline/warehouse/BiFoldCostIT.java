@@ -8,7 +8,6 @@ import com.ecommerce.pipeline.warehouse.SourceRows.Row;
 import com.ecommerce.pipeline.warehouse.sink.WarehouseSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -153,27 +152,13 @@ class BiFoldCostIT {
     private static long[] foldUntilNone(DataSource dataSource, String fold) throws Exception {
         try (Connection connection = dataSource.getConnection();
                 Statement statement = connection.createStatement()) {
-            long pid = single(statement, "SELECT pg_backend_pid()");
-            long cpu0 = cpuNanos(pid);
+            long pid = TestWarehouse.single(statement, "SELECT pg_backend_pid()");
+            long cpu0 = TestWarehouse.cpuNanos(pid);
             long calls = 0;
-            while (single(statement, fold) > 0) {
+            while (TestWarehouse.single(statement, fold) > 0) {
                 calls++;
             }
-            return new long[] {cpuNanos(pid) - cpu0, calls};
+            return new long[] {TestWarehouse.cpuNanos(pid) - cpu0, calls};
         }
-    }
-
-    private static long single(Statement statement, String sql) throws Exception {
-        try (ResultSet r = statement.executeQuery(sql)) {
-            r.next();
-            return r.getLong(1);
-        }
-    }
-
-    /** utime + stime of a process, from /proc/PID/stat (clock ticks of 10 ms). */
-    private static long cpuNanos(long pid) throws Exception {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
     }
 }

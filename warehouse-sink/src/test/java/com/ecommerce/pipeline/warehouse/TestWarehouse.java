@@ -4,6 +4,12 @@ import com.ecommerce.pipeline.localcloud.Endpoints;
 import com.ecommerce.pipeline.localcloud.LocalCloud;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -159,5 +165,20 @@ public final class TestWarehouse {
         String incremental = aggregatesChecksum(dataSource);
         JdbcClient.create(dataSource).sql("SELECT bi_rebuild()").query().singleRow();
         return new String[] {incremental, aggregatesChecksum(dataSource)};
+    }
+
+    /** The first column of the one row a query returns, as a long. */
+    public static long single(Statement statement, String sql) throws SQLException {
+        try (ResultSet r = statement.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    /** utime + stime of a (backend) process, from /proc/PID/stat (clock ticks of 10 ms), in ns. */
+    public static long cpuNanos(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
     }
 }

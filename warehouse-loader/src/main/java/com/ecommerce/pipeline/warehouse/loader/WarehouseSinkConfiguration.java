@@ -1,5 +1,6 @@
 package com.ecommerce.pipeline.warehouse.loader;
 
+import com.ecommerce.pipeline.consumer.ConsumerProperties;
 import com.ecommerce.pipeline.warehouse.sink.WarehouseSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -13,9 +14,11 @@ import org.springframework.context.annotation.Configuration;
 class WarehouseSinkConfiguration {
 
     @Bean
-    WarehouseSink warehouseSink(DataSource dataSource, ObjectProvider<MeterRegistry> meters) {
-        // BI is folded by the schedule below, off the shards' threads.
-        return new WarehouseSink(dataSource, meters.getIfAvailable(SimpleMeterRegistry::new), false);
+    WarehouseSink warehouseSink(
+            DataSource dataSource, ObjectProvider<MeterRegistry> meters, ConsumerProperties consumer) {
+        // BI is folded by the schedule below, off the shards' threads; a batch of max-rows is a full one.
+        return new WarehouseSink(
+                dataSource, meters.getIfAvailable(SimpleMeterRegistry::new), false, consumer.maxRows());
     }
 
     @Bean

@@ -11,10 +11,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -91,6 +94,13 @@ public class WarehouseSink implements Sink {
 
     private final DataSource dataSource;
     private final boolean foldAfterWrite;
+    /** A batch of at least this many events is a full one: its shard had more waiting (see {@link #draining}). */
+    private final int fullBatch;
+    /** Full batches being written now. */
+    private final AtomicInteger fullWrites = new AtomicInteger();
+    /** The shards whose last batch was full, and when it was written ({@link System#nanoTime}). */
+    private final Map<String, Long> fullShards = new ConcurrentHashMap<>();
+
     private final Counter inserted;
     private final Counter updated;
     private final Counter unchanged;
@@ -109,8 +119,17 @@ public class WarehouseSink implements Sink {
      *     never waits for BI
      */
     public WarehouseSink(DataSource dataSource, MeterRegistry meters, boolean foldAfterWrite) {
+        this(dataSource, meters, foldAfterWrite, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param fullBatch the size of a full batch (the consumer's {@code max-rows}): a shard that hands over full
+     *     batches is draining a backlog, which {@link #draining} tells the BI folders
+     */
+    public WarehouseSink(DataSource dataSource, MeterRegistry meters, boolean foldAfterWrite, int fullBatch) {
         this.dataSource = dataSource;
         this.foldAfterWrite = foldAfterWrite;
+        this.fullBatch = fullBatch;
         this.inserted = counter(meters, "inserted");
         this.updated = counter(meters, "updated");
         this.unchanged = counter(meters, "unchanged");
@@ -140,20 +159,41 @@ public class WarehouseSink implements Sink {
         Map<TransactionEvent, String> poison = new LinkedHashMap<>();
         // Of each event id its highest version (the last occurrence of it), in the order of those occurrences.
         Map<String, Staged> distinct = new LinkedHashMap<>();
+        StagingCsv.Out csv = new StagingCsv.Out(batch.size() * 192);
         for (TransactionEvent event : batch.events()) {
-            String problem = StagingCsv.unstorable(event);
-            if (problem != null) {
-                poison.put(event, problem);
-            } else {
-                Staged held = distinct.get(event.eventId());
-                if (held == null || held.event().version() <= event.version()) {
-                    distinct.remove(event.eventId());
-                    distinct.put(event.eventId(), new Staged(event, StagingCsv.line(event)));
+            Staged held = distinct.get(event.eventId());
+            if (held != null && held.event().version() > event.version()) { // superseded: not sent, but checked
+                String problem = StagingCsv.unstorable(event);
+                if (problem != null) {
+                    poison.put(event, problem);
                 }
+                continue;
             }
+            int from = csv.size();
+            if (!StagingCsv.append(csv, event)) { // refused before sending: nothing of it is in the buffer
+                String problem = StagingCsv.unstorable(event);
+                poison.put(event, problem != null ? problem : "PostgreSQL cannot store it exactly");
+                continue;
+            }
+            distinct.remove(event.eventId()); // a superseded line stays in the buffer, unsent
+            distinct.put(event.eventId(), new Staged(event, from, csv.size() - from));
         }
         if (!distinct.isEmpty()) {
-            Outcome outcome = load(new ArrayList<>(distinct.values()), poison);
+            boolean full = batch.size() >= fullBatch;
+            Outcome outcome;
+            if (full) {
+                fullWrites.incrementAndGet();
+            }
+            try {
+                outcome = load(new ArrayList<>(distinct.values()), csv.array(), poison);
+            } finally {
+                if (full) {
+                    fullShards.put(batch.shardId(), System.nanoTime());
+                    fullWrites.decrementAndGet();
+                } else {
+                    fullShards.remove(batch.shardId()); // it has caught up (or its write failed and is retried)
+                }
+            }
             inserted.increment(outcome.inserted);
             updated.increment(outcome.updated);
             unchanged.increment(outcome.unchanged);
@@ -171,6 +211,26 @@ public class WarehouseSink implements Sink {
             refused.increment(poison.size());
             throw new PoisonEventsException(poison);
         }
+    }
+
+    /**
+     * Whether the shards are draining a backlog: a full batch is being written now, or some shard's last batch was
+     * a full one, written within {@code recently} (older ones are forgotten: a shard whose lease moved on writes no
+     * more here). A shard's partial batch, which the consumer flushes when a poll finds it caught up, ends its part.
+     * A BI fold competes with the load for the same cores (it costs PostgreSQL several times what the COPY does), so
+     * the service's folders wait for the backlog to be loaded first.
+     */
+    public boolean draining(Duration recently) {
+        if (fullWrites.get() > 0) {
+            return true;
+        }
+        long now = System.nanoTime();
+        for (long written : fullShards.values()) {
+            if (now - written < recently.toNanos()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -255,14 +315,14 @@ public class WarehouseSink implements Sink {
         }
     }
 
-    private Outcome load(List<Staged> rows, Map<TransactionEvent, String> poison) throws SQLException {
+    private Outcome load(List<Staged> rows, byte[] csv, Map<TransactionEvent, String> poison) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try {
                 Outcome outcome;
                 try {
-                    copy(connection, COPY_TABLE, rows);
+                    copy(connection, COPY_TABLE, rows, csv);
                     outcome = new Outcome();
                     outcome.inserted = rows.size();
                 } catch (SQLException e) {
@@ -272,7 +332,7 @@ public class WarehouseSink implements Sink {
                     // An event id already there (a redelivery), or a refused value: the merge path.
                     connection.rollback();
                     log.debug("{} events not all new ({}); merging", rows.size(), e.getSQLState());
-                    outcome = mergeOrIsolate(connection, rows, poison);
+                    outcome = mergeOrIsolate(connection, rows, csv, poison);
                 }
                 connection.commit();
                 return outcome;
@@ -285,10 +345,11 @@ public class WarehouseSink implements Sink {
         }
     }
 
-    private Outcome mergeOrIsolate(Connection connection, List<Staged> rows, Map<TransactionEvent, String> poison)
+    private Outcome mergeOrIsolate(
+            Connection connection, List<Staged> rows, byte[] csv, Map<TransactionEvent, String> poison)
             throws SQLException {
         try {
-            return merge(connection, rows, false);
+            return merge(connection, rows, csv, false);
         } catch (SQLException e) {
             if (!SqlErrors.isDataError(e)) {
                 throw e;
@@ -297,17 +358,18 @@ public class WarehouseSink implements Sink {
             connection.rollback();
             log.warn("batch of {} events refused ({}); isolating the refused rows", rows.size(), e.getMessage());
             Outcome outcome = new Outcome();
-            isolate(connection, rows, poison, outcome);
+            isolate(connection, rows, csv, poison, outcome);
             return outcome;
         }
     }
 
     /** Splits the rows in halves until each refused row is alone; every accepted half stays written. */
-    private void isolate(Connection connection, List<Staged> rows, Map<TransactionEvent, String> poison, Outcome total)
+    private void isolate(
+            Connection connection, List<Staged> rows, byte[] csv, Map<TransactionEvent, String> poison, Outcome total)
             throws SQLException {
         Savepoint savepoint = connection.setSavepoint();
         try {
-            total.add(merge(connection, rows, true));
+            total.add(merge(connection, rows, csv, true));
             connection.releaseSavepoint(savepoint);
         } catch (SQLException e) {
             if (!SqlErrors.isDataError(e)) {
@@ -319,8 +381,8 @@ public class WarehouseSink implements Sink {
                 return;
             }
             int half = rows.size() / 2;
-            isolate(connection, rows.subList(0, half), poison, total);
-            isolate(connection, rows.subList(half, rows.size()), poison, total);
+            isolate(connection, rows.subList(0, half), csv, poison, total);
+            isolate(connection, rows.subList(half, rows.size()), csv, poison, total);
         }
     }
 
@@ -328,14 +390,15 @@ public class WarehouseSink implements Sink {
      * COPY into the staging table, then the merge, inside the caller's transaction. The staging table is
      * emptied by each commit or rollback; {@code emptyFirst} empties it within the transaction too.
      */
-    private static Outcome merge(Connection connection, List<Staged> rows, boolean emptyFirst) throws SQLException {
+    private static Outcome merge(Connection connection, List<Staged> rows, byte[] csv, boolean emptyFirst)
+            throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(CREATE_STAGING);
             if (emptyFirst) {
                 statement.execute("TRUNCATE " + STAGING_TABLE);
             }
         }
-        copy(connection, COPY_STAGING, rows);
+        copy(connection, COPY_STAGING, rows, csv);
         Outcome outcome = new Outcome();
         try (Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery(MERGE)) {
@@ -351,11 +414,23 @@ public class WarehouseSink implements Sink {
         return outcome;
     }
 
-    private static void copy(Connection connection, String sql, List<Staged> rows) throws SQLException {
+    /** COPY of the rows' lines, each run of lines that lie back to back in {@code csv} in one write. */
+    private static void copy(Connection connection, String sql, List<Staged> rows, byte[] csv) throws SQLException {
         CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
         try {
+            int from = 0;
+            int to = 0;
             for (Staged row : rows) {
-                copy.writeToCopy(row.csv(), 0, row.csv().length);
+                if (row.offset() != to) {
+                    if (to > from) {
+                        copy.writeToCopy(csv, from, to - from);
+                    }
+                    from = row.offset();
+                }
+                to = row.offset() + row.length();
+            }
+            if (to > from) {
+                copy.writeToCopy(csv, from, to - from);
             }
             copy.endCopy();
         } catch (SQLException | RuntimeException e) {
@@ -386,7 +461,8 @@ public class WarehouseSink implements Sink {
         }
     }
 
-    private record Staged(TransactionEvent event, byte[] csv) {}
+    /** An event and where its CSV line lies in the batch's buffer. */
+    private record Staged(TransactionEvent event, int offset, int length) {}
 
     private static final class Outcome {
         long inserted;

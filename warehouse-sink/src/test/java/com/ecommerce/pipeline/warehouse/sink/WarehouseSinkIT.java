@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.ecommerce.pipeline.consumer.Batch;
 import com.ecommerce.pipeline.consumer.PoisonEventsException;
 import com.ecommerce.pipeline.schema.model.IngestMetadata;
 import com.ecommerce.pipeline.schema.model.Transaction;
@@ -64,6 +65,32 @@ class WarehouseSinkIT {
         TestWarehouse.reset(dataSource);
         sink = new WarehouseSink(dataSource, new SimpleMeterRegistry());
         jdbc = JdbcClient.create(dataSource);
+    }
+
+    @Test
+    void aFullBatchTellsTheFoldersThatTheShardsAreDrainingABacklog() throws Exception {
+        List<TransactionEvent> events = SourceRows.events(sample.subList(0, 40), "full-batch", RECEIVED);
+        WarehouseSink full = new WarehouseSink(dataSource, new SimpleMeterRegistry(), false, 10);
+        assertThat(full.draining(Duration.ofMinutes(1))).isFalse();
+
+        full.write(batch("shardId-0", events.subList(0, 9))); // not full: the shard had caught up
+        assertThat(full.draining(Duration.ofMinutes(1))).isFalse();
+
+        full.write(batch("shardId-0", events.subList(9, 19))); // full: more was waiting
+        full.write(batch("shardId-1", events.subList(19, 29)));
+        assertThat(full.draining(Duration.ofMinutes(1))).isTrue();
+        Thread.sleep(50);
+        assertThat(full.draining(Duration.ofMillis(10)))
+                .as("an old full batch is forgotten")
+                .isFalse();
+
+        full.write(batch("shardId-0", events.subList(29, 31))); // shard 0 has caught up, shard 1 has not
+        assertThat(full.draining(Duration.ofMinutes(1))).isTrue();
+        full.write(batch("shardId-1", events.subList(31, 40)));
+        assertThat(full.draining(Duration.ofMinutes(1)))
+                .as("every shard caught up")
+                .isFalse();
+        assertThat(TestWarehouse.rows(dataSource)).isEqualTo(40);
     }
 
     @Test
@@ -455,5 +482,9 @@ class WarehouseSinkIT {
         return jdbc.sql("SELECT count(*) FROM firehose_transactions WHERE " + condition)
                 .query(Long.class)
                 .single();
+    }
+
+    private static Batch batch(String shardId, List<TransactionEvent> events) {
+        return Batch.of(shardId, "1", "1", events);
     }
 }
