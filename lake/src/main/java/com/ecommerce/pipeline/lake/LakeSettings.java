@@ -23,7 +23,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * {@code --conf key=value}. Settings Spark already has (from {@code spark-submit} or {@code -Dspark.*})
  * win over the defaults and the YAML file.
  *
- * @param rawLocation the raw archive (gzip NDJSON objects under Hive-style day partitions)
+ * @param rawLocation the raw archive (gzip NDJSON objects under Hive-style month partitions)
  * @param table the lake's table, {@code catalog.namespace.transactions}
  * @param compactedObjects the table that records which archive objects are compacted
  * @param spark Spark settings to apply unless Spark already has them

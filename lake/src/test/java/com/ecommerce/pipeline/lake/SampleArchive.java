@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +22,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The sample as the stream's events (pipeline-schema's event ids and JSON), put into the raw archive in
- * s3-archiver's layout: per batch of a shard and per InvoiceDate day one object at {@code
- * raw/year=YYYY/month=MM/day=DD/<shardId>_<first>_<last>.json.gz}, gzip NDJSON in stream order
+ * s3-archiver's layout: per batch of a shard and per InvoiceDate month one object at {@code
+ * raw/year=YYYY/month=MM/<shardId>_<first>_<last>.json.gz}, gzip NDJSON in stream order
  * (s3-archiver/README.md).
  */
 final class SampleArchive {
@@ -83,15 +83,15 @@ final class SampleArchive {
         long first = sequence;
         long last = sequence + batch.size() - 1;
         sequence = last + 1;
-        Map<LocalDate, List<TransactionEvent>> byDay = new TreeMap<>();
+        Map<YearMonth, List<TransactionEvent>> byMonth = new TreeMap<>();
         for (TransactionEvent e : batch) {
-            byDay.computeIfAbsent(e.transaction().invoiceDate().toLocalDate(), d -> new ArrayList<>())
+            byMonth.computeIfAbsent(YearMonth.from(e.transaction().invoiceDate()), m -> new ArrayList<>())
                     .add(e);
         }
-        byDay.forEach((day, events) -> {
+        byMonth.forEach((month, events) -> {
             String key = String.format(
-                    "%syear=%04d/month=%02d/day=%02d/shardId-000000000001_%d_%d.json.gz",
-                    prefix, day.getYear(), day.getMonthValue(), day.getDayOfMonth(), first, last);
+                    "%syear=%04d/month=%02d/shardId-000000000001_%d_%d.json.gz",
+                    prefix, month.getYear(), month.getMonthValue(), first, last);
             s3.putObject(
                     r -> r.bucket(bucket).key(key).contentType("application/gzip"),
                     RequestBody.fromBytes(gzip(events)));

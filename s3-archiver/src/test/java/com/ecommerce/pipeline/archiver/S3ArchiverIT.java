@@ -32,7 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -66,7 +66,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The s3-archiver on the local cloud: packed records put straight on the stream come out of the
- * archive exactly once each, in the day partition of their InvoiceDate; undecodable records put between
+ * archive exactly once each, in the month partition of their InvoiceDate; undecodable records put between
  * them land in the dead letters with their reason while the good records around them are archived; a
  * batch written but not checkpointed before a restart is written again with the same extent, so its
  * objects are overwritten rather than doubled.
@@ -84,7 +84,7 @@ class S3ArchiverIT {
     private static final String STREAM = "APIData";
     private static final Duration ARRIVAL = Duration.ofMinutes(4);
     private static final Pattern ARCHIVE_KEY =
-            Pattern.compile("raw/year=(\\d{4})/month=(\\d{2})/day=(\\d{2})/(shardId-\\d+)_(\\d+)_(\\d+)\\.json\\.gz");
+            Pattern.compile("raw/year=(\\d{4})/month=(\\d{2})/(shardId-\\d+)_(\\d+)_(\\d+)\\.json\\.gz");
     private static List<Transaction> sample;
 
     @LocalServerPort
@@ -114,7 +114,7 @@ class S3ArchiverIT {
     }
 
     @Test
-    void everyEventPutOnTheStreamIsArchivedExactlyOnceInTheDayPartitionOfItsInvoiceDate() {
+    void everyEventPutOnTheStreamIsArchivedExactlyOnceInTheMonthPartitionOfItsInvoiceDate() {
         String key = "archiver-it-" + UUID.randomUUID();
         List<TransactionEvent> events = events(key, 2000, 4000); // 12/1/2010 and 12/2/2010
         assertThat(events.stream()
@@ -138,7 +138,8 @@ class S3ArchiverIT {
         List<ArchivedEvent> archived = archived(key);
         Map<String, Set<String>> shardsByInvoice = new HashMap<>();
         for (ArchivedEvent a : archived) {
-            assertThat(a.day()).isEqualTo(a.event().transaction().invoiceDate().toLocalDate());
+            assertThat(a.month())
+                    .isEqualTo(YearMonth.from(a.event().transaction().invoiceDate()));
             shardsByInvoice
                     .computeIfAbsent(a.event().transaction().invoiceNo(), i -> new HashSet<>())
                     .add(a.shardId());
@@ -337,7 +338,7 @@ class S3ArchiverIT {
 
     // --- reading the archive, independently of the service
 
-    record ArchivedEvent(String objectKey, LocalDate day, String shardId, TransactionEvent event) {}
+    record ArchivedEvent(String objectKey, YearMonth month, String shardId, TransactionEvent event) {}
 
     /** Every archived row with the given idempotency key, as found under raw/. */
     private List<ArchivedEvent> archived(String idempotencyKey) {
@@ -346,8 +347,7 @@ class S3ArchiverIT {
                 s3.listObjectsV2Paginator(r -> r.bucket(BUCKET).prefix("raw/")).contents()) {
             Matcher m = ARCHIVE_KEY.matcher(object.key());
             assertThat(m.matches()).as("archive key %s", object.key()).isTrue();
-            LocalDate day = LocalDate.of(
-                    Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
+            YearMonth month = YearMonth.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
             byte[] gz =
                     s3.getObjectAsBytes(r -> r.bucket(BUCKET).key(object.key())).asByteArray();
             for (String line : new String(gunzip(gz), StandardCharsets.UTF_8).split("\n")) {
@@ -358,7 +358,7 @@ class S3ArchiverIT {
                     throw new AssertionError("unreadable line in " + object.key() + ": " + line, e);
                 }
                 if (event.ingest().idempotencyKey().equals(idempotencyKey)) {
-                    found.add(new ArchivedEvent(object.key(), day, m.group(4), event));
+                    found.add(new ArchivedEvent(object.key(), month, m.group(3), event));
                 }
             }
         }

@@ -6,7 +6,7 @@ import com.ecommerce.pipeline.schema.model.TransactionEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +14,15 @@ import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * How a batch becomes archive objects: one object per InvoiceDate day of its rows, at {@code
- * <prefix>year=YYYY/month=MM/day=DD/<shardId>_<firstSequenceNumber>_<lastSequenceNumber>.json.gz},
- * holding those rows as gzip-compressed newline-delimited event JSON in stream order. The name depends
- * only on the batch's place on the stream and the content only on its events, so writing the same
- * batch again produces the same objects, byte for byte.
+ * How a batch becomes archive objects: one object per InvoiceDate month of its rows, at {@code
+ * <prefix>year=YYYY/month=MM/<shardId>_<firstSequenceNumber>_<lastSequenceNumber>.json.gz}, holding
+ * those rows as gzip-compressed newline-delimited event JSON in stream order. The name depends only on
+ * the batch's place on the stream and the content only on its events, so writing the same batch again
+ * produces the same objects, byte for byte.
+ *
+ * <p>Months, not days: a batch of a replayed backlog spans weeks of InvoiceDates, and one object per day
+ * made ~10× more, smaller objects; S3Mock's cost per put grows with the objects in the bucket (see
+ * reports/soak.md), and any reader pays per object too.
  */
 final class ArchiveObjects {
 
@@ -26,7 +30,7 @@ final class ArchiveObjects {
      * One object to put: its key and its events; the bytes are made by {@link #gzippedNdjson()} when
      * asked, so that each object's serialisation and compression can run on the thread that puts it.
      */
-    record ArchiveObject(String key, LocalDate day, List<TransactionEvent> events) {
+    record ArchiveObject(String key, YearMonth month, List<TransactionEvent> events) {
 
         int rows() {
             return events.size();
@@ -40,20 +44,19 @@ final class ArchiveObjects {
     private ArchiveObjects() {}
 
     static List<ArchiveObject> of(Batch batch, String prefix) {
-        Map<LocalDate, List<TransactionEvent>> byDay = new TreeMap<>();
+        Map<YearMonth, List<TransactionEvent>> byMonth = new TreeMap<>();
         for (TransactionEvent e : batch.events()) {
-            byDay.computeIfAbsent(e.transaction().invoiceDate().toLocalDate(), d -> new ArrayList<>())
+            byMonth.computeIfAbsent(YearMonth.from(e.transaction().invoiceDate()), m -> new ArrayList<>())
                     .add(e);
         }
-        List<ArchiveObject> objects = new ArrayList<>(byDay.size());
-        byDay.forEach((day, events) -> objects.add(new ArchiveObject(key(prefix, day, batch), day, events)));
+        List<ArchiveObject> objects = new ArrayList<>(byMonth.size());
+        byMonth.forEach((month, events) -> objects.add(new ArchiveObject(key(prefix, month, batch), month, events)));
         return objects;
     }
 
-    static String key(String prefix, LocalDate day, Batch batch) {
+    static String key(String prefix, YearMonth month, Batch batch) {
         return prefix
-                + String.format(
-                        "year=%04d/month=%02d/day=%02d/", day.getYear(), day.getMonthValue(), day.getDayOfMonth())
+                + String.format("year=%04d/month=%02d/", month.getYear(), month.getMonthValue())
                 + batch.shardId() + "_" + batch.first().id() + "_"
                 + batch.last().id() + ".json.gz";
     }

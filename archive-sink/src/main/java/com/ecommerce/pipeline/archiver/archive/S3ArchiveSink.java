@@ -16,7 +16,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The raw archive: each batch as {@link ArchiveObjects} in S3. The objects of a batch (one per day) are
+ * The raw archive: each batch as {@link ArchiveObjects} in S3. The objects of a batch (one per month) are
  * serialised, compressed and put concurrently, on a pool shared by the shards ({@code
  * pipeline.archive.concurrency} threads); the batch is durable once every put has returned. If one put
  * fails the batch fails (transient) and is written again whole: a redelivered batch (same records,

@@ -14,8 +14,8 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
@@ -27,23 +27,28 @@ class ArchiveObjectsTest {
     private static final String LAST = "49660000000000000000000000000000000000000000000000000042";
 
     @Test
-    void oneObjectPerInvoiceDayNamedAfterTheShardAndTheBatchsFirstAndLastRecords() {
+    void oneObjectPerInvoiceMonthNamedAfterTheShardAndTheBatchsFirstAndLastRecords() {
         Batch batch = batch(
                 event(0, LocalDateTime.of(2011, 12, 9, 12, 50)),
                 event(1, LocalDateTime.of(2010, 12, 1, 8, 26)),
-                event(2, LocalDateTime.of(2011, 12, 9, 9, 1)));
+                event(2, LocalDateTime.of(2011, 12, 1, 9, 1)),
+                event(3, LocalDateTime.of(2010, 12, 31, 23, 59)));
 
         List<ArchiveObjects.ArchiveObject> objects = ArchiveObjects.of(batch, "raw/");
 
         assertThat(objects)
                 .extracting(ArchiveObjects.ArchiveObject::key)
                 .containsExactly(
-                        "raw/year=2010/month=12/day=01/shardId-000000000002_" + FIRST + "_" + LAST + ".json.gz",
-                        "raw/year=2011/month=12/day=09/shardId-000000000002_" + FIRST + "_" + LAST + ".json.gz");
+                        "raw/year=2010/month=12/shardId-000000000002_" + FIRST + "_" + LAST + ".json.gz",
+                        "raw/year=2011/month=12/shardId-000000000002_" + FIRST + "_" + LAST + ".json.gz");
         assertThat(objects)
-                .extracting(ArchiveObjects.ArchiveObject::day)
-                .containsExactly(LocalDate.of(2010, 12, 1), LocalDate.of(2011, 12, 9));
-        // Stream order is kept inside a day.
+                .extracting(ArchiveObjects.ArchiveObject::month)
+                .containsExactly(YearMonth.of(2010, 12), YearMonth.of(2011, 12));
+        // Stream order is kept inside a month.
+        assertThat(lines(objects.get(0)))
+                .extracting(TransactionEvent::eventId)
+                .containsExactly(
+                        batch.events().get(1).eventId(), batch.events().get(3).eventId());
         assertThat(lines(objects.get(1)))
                 .extracting(TransactionEvent::eventId)
                 .containsExactly(

@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The S3 raw archive as s3-archiver writes it: {@code <prefix>year=YYYY/month=MM/day=DD/<shardId>_<first
+ * The S3 raw archive as s3-archiver writes it: {@code <prefix>year=YYYY/month=MM/<shardId>_<first
  * sequence number>_<last sequence number>.json.gz}, gzip NDJSON of the stream's events, each with its
  * event id (see s3-archiver/README.md).
  */

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The archive written again through a sink, the way the consumer wrote it: shard by shard (all rows of
  * an invoice are on one shard, so no two threads ever touch one invoice), each shard's objects in stream
- * order, one consumer batch per write: the archiver's objects of one batch (one per InvoiceDate day of
+ * order, one consumer batch per write: the archiver's objects of one batch (one per InvoiceDate month of
  * its rows, same shard and first sequence number) together, in key order. A batch is whole Kinesis
  * records, so its events are whole {@link InvoicePieces pieces} (an invoice's rows of one request), which
  * the DynamoDB store writes as one item each: a piece is handed on whole, its rows in order, or not at
