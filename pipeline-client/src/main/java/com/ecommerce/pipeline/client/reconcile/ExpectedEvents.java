@@ -49,8 +49,7 @@ public final class ExpectedEvents {
     public record Source(String label, long rows, String problem) {}
 
     private final List<Source> sources = new ArrayList<>();
-    private final Map<String, Integer> index = new HashMap<>();
-    private final List<String> ids = new ArrayList<>();
+    private final EventIdIndex ids = new EventIdIndex();
     private int[] sourceOf = new int[1024];
     private long[] rowOf = new long[1024];
     private int[] groupOf = new int[1024];
@@ -95,12 +94,11 @@ public final class ExpectedEvents {
 
     /** The position of an event id among the expected ones, or -1. */
     public int indexOf(String eventId) {
-        Integer i = index.get(eventId);
-        return i == null ? -1 : i;
+        return ids.indexOf(eventId);
     }
 
     public String id(int i) {
-        return ids.get(i);
+        return ids.id(i);
     }
 
     public int source(int i) {
@@ -163,16 +161,15 @@ public final class ExpectedEvents {
 
     private void add(String caller, String key, int row, Transaction t, String how, int source, long fileRow) {
         String eventId = EventIds.of(caller, key, row, t);
-        if (index.putIfAbsent(eventId, ids.size()) != null) {
+        int i = ids.add(eventId);
+        if (i < 0) {
             return; // the same row from an overlapping replay (another --limit): the same event
         }
-        int i = ids.size();
         if (i == sourceOf.length) {
             sourceOf = java.util.Arrays.copyOf(sourceOf, i * 2);
             rowOf = java.util.Arrays.copyOf(rowOf, i * 2);
             groupOf = java.util.Arrays.copyOf(groupOf, i * 2);
         }
-        ids.add(eventId);
         sourceOf[i] = source;
         rowOf[i] = fileRow;
         String group = caller + '\n' + key + '\n' + t.invoiceNo();
