@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.ecommerce.pipeline.schema.model.EventIds;
 import com.ecommerce.pipeline.schema.model.Transaction;
-import java.math.BigDecimal;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -63,14 +61,6 @@ class EventIdIndexTest {
     }
 
     private static Transaction transaction(int n) {
-        return new Transaction(
-                "5" + n,
-                "85123A",
-                "WHITE HANGING HEART T-LIGHT HOLDER",
-                6,
-                LocalDateTime.of(2010, 12, 1, 8, 26),
-                new BigDecimal("2.55"),
-                "17850",
-                "United Kingdom");
+        return SinkContentsTest.row("5" + n, 6, "2.55", "17850");
     }
 }

@@ -21,7 +21,8 @@ class SinkContentsTest {
 
     private static final String KEY = "unit:0-5";
 
-    private static Transaction row(String invoiceNo, int quantity, String price, String customer) {
+    /** A dataset-shaped row (the dataset's first, with these fields changed). */
+    static Transaction row(String invoiceNo, int quantity, String price, String customer) {
         return new Transaction(
                 invoiceNo,
                 "85123A",
