@@ -75,6 +75,10 @@ final class ConsumerDrains {
         }
         long deadline = t0 + LIMIT.toNanos();
         double wall;
+        // CPU readings at the last sample at zero and at the one showing every row: the drain's own window, without
+        // the JVM start and the lease wait, for what binds it (SinkCeilingsPhase).
+        Map<String, Double> cpuAtZero = null;
+        Map<String, Double> cpuAtDone = null;
         while (true) {
             double t = (System.nanoTime() - t0) / 1e9;
             long written = stack.consumerRows(c);
@@ -83,6 +87,11 @@ final class ConsumerDrains {
                         samples.isEmpty() ? 0 : samples.get(samples.size() - 1).rows();
             }
             samples.add(new Stats.Sample(t, written, target));
+            if (written == 0) {
+                cpuAtZero = b.cpu().now();
+            } else if (written >= target) {
+                cpuAtDone = b.cpu().now();
+            }
             if (written >= target || started.exit() != 0 || System.nanoTime() > deadline) {
                 wall = t;
                 break;
@@ -94,6 +103,9 @@ final class ConsumerDrains {
         stack.pipeline(Map.of(), Duration.ofMinutes(5), "stop", c);
         Stats.Drain d = Stats.drain(samples, target);
         b.rates().capacity(c, d);
+        if (d.complete() && cpuAtZero != null && cpuAtDone != null && d.doneAt() > d.startedAt()) {
+            b.rates().drainCost(c, CpuCost.of(cpuAtZero, cpuAtDone, Map.of(), target, d.doneAt() - d.startedAt()));
+        }
         double own = cpu1.getOrDefault(c, 0.0) - cpu0.getOrDefault(c, 0.0);
         double all = cpu1.values().stream().mapToDouble(Double::doubleValue).sum()
                 - cpu0.values().stream().mapToDouble(Double::doubleValue).sum();

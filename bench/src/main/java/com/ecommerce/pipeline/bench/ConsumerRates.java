@@ -15,6 +15,8 @@ final class ConsumerRates {
     private final Map<String, Double> endToEnd = new LinkedHashMap<>();
     /** Each consumer's drain of a standing backlog after a restart (the capacity phase), when it ran. */
     private final Map<String, Stats.Drain> capacity = new LinkedHashMap<>();
+    /** The CPU a row of each consumer's drain cost each process, over the drain alone (start and lease wait left out). */
+    private final Map<String, CpuCost> drainCost = new LinkedHashMap<>();
 
     void endToEnd(String consumer, double rate) {
         endToEnd.put(consumer, rate);
@@ -26,6 +28,15 @@ final class ConsumerRates {
 
     void capacity(String consumer, Stats.Drain drain) {
         capacity.put(consumer, drain);
+    }
+
+    void drainCost(String consumer, CpuCost cost) {
+        drainCost.put(consumer, cost);
+    }
+
+    /** The CPU a row of its drain cost, null when the drain was not measured whole. */
+    CpuCost drainCost(String consumer) {
+        return drainCost.get(consumer);
     }
 
     /** A consumer's rate compared with its sink's ceiling and the per-row way: its capacity when measured. */

@@ -34,6 +34,7 @@ final class SinkCeilingsPhase implements Phase {
         b.report().heading(2, "Each consumer against its sink's raw ceiling");
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("consumer", "its rate", "raw ceiling, same rows", "rows in ceiling run", "ratio", "goal"));
+        List<String> whatBinds = new ArrayList<>();
 
         // PostgreSQL: COPY of the rows the loader wrote, into a scratch table of the same shape.
         List<byte[]> chunks = sinks.warehouseCopyChunks(10_000);
@@ -44,7 +45,8 @@ final class SinkCeilingsPhase implements Phase {
                 b,
                 "warehouse-loader",
                 "`COPY` in chunks of 10,000 rows, one transaction each, " + opt.threads + " connections",
-                pg));
+                pg,
+                whatBinds));
 
         // DynamoDB: the items dynamo-writer writes for these rows, built by dynamo-store's own InvoiceWriter (the
         // replay's requests cut into pieces), put with plain BatchWriteItem into scratch tables of the same keys.
@@ -65,13 +67,18 @@ final class SinkCeilingsPhase implements Phase {
                         + " threads as the drain (one per shard); " + n(ddb.itemsRate()) + " items/s; "
                         + n(items.size()) + " items for " + n(StoreItems.lines(items)) + " rows: " + n(invoiceItems)
                         + " `invoices`, " + n(items.size() - invoiceItems) + " `customers`",
-                ddb.run()));
+                ddb.run(),
+                whatBinds));
         items = null; // the largest object of the run: let it go before the next phases
 
         // S3: the archived objects' bytes again, under a scratch prefix.
         BoundedRun.Result s3 = sinks.putObjectCeiling(b.measured().reconciled.objects(), b.bound());
         rows.add(ceilingRow(
-                b, "s3-archiver", "`PutObject` of the same objects' bytes, " + opt.threads + " threads", s3));
+                b,
+                "s3-archiver",
+                "`PutObject` of the same objects' bytes, " + opt.threads + " threads",
+                s3,
+                whatBinds));
         b.report()
                 .para("After the load, with the consumers idle, each store takes the rows its consumer wrote — read"
                         + " back from the sink itself, so they are the same rows and bytes (DynamoDB: the items"
@@ -85,6 +92,7 @@ final class SinkCeilingsPhase implements Phase {
                         + " otherwise its rate in the end-to-end run while it had a backlog (or overall, if it never"
                         + " had one). Each row says which.");
         b.report().table(rows);
+        whatBinds.forEach(b.report()::para);
         return true;
     }
 
@@ -99,11 +107,34 @@ final class SinkCeilingsPhase implements Phase {
     }
 
     /** A consumer's row of the table, and its line of the goals table. */
-    private static List<String> ceilingRow(BenchRun b, String consumer, String how, BoundedRun.Result r) {
+    private static List<String> ceilingRow(
+            BenchRun b, String consumer, String how, BoundedRun.Result r, List<String> whatBinds) {
         double mine = b.rates().ours(consumer);
         String label = b.rates().oursLabel(consumer);
         b.goals().add(goal(consumer, mine, label, r));
+        CpuCost cost = b.rates().drainCost(consumer);
+        if (cost != null && Stats.ratio(mine, r.rate()) < ConsumerRates.ceilingGoal(consumer)) {
+            whatBinds.add(whatBindsDrain(consumer, cost, r.rate()));
+        }
         return row(consumer, mine, label, how, r);
+    }
+
+    /**
+     * What binds a consumer's drain that misses its goal, from the CPU a row cost each process over the drain alone:
+     * the most 2 cores carry at that cost, what the goal would need, and whether the cores were busy at all.
+     */
+    static String whatBindsDrain(String consumer, CpuCost cost, double ceilingRate) {
+        double goal = ConsumerRates.ceilingGoal(consumer);
+        double goalRate = goal * ceilingRate;
+        String saturation = cost.busy() >= 0.8
+                ? "the cores were " + pct(cost.busy()) + " busy, so CPU binds it"
+                : "the cores were only " + pct(cost.busy()) + " busy, so it waited more than it computed (on its"
+                        + " emulators' answers, its polls, its own threads)";
+        return "What binds " + consumer + "'s drain: per row, " + cost.describe("µs") + "; " + saturation
+                + ". At this cost two cores carry at most " + n(cost.maxRate()) + " rows/s ("
+                + pct(cost.maxRate() / ceilingRate) + " of the ceiling); " + pct(goal) + " of the ceiling ("
+                + n(goalRate) + " rows/s) would need " + CpuCost.format(CpuCost.CORES / goalRate * 1e6, "µs")
+                + " of CPU a row in all.";
     }
 
     static List<String> goal(String consumer, double mine, String label, BoundedRun.Result r) {

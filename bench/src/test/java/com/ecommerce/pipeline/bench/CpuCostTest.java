@@ -45,4 +45,27 @@ class CpuCostTest {
                 // 80 % of 2,000 = 1,600 rows/s on 2 cores: 1,250 µs a row
                 .contains("80 % of the ceiling (1,600 rows/s) on 2 cores would need the whole path at 1250 µs");
     }
+
+    @Test
+    void whatBindsADrainSaysWhetherTheCoresWereBusyAndWhatTheGoalWouldNeed() {
+        // s3-archiver: 10,000 rows in 2 s; itself 0.8 CPU s, S3Mock 0.2 (1.0 in all: the cores 25 % busy)
+        CpuCost idle = CpuCost.of(
+                Map.of("s3-archiver", 1.0, "S3Mock", 0.0),
+                Map.of("s3-archiver", 1.8, "S3Mock", 0.2),
+                Map.of(),
+                10_000,
+                2);
+        String waited = SinkCeilingsPhase.whatBindsDrain("s3-archiver", idle, 100_000);
+        assertThat(waited)
+                .startsWith("What binds s3-archiver's drain: per row, s3-archiver 80 µs, S3Mock 20 µs (100 µs in all)")
+                .contains("the cores were only 25 % busy, so it waited more than it computed")
+                // 2 CPU s per s / 100 µs a row
+                .contains("two cores carry at most 20,000 rows/s (20 % of the ceiling)")
+                // 70 % of 100,000 = 70,000 rows/s: 2 / 70,000 s = 28.6 µs
+                .contains("70 % of the ceiling (70,000 rows/s) would need 29 µs of CPU a row in all");
+
+        CpuCost busy = CpuCost.of(Map.of("dynamo-writer", 0.0), Map.of("dynamo-writer", 3.6), Map.of(), 10_000, 2);
+        assertThat(SinkCeilingsPhase.whatBindsDrain("dynamo-writer", busy, 10_000))
+                .contains("the cores were 90 % busy, so CPU binds it");
+    }
 }
