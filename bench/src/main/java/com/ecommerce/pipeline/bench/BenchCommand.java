@@ -53,7 +53,7 @@ public final class BenchCommand implements Callable<Integer> {
             names = "--query-warmup-seconds",
             description = "seconds of closed-loop load per kind of read before any is measured, reported but not"
                     + " counted: the JIT compiles the read path under load first (default: ${DEFAULT-VALUE})")
-    int queryWarmupSeconds = 5;
+    int queryWarmupSeconds = 10;
 
     @Option(
             names = "--bound-seconds",
