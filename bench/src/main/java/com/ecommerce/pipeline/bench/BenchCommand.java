@@ -2,6 +2,7 @@ package com.ecommerce.pipeline.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,6 +50,12 @@ public final class BenchCommand implements Callable<Integer> {
     int querySeconds = 20;
 
     @Option(
+            names = "--query-warmup-seconds",
+            description = "seconds of closed-loop load per kind of read before any is measured, reported but not"
+                    + " counted: the JIT compiles the read path under load first (default: ${DEFAULT-VALUE})")
+    int queryWarmupSeconds = 10;
+
+    @Option(
             names = "--bound-seconds",
             description = "time limit of each one-row-at-a-time run and each sink ceiling (default: ${DEFAULT-VALUE})")
     int boundSeconds = 40;
@@ -80,10 +87,23 @@ public final class BenchCommand implements Callable<Integer> {
                     "threads of the raw and per-row writers: the stream's shards, the client's concurrency (default: ${DEFAULT-VALUE})")
     int threads = 4;
 
-    // C1 only, as ./pipeline runs the services: the capacity phase drains in freshly started JVMs, where C2's
+    // C1 only, as ./pipeline runs these services: the capacity phase drains in freshly started JVMs, where C2's
     // compiler threads took ~25 % of a consumer's CPU and C1 alone halved its CPU a row (warm: no worse).
-    @Option(names = "--java-opts", description = "JAVA_OPTS for the five services (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--java-opts",
+            description = "JAVA_OPTS for every service but query-api (default: ${DEFAULT-VALUE})")
     String javaOpts = "-Xms256m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MaxMetaspaceSize=256m -Xss512k";
+
+    // Tiered (C1 then C2), as ./pipeline runs query-api: a long-lived reader, where C2 pays back.
+    @Option(
+            names = "--query-api-java-opts",
+            description = "JAVA_OPTS_QUERY_API, query-api's JVM options (default: ${DEFAULT-VALUE})")
+    String queryApiJavaOpts = "-Xms256m -Xmx512m -XX:+UseSerialGC -XX:MaxMetaspaceSize=256m -Xss512k";
+
+    /** The environment `./pipeline up` and `start` get: each service's JVM options (the script's rule). */
+    Map<String, String> servicesEnv() {
+        return Map.of("JAVA_OPTS", javaOpts, "JAVA_OPTS_QUERY_API", queryApiJavaOpts);
+    }
 
     @Option(names = "--keep-up", description = "leave the suite running at the end")
     boolean keepUp;

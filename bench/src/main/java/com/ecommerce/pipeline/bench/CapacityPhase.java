@@ -175,9 +175,7 @@ final class CapacityPhase implements Phase {
             return;
         }
         try {
-            Stack.Run r = b.stack()
-                    .pipeline(
-                            Map.of("JAVA_OPTS", b.opt().javaOpts), Duration.ofMinutes(10), withCommand("start", down));
+            Stack.Run r = b.stack().pipeline(b.opt().servicesEnv(), Duration.ofMinutes(10), withCommand("start", down));
             b.report()
                     .para("`./pipeline start " + String.join(" ", down) + "` after this phase: exit " + r.exit() + ".");
         } catch (Exception e) {

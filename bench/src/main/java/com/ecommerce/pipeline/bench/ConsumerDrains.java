@@ -66,8 +66,8 @@ final class ConsumerDrains {
         List<Stats.Sample> samples = new ArrayList<>();
         Map<String, Double> cpu0 = b.cpu().now();
         long t0 = System.nanoTime();
-        Stack.Run started = stack.pipeline(
-                Map.of("JAVA_OPTS", b.opt().javaOpts), Duration.ofMinutes(10), CapacityPhase.withCommand("start", c));
+        Stack.Run started =
+                stack.pipeline(b.opt().servicesEnv(), Duration.ofMinutes(10), CapacityPhase.withCommand("start", c));
         if (started.exit() != 0) {
             b.report()
                     .para("`./pipeline start " + c + "` exited " + started.exit() + ":")

@@ -48,14 +48,20 @@ final class QueryLoadPhase implements Phase {
         boolean closedMet = true;
         boolean halfMet = true;
         List<String> closedCpu = new ArrayList<>();
+        if (opt.queryWarmupSeconds > 0) {
+            List<String> warm = new ArrayList<>();
+            for (var k : kinds.entrySet()) {
+                HttpLoad.Result w = closedLoop(load, analystToken, opt, opt.queryWarmupSeconds, k.getValue());
+                warm.add(k.getKey() + " " + n(w.latenciesMicros().length) + " requests (" + n(w.throughput())
+                        + "/s, statuses " + w.statuses() + ")");
+            }
+            report.para("Warm-up, not counted: " + opt.clients + " clients, closed loop, " + opt.queryWarmupSeconds
+                    + " s on each kind of read, so the JIT has compiled the read path before anything is measured: "
+                    + String.join("; ", warm) + ".");
+        }
         for (var k : kinds.entrySet()) {
             Map<String, Double> cpu0 = b.cpu().now();
-            HttpLoad.Result closed = load.readLoad(
-                    "http://localhost:8080",
-                    analystToken,
-                    opt.clients,
-                    Duration.ofSeconds(opt.querySeconds),
-                    k.getValue());
+            HttpLoad.Result closed = closedLoop(load, analystToken, opt, opt.querySeconds, k.getValue());
             CpuCost cost = CpuCost.of(cpu0, b.cpu().now(), Map.of(), closed.latenciesMicros().length, closed.seconds());
             rows.add(readRow(k.getKey(), "closed loop: back to back", closed));
             closedCpu.add("- " + k.getKey() + ": " + whatBindsClosedLoop(opt.clients, closed, cost));
@@ -106,6 +112,13 @@ final class QueryLoadPhase implements Phase {
         closedCpu.forEach(report::line);
         report.line("");
         return true;
+    }
+
+    /** {@code opt.clients} clients, each sending its next request as soon as an answer is in, for this long. */
+    private static HttpLoad.Result closedLoop(
+            HttpLoad load, String token, BenchCommand opt, int seconds, IntFunction<String> path)
+            throws InterruptedException {
+        return load.readLoad("http://localhost:8080", token, opt.clients, Duration.ofSeconds(seconds), path);
     }
 
     /** The closed loop's CPU per request, how busy the cores were, and Little's law's mean latency. */

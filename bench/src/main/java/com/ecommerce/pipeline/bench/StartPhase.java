@@ -24,7 +24,7 @@ final class StartPhase {
         String[] upArgs =
                 opt.ephemeral ? new String[] {"up", "--detach", "--ephemeral"} : new String[] {"up", "--detach"};
         String upCommand = "`./pipeline " + String.join(" ", upArgs) + "`";
-        Stack.Run up = stack.pipeline(Map.of("JAVA_OPTS", opt.javaOpts), Duration.ofMinutes(10), upArgs);
+        Stack.Run up = stack.pipeline(opt.servicesEnv(), Duration.ofMinutes(10), upArgs);
         if (up.exit() != 0) {
             report.para(upCommand + " failed (exit " + up.exit() + "):").code(up.tail(30));
             stack.pipeline(Map.of(), Duration.ofMinutes(3), "down");

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,6 +107,44 @@ class PipelineScriptTest {
         builtTree();
         touch(dir.resolve("pom.xml"), System.currentTimeMillis() + 60_000);
         assertThat(buildIfNeeded()).as("mvn called").isTrue();
+    }
+
+    @Test
+    void eachServiceGetsItsOwnJvmOptionsThenJavaOptsThenItsDefault() throws Exception {
+        assertThat(javaOpts("query-api", Map.of())).doesNotContain("TieredStopAtLevel");
+        for (String service : List.of("ingest-service", "dynamo-writer", "health-console")) {
+            assertThat(javaOpts(service, Map.of())).as(service).contains("-XX:TieredStopAtLevel=1");
+        }
+        assertThat(javaOpts("query-api", Map.of("JAVA_OPTS", "-Xmx1g"))).isEqualTo("-Xmx1g");
+        assertThat(javaOpts("s3-archiver", Map.of("JAVA_OPTS", "-Xmx1g"))).isEqualTo("-Xmx1g");
+        Map<String, String> both = Map.of("JAVA_OPTS", "-Xmx1g", "JAVA_OPTS_QUERY_API", "-Xmx2g");
+        assertThat(javaOpts("query-api", both)).isEqualTo("-Xmx2g");
+        assertThat(javaOpts("warehouse-loader", both)).isEqualTo("-Xmx1g");
+        // the benchmark's defaults give each service the same JIT as the script's
+        BenchCommand bench = new BenchCommand();
+        Map<String, String> benchEnv = bench.servicesEnv();
+        assertThat(javaOpts("query-api", benchEnv))
+                .isEqualTo(bench.queryApiJavaOpts)
+                .doesNotContain("TieredStopAtLevel");
+        assertThat(javaOpts("dynamo-writer", benchEnv))
+                .isEqualTo(bench.javaOpts)
+                .contains("TieredStopAtLevel=1");
+    }
+
+    /** The script's {@code service_java_opts SERVICE} with only these of the JAVA_OPTS variables set. */
+    private String javaOpts(String service, Map<String, String> env) throws Exception {
+        Path script = dir.resolve("pipeline");
+        Files.copy(Path.of("../pipeline"), script, StandardCopyOption.REPLACE_EXISTING);
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "source ./pipeline && service_java_opts " + service)
+                .directory(dir.toFile())
+                .redirectError(dir.resolve("err").toFile())
+                .redirectOutput(dir.resolve("out").toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("JAVA_OPTS"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(dir.resolve("err"))).isZero();
+        return Files.readString(dir.resolve("out"));
     }
 
     /** Every jar `up` starts, built now, and the Node emulators installed. */

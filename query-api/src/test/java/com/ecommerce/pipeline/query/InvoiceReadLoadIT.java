@@ -10,6 +10,8 @@ import com.ecommerce.pipeline.schema.model.EventIds;
 import com.ecommerce.pipeline.schema.model.IngestMetadata;
 import com.ecommerce.pipeline.schema.model.Transaction;
 import com.ecommerce.pipeline.schema.model.TransactionEvent;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,13 +42,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Not a default test (a measurement): where the CPU of one {@code GET /invoices/{no}} goes, and its latency under a
- * closed loop of clients, with security as shipped (an analyst token from the local issuer, checked per request).
+ * Not a default test (a measurement): where the CPU of one {@code GET /invoices/{no}} and of one {@code GET
+ * /customers/{id}/invoices} goes, and their latency under a closed loop of clients, with security as shipped (an analyst token from the local issuer, checked per request).
  *
  * <pre>
  * nice -n 19 mvn -B -pl query-api -am verify -Dquery.load=true -Dit.test=InvoiceReadLoadIT \
  *   -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
- *   -DargLine="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"   # the services' JIT and GC in the benchmark
+ *   -DargLine="-XX:+UseSerialGC -Xmx512m"   # query-api's JIT (tiered) and GC, as ./pipeline runs it
  * </pre>
  *
  * Options: {@code -Dquery.load.clients=50}, {@code -Dquery.load.seconds=20}, {@code -Dquery.dataset=FILE
@@ -56,8 +58,8 @@ import org.springframework.test.context.DynamicPropertySource;
  *
  * <p>It prints and writes {@code target/invoice-read-load.txt}: CPU microseconds per request by part ({@link
  * CpuMeter}) for one client reading small, medium and the largest invoices, then for the closed loop (each client
- * sends its next request when the answer is in, invoices in the benchmark's stride) with p50/p99 and the
- * throughput, and a JFR execution profile of the service's threads by stage.
+ * sends its next request when the answer is in, invoices in the benchmark's stride, then customers' histories) with
+ * p50/p99 and the throughput, and a JFR execution profile of the service's threads by stage.
  */
 @EnabledIfSystemProperty(named = "query.load", matches = "true")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -68,9 +70,19 @@ class InvoiceReadLoadIT {
     private static final String DATASET = System.getProperty("query.dataset", "");
     private static final int ROWS = Integer.getInteger("query.rows", 5000);
     private static final int[] LARGE = {1000, 1114};
+    /**
+     * A JFR profile of each closed loop ({@code -Dquery.load.profile=false}: none). A recording runs from the warm-up on,
+     * so whatever JFR's start costs the compiled code is paid before anything is measured.
+     */
+    private static final boolean PROFILE = Boolean.parseBoolean(System.getProperty("query.load.profile", "true"));
+    /** At most this many warm-up rounds ({@code -Dquery.load.warmup-rounds}). */
+    private static final int WARMUP_ROUNDS = Integer.getInteger("query.load.warmup-rounds", 12);
 
     /** Invoice number → lines, of everything loaded. */
     private static final Map<String, Integer> sizes = new LinkedHashMap<>();
+
+    /** The customer ids loaded, in file order. */
+    private static final List<String> customers = new ArrayList<>();
 
     @LocalServerPort
     int port;
@@ -96,6 +108,11 @@ class InvoiceReadLoadIT {
         List<TransactionEvent> events =
                 new ArrayList<>(rows.stream().map(SampleRows.Row::event).toList());
         rows.forEach(r -> sizes.merge(r.invoiceNo(), 1, Integer::sum));
+        rows.stream()
+                .map(SampleRows.Row::customerId)
+                .filter(c -> c != null && !c.isEmpty())
+                .distinct()
+                .forEach(customers::add);
         for (int n = 0; n < LARGE.length; n++) {
             String invoiceNo = "L90000" + n;
             for (int i = 0; i < LARGE[n]; i++) {
@@ -145,15 +162,32 @@ class InvoiceReadLoadIT {
                 invoices.size(),
                 sizes.values().stream().mapToInt(Integer::intValue).sum(),
                 Runtime.getRuntime().availableProcessors(),
-                String.join(
-                                " ",
-                                java.lang.management.ManagementFactory.getRuntimeMXBean()
-                                        .getInputArguments())
+                String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())
                         .replaceAll("-D\\S+", "")
                         .trim()));
 
-        // warm-up: every part compiled before anything is measured
-        run(token, 4, Duration.ofSeconds(Math.max(10, SECONDS / 2)), invoices);
+        List<String> invoicePaths = invoices.stream().map(i -> "/invoices/" + i).toList();
+        List<String> customerPaths =
+                customers.stream().map(c -> "/customers/" + c + "/invoices").toList();
+        // warm-up: every part compiled before anything is measured, counted in requests rather than seconds (on a busy
+        // machine a niced JVM gets few of them in a second), in rounds until the JIT is (nearly) idle through one
+        Recording profiling = PROFILE ? profiling() : null;
+        if (profiling != null) {
+            profiling.start();
+        }
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        int rounds = 0;
+        long jitMillis;
+        do {
+            long jit0 = jit.getTotalCompilationTime();
+            run(token, 4, Duration.ofMinutes(5), invoicePaths, 1000);
+            run(token, 4, Duration.ofMinutes(5), customerPaths, 500);
+            jitMillis = jit.getTotalCompilationTime() - jit0;
+            rounds++;
+        } while (jitMillis > 100 && rounds < WARMUP_ROUNDS);
+        report.append(String.format(
+                "warm-up: %d rounds of 4,000 invoice and 2,000 customer reads (4 clients); the JIT's last round %d ms%n",
+                rounds, jitMillis));
 
         report.append("\none client, back to back: CPU µs per request\n");
         List<String> bySize = new ArrayList<>(invoices);
@@ -165,7 +199,7 @@ class InvoiceReadLoadIT {
             int requests = sizes.get(invoiceNo) >= 500 ? 100 : sizes.get(invoiceNo) >= 100 ? 300 : 1000;
             Map<String, Long> before = meter.now();
             long allocated = meter.serviceAllocated();
-            Load one = run(token, 1, Duration.ofMinutes(5), List.of(invoiceNo), requests);
+            Load one = run(token, 1, Duration.ofMinutes(5), List.of("/invoices/" + invoiceNo), requests);
             report.append(String.format(
                     "  %-8s %5d lines  %s; service allocates %.0f KB  (p50 %.2f ms)%n",
                     invoiceNo,
@@ -175,34 +209,66 @@ class InvoiceReadLoadIT {
                     one.p(50)));
         }
 
-        Map<String, Long> before = meter.now();
-        Path jfr = Path.of("target", "invoice-read-load.jfr");
-        Load closed;
-        try (Recording recording = new Recording()) {
-            recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(5));
-            recording.enable("jdk.ObjectAllocationSample").with("throttle", "500/s");
-            recording.start();
-            closed = run(token, CLIENTS, Duration.ofSeconds(SECONDS), invoices);
-            recording.stop();
-            recording.dump(jfr);
-        }
-        Map<String, Double> perRequest = CpuMeter.perRequest(before, meter.now(), closed.count());
-        report.append(String.format(
-                "%n%d clients, closed loop, %d s, invoices in the benchmark's stride: %d requests, %.0f requests/s,"
-                        + " p50 %.1f ms, p99 %.1f ms, max %.1f ms, statuses %s%n  CPU µs per request: %s%n",
-                CLIENTS,
-                SECONDS,
-                closed.count(),
-                closed.count() / closed.seconds(),
-                closed.p(50),
-                closed.p(99),
-                closed.p(100),
-                closed.statuses(),
-                format(perRequest)));
-        report.append(profile(jfr));
+        report.append(
+                closedLoop(meter, token, "invoices in the benchmark's stride", invoicePaths, "invoice-read-load.jfr"));
+        report.append(closedLoop(
+                meter,
+                token,
+                customers.size() + " customers' histories (`/customers/{id}/invoices`) in the benchmark's stride",
+                customerPaths,
+                "customer-read-load.jfr"));
         System.out.print(report);
         Files.writeString(Path.of("target", "invoice-read-load.txt"), report);
-        assertThat(closed.statuses().keySet()).containsOnly(200);
+        if (profiling != null) {
+            profiling.close();
+        }
+        assertThat(statuses).containsOnly(200);
+    }
+
+    private static Recording profiling() {
+        Recording recording = new Recording();
+        recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(5));
+        recording.enable("jdk.ObjectAllocationSample").with("throttle", "500/s");
+        return recording;
+    }
+
+    private final java.util.Set<Integer> statuses = new java.util.TreeSet<>();
+
+    /** {@code CLIENTS} clients in a closed loop on {@code paths}, with CPU per request and a JFR profile. */
+    private String closedLoop(CpuMeter meter, String token, String what, List<String> paths, String jfrName)
+            throws Exception {
+        Map<String, Long> before = meter.now();
+        long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+        Path jfr = Path.of("target", jfrName);
+        Load closed;
+        if (!PROFILE) {
+            closed = run(token, CLIENTS, Duration.ofSeconds(SECONDS), paths);
+        } else {
+            try (Recording recording = profiling()) {
+                recording.start();
+                closed = run(token, CLIENTS, Duration.ofSeconds(SECONDS), paths);
+                recording.stop();
+                recording.dump(jfr);
+            }
+        }
+        Map<String, Double> perRequest = CpuMeter.perRequest(before, meter.now(), closed.count());
+        statuses.addAll(closed.statuses().keySet());
+        return String.format(
+                        "%n%d clients, closed loop, %d s, %s: %d requests, %.0f requests/s,"
+                                + " p50 %.1f ms, p99 %.1f ms, max %.1f ms, statuses %s; the JIT compiled for %d ms%n"
+                                + "  CPU µs per request: %s%n",
+                        CLIENTS,
+                        SECONDS,
+                        what,
+                        closed.count(),
+                        closed.count() / closed.seconds(),
+                        closed.p(50),
+                        closed.p(99),
+                        closed.p(100),
+                        closed.statuses(),
+                        ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0,
+                        format(perRequest))
+                + (PROFILE ? profile(jfr) : "");
     }
 
     private static String format(Map<String, Double> perRequest) {
@@ -272,11 +338,14 @@ class InvoiceReadLoadIT {
 
     private static final String[][] STAGES = {
         {"InvoiceItems.lines", "item decode (the lines' JSON)"},
+        {"CustomerItems.summary", "item decode (customer summaries)"},
         {"JwtDecoder", "JWT decode and check"},
         {"BearerTokenAuthenticationFilter", "security: bearer token (other)"},
         {"DynamoDbClient.query", "DynamoDB Query (SDK: sign, HTTP, unmarshal)"},
         {"QueryIterable", "DynamoDB Query (SDK: sign, HTTP, unmarshal)"},
         {"InvoiceReader.invoice", "merge and sort (InvoiceReader)"},
+        {"InvoiceReader.customerInvoices", "merge and sort (InvoiceReader)"},
+        {"CustomerInvoices.page", "response model (CustomerInvoices.page, rounding)"},
         {"Invoice.of", "response model (Invoice.of, rounding)"},
         {"HttpMessageConverter", "JSON write of the response"},
         {"InvoiceController", "controller (other)"},
@@ -322,17 +391,16 @@ class InvoiceReadLoadIT {
         }
     }
 
-    private Load run(String token, int clients, Duration duration, List<String> invoices) throws Exception {
-        return run(token, clients, duration, invoices, Integer.MAX_VALUE);
+    private Load run(String token, int clients, Duration duration, List<String> paths) throws Exception {
+        return run(token, clients, duration, paths, Integer.MAX_VALUE);
     }
 
     /**
      * {@code clients} threads on one JDK HttpClient (HTTP/1.1 keep-alive), each sending its next GET when the answer
-     * is in, until the time or the request count (per client) runs out; request i of client c reads invoice {@code
+     * is in, until the time or the request count (per client) runs out; request i of client c reads path {@code
      * (i * clients + c) * 7919 mod n}, as the benchmark does.
      */
-    private Load run(String token, int clients, Duration duration, List<String> invoices, int perClient)
-            throws Exception {
+    private Load run(String token, int clients, Duration duration, List<String> paths, int perClient) throws Exception {
         Map<Integer, Long> statuses = new TreeMap<>();
         List<long[]> all = new ArrayList<>();
         AtomicLong failures = new AtomicLong();
@@ -347,10 +415,8 @@ class InvoiceReadLoadIT {
                         int n = 0;
                         Map<Integer, Long> own = new TreeMap<>();
                         for (int i = 0; i < perClient && System.nanoTime() < end; i++) {
-                            String invoiceNo =
-                                    invoices.get((int) (((long) i * clients + client) * 7919L % invoices.size()));
-                            HttpRequest request = HttpRequest.newBuilder(
-                                            URI.create("http://localhost:" + port + "/invoices/" + invoiceNo))
+                            String path = paths.get((int) (((long) i * clients + client) * 7919L % paths.size()));
+                            HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                                     .header("Authorization", "Bearer " + token)
                                     .build();
                             long t0 = System.nanoTime();
