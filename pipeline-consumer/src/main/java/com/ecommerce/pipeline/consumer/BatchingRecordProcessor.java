@@ -88,6 +88,11 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
     private int bufferedRows;
     private long bufferedBytes;
     private Instant bufferedSince;
+    /**
+     * When the buffer's oldest row reached the stream: its records' earliest arrival time, or {@link
+     * #bufferedSince} if that is earlier or unknown. A backlog's rows are already old when they are buffered.
+     */
+    private Instant onStreamSince;
     /** The last record whose events are in the buffer, in the sink or in the dead letters. */
     private StreamPosition handled;
     /** The last position this processor checkpointed. */
@@ -160,7 +165,7 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
             }
             Instant now = clock.instant();
             if (!buffer.isEmpty()
-                    && ((caughtUp(input) && policy.oldEnough(bufferedSince, now))
+                    && ((caughtUp(input) && policy.oldEnough(onStreamSince, now))
                             || policy.expired(bufferedSince, now))) {
                 if (!flush(checkpointer)) {
                     stop("a durable write or checkpoint was abandoned");
@@ -286,6 +291,11 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
         }
         if (buffer.isEmpty()) {
             bufferedSince = clock.instant();
+            onStreamSince = bufferedSince;
+        }
+        Instant arrived = record.approximateArrivalTimestamp();
+        if (arrived != null && arrived.isBefore(onStreamSince)) {
+            onStreamSince = arrived;
         }
         buffer.add(new BufferedRecord(
                 position, record.partitionKey(), record.approximateArrivalTimestamp(), events, data.length));
@@ -472,6 +482,7 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
         bufferedRows = 0;
         bufferedBytes = 0;
         bufferedSince = null;
+        onStreamSince = null;
     }
 
     private void stop(String why) {
@@ -501,7 +512,9 @@ class BatchingRecordProcessor implements ShardRecordProcessor {
 
     /**
      * When the buffer is flushed: whichever threshold is reached first; a caught-up shard's buffer once its oldest row
-     * has waited {@code minAge} (zero: at once).
+     * has been on the stream {@code minAge} (zero: at once). On the stream, not in the buffer: a trickle's rows arrive
+     * just before they are buffered, so its objects still span {@code minAge}, while the rest of a backlog, read long
+     * after it arrived, is written as soon as the shard catches up instead of waiting once more.
      */
     record FlushPolicy(int maxRows, long maxBytes, Duration minAge, Duration maxAge) {
 

@@ -23,10 +23,11 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRows flush the buffer once it holds this many rows
  * @param maxBytes ... or this many bytes of Kinesis record data (compressed, as received)
  * @param maxAge ... or once its oldest row has waited this long
- * @param minAge a shard that has caught up (its poll empty) is flushed once its oldest row has waited this long
- *     (default 0: at once). Under a steady trickle every poll catches up, so each flush is small: the archiver
- *     sets it to write fewer, larger objects (S3Mock's PutObject costs more with every object in its bucket);
- *     never longer than {@code maxAge}
+ * @param minAge a shard that has caught up (its poll empty) is flushed once its oldest row has been on the stream
+ *     this long (its record's arrival time; default 0: at once). Under a steady trickle every poll catches up, so
+ *     each flush is small: the archiver sets it to write fewer, larger objects (S3Mock's PutObject costs more with
+ *     every object in its bucket); the end of a drained backlog, long on the stream, is flushed at once; never
+ *     longer than {@code maxAge}
  * @param idleTimeBetweenReads pause between GetRecords calls of a shard
  * @param idleTimeBetweenReadsWhenCaughtUp the longer pause after a poll that came back empty at the shard's
  *     tip (never shorter than {@code idleTimeBetweenReads}); the next poll that brings records returns to

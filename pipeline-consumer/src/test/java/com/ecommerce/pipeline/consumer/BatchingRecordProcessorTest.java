@@ -75,10 +75,15 @@ class BatchingRecordProcessorTest {
     /** A processor for a lease whose last owner recorded the batch [pendingFirst .. pendingLast]. */
     private BatchingRecordProcessor processor(
             int maxRows, long maxBytes, Duration maxAge, String pendingFirst, String pendingLast) {
+        return processor(new BatchingRecordProcessor.FlushPolicy(maxRows, maxBytes, maxAge), pendingFirst, pendingLast);
+    }
+
+    private BatchingRecordProcessor processor(
+            BatchingRecordProcessor.FlushPolicy policy, String pendingFirst, String pendingLast) {
         var p = new BatchingRecordProcessor(
                 sink,
                 deadLetters,
-                new BatchingRecordProcessor.FlushPolicy(maxRows, maxBytes, maxAge),
+                policy,
                 new Retrier(Duration.ofMillis(1), Duration.ofMillis(4), shutdown, metrics),
                 metrics,
                 state,
@@ -151,19 +156,7 @@ class BatchingRecordProcessorTest {
 
     @Test
     void aCaughtUpShardWaitsForTheMinimumAgeBeforeItFlushes() {
-        processor = new BatchingRecordProcessor(
-                sink,
-                deadLetters,
-                new BatchingRecordProcessor.FlushPolicy(5, 1_000_000, Duration.ofSeconds(5), Duration.ofSeconds(10)),
-                new Retrier(Duration.ofMillis(1), Duration.ofMillis(4), shutdown, metrics),
-                metrics,
-                state,
-                shutdown,
-                clock);
-        processor.initialize(InitializationInput.builder()
-                .shardId(SHARD)
-                .extendedSequenceNumber(ExtendedSequenceNumber.TRIM_HORIZON)
-                .build());
+        withMinimumAgeOf5Seconds();
         process(good("1", 1));
         clock.advance(Duration.ofSeconds(4));
         process(); // caught up, but the oldest row has waited 4 s
@@ -174,6 +167,33 @@ class BatchingRecordProcessorTest {
         process(); // caught up, 5 s
 
         assertThat(journal).containsExactly("prepare 2", "write 1..2 (2)", "checkpoint 2");
+    }
+
+    @Test
+    void theRestOfABacklogIsWrittenAsSoonAsTheShardCatchesUpWhateverTheMinimumAge() {
+        withMinimumAgeOf5Seconds();
+        clock.advance(Duration.ofMinutes(1)); // the records have waited on the stream since T0
+        process(good("1", 3), good("2", 3), good("3", 1));
+        assertThat(journal).containsExactly("prepare 2", "write 1..2 (6)", "checkpoint 2");
+
+        process(); // caught up: row 7 has been on the stream a minute, though in the buffer for no time
+
+        assertThat(journal).endsWith("prepare 3", "write 3..3 (1)", "checkpoint 3");
+    }
+
+    @Test
+    void aTrickleWaitsForTheMinimumAgeFromWhenItsOldestRowReachedTheStream() {
+        withMinimumAgeOf5Seconds();
+        clock.advance(Duration.ofSeconds(2));
+        process(record("1", T0.plusSeconds(1), 1)); // arrived 1 s before this poll
+        clock.advance(Duration.ofSeconds(3));
+        process(); // on the stream 4 s
+        assertThat(journal).isEmpty();
+
+        clock.advance(Duration.ofSeconds(1));
+        process(); // 5 s
+
+        assertThat(journal).containsExactly("prepare 1", "write 1..1 (1)", "checkpoint 1");
     }
 
     @Test
@@ -466,6 +486,14 @@ class BatchingRecordProcessorTest {
 
     // --- helpers
 
+    /** A processor whose caught-up shard waits 5 s (5 rows, 10 s otherwise). */
+    private void withMinimumAgeOf5Seconds() {
+        processor = processor(
+                new BatchingRecordProcessor.FlushPolicy(5, 1_000_000, Duration.ofSeconds(5), Duration.ofSeconds(10)),
+                null,
+                null);
+    }
+
     private void process(KinesisClientRecord... records) {
         processor.processRecords(ProcessRecordsInput.builder()
                 .records(Arrays.asList(records))
@@ -488,6 +516,13 @@ class BatchingRecordProcessorTest {
                 .mapToObj(i -> event(sequenceNumber, nextRow++))
                 .toList();
         return record(sequenceNumber, RecordCodec.encode(list));
+    }
+
+    /** A good record that reached the stream at {@code arrived}. */
+    private KinesisClientRecord record(String sequenceNumber, Instant arrived, int events) {
+        return good(sequenceNumber, events).toBuilder()
+                .approximateArrivalTimestamp(arrived)
+                .build();
     }
 
     private static KinesisClientRecord garbage(String sequenceNumber) {

@@ -97,6 +97,7 @@ public abstract class DrainProfile {
         }
         long cpu0 = os.getProcessCpuTime();
         Map<String, Double> emulators0 = emulatorCpu();
+        Map<String, long[]> threads0 = threadTimes();
         long t0 = System.nanoTime();
         double rows0 = metrics.rows();
         Recording recording = new Recording(Configuration.getConfiguration("profile"));
@@ -108,6 +109,7 @@ public abstract class DrainProfile {
         long t1 = System.nanoTime();
         long cpu1 = os.getProcessCpuTime();
         Map<String, Double> emulators1 = emulatorCpu();
+        Map<String, long[]> threads1 = threadTimes();
         double rows1 = metrics.rows();
         recording.stop();
         Path jfr = Path.of("target", "drain-" + app + "-" + phase + ".jfr");
@@ -130,6 +132,8 @@ public abstract class DrainProfile {
                 jfr.toAbsolutePath());
         System.out.printf(
                 Locale.ROOT, "DRAIN %s %s: local cloud CPU %s%n", app, phase, perRow(emulators0, emulators1, drained));
+        System.out.printf(
+                Locale.ROOT, "DRAIN %s %s: threads %s%n", app, phase, threadSplit(threads0, threads1, t1 - t0));
         assertThat(rows1).isGreaterThanOrEqualTo(total);
         afterDrain(phase, drained);
     }
@@ -172,6 +176,60 @@ public abstract class DrainProfile {
             }
         });
         return out.isEmpty() ? "none measured" : out.toString();
+    }
+
+    /**
+     * This process's threads by name (digits dropped, so a pool is one entry): CPU and run-queue wait in ns, from
+     * /proc/self/task/<tid>/schedstat (threads that ended are not counted).
+     */
+    private static Map<String, long[]> threadTimes() {
+        Map<String, long[]> times = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "#");
+                    String[] f =
+                            Files.readString(task.resolve("schedstat")).trim().split(" ");
+                    long[] t = times.computeIfAbsent(name, n -> new long[2]);
+                    t[0] += Long.parseLong(f[0]);
+                    t[1] += Long.parseLong(f[1]);
+                } catch (java.io.IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (java.io.IOException e) {
+            return times;
+        }
+        return times;
+    }
+
+    /**
+     * "ran X s, waited for a core Y s" over all threads, then the busiest groups: how much of the drain the process
+     * computed, and how much of it its ready threads were kept off the cores by other processes.
+     */
+    private static String threadSplit(Map<String, long[]> before, Map<String, long[]> after, long wallNanos) {
+        long ran = 0;
+        long queued = 0;
+        List<Map.Entry<String, long[]>> groups = new ArrayList<>();
+        for (var e : after.entrySet()) {
+            long[] b = before.getOrDefault(e.getKey(), new long[2]);
+            long[] d = {Math.max(0, e.getValue()[0] - b[0]), Math.max(0, e.getValue()[1] - b[1])};
+            ran += d[0];
+            queued += d[1];
+            groups.add(Map.entry(e.getKey(), d));
+        }
+        groups.sort((x, y) -> Long.compare(y.getValue()[0] + y.getValue()[1], x.getValue()[0] + x.getValue()[1]));
+        StringBuilder out = new StringBuilder(String.format(
+                Locale.ROOT,
+                "ran %.2f s, ready but waiting for a core %.2f s (wall %.2f s);",
+                ran / 1e9,
+                queued / 1e9,
+                wallNanos / 1e9));
+        for (var g : groups.subList(0, Math.min(8, groups.size()))) {
+            out.append(String.format(
+                    Locale.ROOT, " %s %.2f+%.2f s", g.getKey(), g.getValue()[0] / 1e9, g.getValue()[1] / 1e9));
+        }
+        return out.toString();
     }
 
     /** utime + stime (+ cutime + cstime) of /proc/<pid>/stat in seconds; 0 if the process is gone. */
