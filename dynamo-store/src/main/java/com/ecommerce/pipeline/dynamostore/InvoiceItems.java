@@ -5,10 +5,12 @@ import com.ecommerce.pipeline.schema.input.TransactionJson;
 import com.ecommerce.pipeline.schema.kinesis.InvoicePieces;
 import com.ecommerce.pipeline.schema.model.Transaction;
 import com.ecommerce.pipeline.schema.model.TransactionEvent;
-import java.io.StringWriter;
+import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -51,6 +56,10 @@ public final class InvoiceItems {
     static final String COUNTRY = "o";
 
     private static final JsonMapper JSON = TransactionJson.mapper();
+    /** The lines' writer: UTF-8, with a surrogate pair as one 4-byte character (not two escapes). */
+    private static final JsonFactory UTF8 = JsonFactory.builder()
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .build();
 
     private InvoiceItems() {}
 
@@ -89,27 +98,25 @@ public final class InvoiceItems {
 
     /**
      * The events' lines as one JSON array, written with one generator (a generator a line cost the writer more than
-     * the lines themselves); each line's size is measured in it for the item limit.
+     * the lines themselves) straight into UTF-8, so each line's size for the item limit is where its bytes end (not
+     * counted again char by char, nor through a synchronised {@code StringWriter}). Surrogate pairs are written as
+     * the 4-byte characters they are, so the text is the same a character writer gives.
      */
     static Lines lines(List<TransactionEvent> events) {
-        StringWriter out = new StringWriter(events.size() * 256 + 2);
-        int[] ends = new int[events.size()];
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        Utf8Buffer out = new Utf8Buffer(events.size() * 256 + 2);
+        int[] bytes = new int[events.size()];
+        try (JsonGenerator g = UTF8.createGenerator(ObjectWriteContext.empty(), out)) {
             g.writeStartArray();
-            for (int i = 0; i < ends.length; i++) {
+            int start = 1; // after '['
+            for (int i = 0; i < bytes.length; i++) {
                 writeLine(g, events.get(i));
                 g.flush();
-                ends[i] = out.getBuffer().length();
+                bytes[i] = out.size() - start;
+                start = out.size() + 1; // after the separating ','
             }
             g.writeEndArray();
         }
-        String json = out.toString();
-        int[] bytes = new int[ends.length];
-        for (int i = 0; i < ends.length; i++) {
-            int start = i == 0 ? 1 : ends[i - 1] + 1; // after '[' or the separating ','
-            bytes[i] = utf8Length(json, start, ends[i]);
-        }
-        return new Lines(json, bytes);
+        return new Lines(out.text(), bytes);
     }
 
     /** UTF-8 bytes of {@code s}'s chars {@code from..to} (a surrogate pair is 4 bytes, each half 2). */
@@ -129,11 +136,46 @@ public final class InvoiceItems {
      * item identical.
      */
     static String lineJson(TransactionEvent event) {
-        StringWriter out = new StringWriter(256);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        Utf8Buffer out = new Utf8Buffer(256);
+        try (JsonGenerator g = UTF8.createGenerator(ObjectWriteContext.empty(), out)) {
             writeLine(g, event);
         }
-        return out.toString();
+        return out.text();
+    }
+
+    /** A byte array output stream without {@link java.io.ByteArrayOutputStream}'s locking; one thread writes it. */
+    private static final class Utf8Buffer extends OutputStream {
+        private byte[] buf;
+        private int count;
+
+        Utf8Buffer(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        @Override
+        public void write(int b) {
+            if (count == buf.length) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (count + len > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + len));
+            }
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        int size() {
+            return count;
+        }
+
+        String text() {
+            return new String(buf, 0, count, StandardCharsets.UTF_8);
+        }
     }
 
     private static void writeLine(JsonGenerator g, TransactionEvent event) {
