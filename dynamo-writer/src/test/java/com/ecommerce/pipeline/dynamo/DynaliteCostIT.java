@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import com.ecommerce.pipeline.dynamostore.InvoiceWriter;
 import com.ecommerce.pipeline.dynamostore.StoreTables;
 import com.ecommerce.pipeline.localcloud.LocalCloudHome;
+import com.ecommerce.pipeline.schema.input.TransactionJson;
 import com.ecommerce.pipeline.schema.model.TransactionEvent;
+import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -13,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +25,12 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What dynalite's CPU a row is when it runs as {@code ./pipeline up} runs it (LevelDB on disk, {@code --path}), for
@@ -64,9 +73,12 @@ class DynaliteCostIT {
             awaitPort(port);
             StoreTables tables = StoreTables.defaults();
             tables.createMissing(dynamo);
-            for (String round : List.of("1", "2")) {
+            for (int round = 1; round <= Integer.getInteger("dynalite.rounds", 2); round++) {
                 sink(node.pid(), dynamo, tables, ProfileRows.requests(rows, "sink-" + round));
-                ceiling(node.pid(), dynamo, tables, ProfileRows.requests(rows, "ceiling-" + round));
+                // both layouts, in turn first (the emulator's LevelDB grows, and slows, as it fills)
+                boolean namedFirst = round % 2 == 0;
+                ceiling(node.pid(), dynamo, tables, ProfileRows.requests(rows, "a-" + round), namedFirst);
+                ceiling(node.pid(), dynamo, tables, ProfileRows.requests(rows, "b-" + round), !namedFirst);
             }
         } finally {
             node.destroy();
@@ -88,38 +100,97 @@ class DynaliteCostIT {
         InvoiceWriter writer = new InvoiceWriter(dynamo, tables, Duration.ofMinutes(1), n -> {});
         double[] cpu0 = cpu(pid);
         long t0 = System.nanoTime();
-        ProfileRows.onThreads(4, batches.size(), i -> writer.write(batches.get(i)));
-        print("sink (InvoiceWriter, 5,000-row batches, 4 threads)", pid, rows, t0, cpu0);
+        long client = ProfileRows.onThreads(4, batches.size(), i -> writer.write(batches.get(i)));
+        print("sink (InvoiceWriter, 5,000-row batches, 4 threads)", pid, rows, t0, cpu0, client);
     }
 
-    /** As the benchmark's ceiling: the same items, 25 a call, 4 threads. */
+    /**
+     * As the benchmark's ceiling: the same items, 25 a call, 4 threads; {@code named}: with the lines written as
+     * objects with one-letter names, as the store wrote them before it wrote them by position.
+     */
     private static void ceiling(
-            long pid, DynamoDbClient dynamo, StoreTables tables, List<List<TransactionEvent>> requests)
+            long pid, DynamoDbClient dynamo, StoreTables tables, List<List<TransactionEvent>> requests, boolean named)
             throws Exception {
         List<Map<String, List<WriteRequest>>> calls = ProfileRows.ceilingCalls(requests, tables);
+        if (named) {
+            calls = named(calls);
+        }
         int rows = requests.stream().mapToInt(List::size).sum();
         double[] cpu0 = cpu(pid);
         long t0 = System.nanoTime();
-        ProfileRows.putAll(dynamo, calls, 4);
+        long client = ProfileRows.putAll(dynamo, calls, 4);
         print(
-                "ceiling (plain BatchWriteItem of " + ProfileRows.items(calls) + " items, 25 a call, 4 threads)",
+                "ceiling (plain BatchWriteItem of " + ProfileRows.items(calls) + " items, 25 a call, 4 threads, lines "
+                        + (named ? "with names" : "by position") + ")",
                 pid,
                 rows,
                 t0,
-                cpu0);
+                cpu0,
+                client);
     }
 
-    private static void print(String what, long pid, int rows, long t0, double[] cpu0) throws Exception {
+    /** The same calls with each item's lines as objects with one-letter names (the earlier layout). */
+    private static List<Map<String, List<WriteRequest>>> named(List<Map<String, List<WriteRequest>>> calls) {
+        JsonMapper json = TransactionJson.mapper();
+        List<Map<String, List<WriteRequest>>> out = new ArrayList<>();
+        for (Map<String, List<WriteRequest>> call : calls) {
+            Map<String, List<WriteRequest>> copy = new LinkedHashMap<>();
+            call.forEach((table, writes) -> copy.put(
+                    table,
+                    writes.stream()
+                            .map(w -> {
+                                Map<String, AttributeValue> item =
+                                        new HashMap<>(w.putRequest().item());
+                                AttributeValue lines = item.get("lines");
+                                if (lines != null) {
+                                    ArrayNode named = json.createArrayNode();
+                                    for (JsonNode l : json.readTree(lines.s())) {
+                                        ObjectNode o = named.addObject();
+                                        BigDecimal price =
+                                                new BigDecimal(l.get(5).asString());
+                                        o.put("e", l.get(0).asString());
+                                        o.put("r", l.get(1).asInt());
+                                        o.put("s", l.get(2).asString());
+                                        o.put("d", l.get(3).asString());
+                                        o.put("q", l.get(4).asLong());
+                                        o.put("p", price.toPlainString());
+                                        o.put(
+                                                "t",
+                                                price.multiply(BigDecimal.valueOf(
+                                                                l.get(4).asLong()))
+                                                        .toPlainString());
+                                        o.put("a", l.get(6).asString());
+                                        if (!l.get(7).isNull()) {
+                                            o.put("c", l.get(7).asString());
+                                        }
+                                        o.put("o", l.get(8).asString());
+                                    }
+                                    item.put("lines", AttributeValue.fromS(json.writeValueAsString(named)));
+                                }
+                                return WriteRequest.builder()
+                                        .putRequest(r -> r.item(item))
+                                        .build();
+                            })
+                            .toList()));
+            out.add(copy);
+        }
+        return out;
+    }
+
+    private static void print(String what, long pid, int rows, long t0, double[] cpu0, long clientNanos)
+            throws Exception {
         double seconds = (System.nanoTime() - t0) / 1e9;
         Thread.sleep(3_000); // compaction the writes started, counted with them
         double[] cpu1 = cpu(pid);
         System.out.printf(
                 Locale.ROOT,
-                "DYNALITE %s: %,d rows in %.2f s; dynalite (LevelDB on disk) CPU %.1f µs a row in all, %.1f µs on its"
-                        + " main thread, %.1f µs on its other threads (3 s after the writes included)%n",
+                "DYNALITE %s: %,d rows in %.2f s; the client threads' CPU %.1f µs a row; dynalite (LevelDB on disk)"
+                        + " CPU %.1f µs a row in all, %.1f µs on its main thread, %.1f µs on its other threads (3 s"
+                        + " after the writes included)%n",
                 what,
                 rows,
                 seconds,
+                clientNanos / 1e3 / rows,
                 (cpu1[0] - cpu0[0]) * 1e6 / rows,
                 (cpu1[1] - cpu0[1]) * 1e6 / rows,
                 ((cpu1[0] - cpu0[0]) - (cpu1[1] - cpu0[1])) * 1e6 / rows);
