@@ -83,6 +83,10 @@ class DynaliteCostIT {
         } finally {
             node.destroy();
             node.waitFor();
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(f -> f.toFile().delete());
+            }
         }
     }
 
