@@ -5,10 +5,12 @@ import com.ecommerce.pipeline.schema.input.TransactionJson;
 import com.ecommerce.pipeline.schema.kinesis.InvoicePieces;
 import com.ecommerce.pipeline.schema.model.Transaction;
 import com.ecommerce.pipeline.schema.model.TransactionEvent;
-import java.io.StringWriter;
+import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +18,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -25,13 +30,16 @@ import tools.jackson.databind.json.JsonMapper;
  * (S, partition) + {@code pieceId} (S, sort: the piece's first event id), so one Query reads an
  * invoice whole, and a redelivered piece is put again under the same key with the same content.
  *
- * <p>The lines are one string attribute {@code lines}: a JSON array of objects with one-letter names
- * ({@code e} event id, {@code r} row in its request, {@code s} stock code, {@code d} description,
- * {@code q} quantity, {@code p} unit price and {@code t} line total as exact decimal strings, {@code a}
- * invoice date ISO-8601, {@code c} customer id (absent when none), {@code o} country). Nobody queries a
- * line's attributes inside DynamoDB, and one string costs the store and the SDK far less to write and
- * read than a list of maps (every nested value is its own typed node there). The request's key is the
- * item's {@code ingestKey}.
+ * <p>The lines are one string attribute {@code lines}: a JSON array with one array a line, its values by position:
+ * event id, row in its request, stock code, description, quantity, unit price as an exact decimal number, invoice
+ * date ISO-8601, customer id (null when none), country. The line total is not stored: it is quantity × unit price,
+ * exactly, computed again when read. Nobody queries a line's attributes inside DynamoDB, and one string costs the
+ * store and the SDK far less to write and read than a list of maps (every nested value is its own typed node there);
+ * values without names cost them (and the request's SigV4 payload hash, and the emulator's LevelDB) half the bytes of
+ * objects with names. Lines written as objects with one-letter names ({@code e} event id, {@code r} row, {@code s}
+ * stock code, {@code d} description, {@code q} quantity, {@code p} unit price and {@code t} line total as exact
+ * decimal strings, {@code a} invoice date, {@code c} customer id, {@code o} country), as the store wrote them before,
+ * read the same. The request's key is the item's {@code ingestKey}.
  */
 public final class InvoiceItems {
 
@@ -52,6 +60,10 @@ public final class InvoiceItems {
     static final String COUNTRY = "o";
 
     private static final JsonMapper JSON = TransactionJson.mapper();
+    /** The lines' writer: UTF-8, with a surrogate pair as one 4-byte character (not two escapes). */
+    private static final JsonFactory UTF8 = JsonFactory.builder()
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .build();
 
     /**
      * Reads the lines this class wrote, so without the check for a name twice in an object (ingest's parser keeps it
@@ -97,27 +109,25 @@ public final class InvoiceItems {
 
     /**
      * The events' lines as one JSON array, written with one generator (a generator a line cost the writer more than
-     * the lines themselves); each line's size is measured in it for the item limit.
+     * the lines themselves) straight into UTF-8, so each line's size for the item limit is where its bytes end (not
+     * counted again char by char, nor through a synchronised {@code StringWriter}). Surrogate pairs are written as
+     * the 4-byte characters they are, so the text is the same a character writer gives.
      */
     static Lines lines(List<TransactionEvent> events) {
-        StringWriter out = new StringWriter(events.size() * 256 + 2);
-        int[] ends = new int[events.size()];
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        Utf8Buffer out = new Utf8Buffer(events.size() * 256 + 2);
+        int[] bytes = new int[events.size()];
+        try (JsonGenerator g = UTF8.createGenerator(ObjectWriteContext.empty(), out)) {
             g.writeStartArray();
-            for (int i = 0; i < ends.length; i++) {
+            int start = 1; // after '['
+            for (int i = 0; i < bytes.length; i++) {
                 writeLine(g, events.get(i));
                 g.flush();
-                ends[i] = out.getBuffer().length();
+                bytes[i] = out.size() - start;
+                start = out.size() + 1; // after the separating ','
             }
             g.writeEndArray();
         }
-        String json = out.toString();
-        int[] bytes = new int[ends.length];
-        for (int i = 0; i < ends.length; i++) {
-            int start = i == 0 ? 1 : ends[i - 1] + 1; // after '[' or the separating ','
-            bytes[i] = utf8Length(json, start, ends[i]);
-        }
-        return new Lines(json, bytes);
+        return new Lines(out.text(), bytes);
     }
 
     /** UTF-8 bytes of {@code s}'s chars {@code from..to} (a surrogate pair is 4 bytes, each half 2). */
@@ -133,33 +143,65 @@ public final class InvoiceItems {
     }
 
     /**
-     * One line as a compact JSON object. Not receivedAt: posting the same request again must leave the
+     * One line as its compact JSON array (values by position). Not receivedAt: posting the same request again must leave the
      * item identical.
      */
     static String lineJson(TransactionEvent event) {
-        StringWriter out = new StringWriter(256);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        Utf8Buffer out = new Utf8Buffer(256);
+        try (JsonGenerator g = UTF8.createGenerator(ObjectWriteContext.empty(), out)) {
             writeLine(g, event);
         }
-        return out.toString();
+        return out.text();
+    }
+
+    /** A byte array output stream without {@link java.io.ByteArrayOutputStream}'s locking; one thread writes it. */
+    private static final class Utf8Buffer extends OutputStream {
+        private byte[] buf;
+        private int count;
+
+        Utf8Buffer(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        @Override
+        public void write(int b) {
+            if (count == buf.length) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (count + len > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + len));
+            }
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        int size() {
+            return count;
+        }
+
+        String text() {
+            return new String(buf, 0, count, StandardCharsets.UTF_8);
+        }
     }
 
     private static void writeLine(JsonGenerator g, TransactionEvent event) {
         Transaction t = event.transaction();
-        g.writeStartObject();
-        g.writeStringProperty(EVENT_ID, event.eventId());
-        g.writeNumberProperty(ROW, event.ingest().row());
-        g.writeStringProperty(STOCK_CODE, t.stockCode());
-        g.writeStringProperty(DESCRIPTION, t.description());
-        g.writeNumberProperty(QUANTITY, t.quantity());
-        g.writeStringProperty(UNIT_PRICE, t.unitPrice().toPlainString());
-        g.writeStringProperty(LINE_TOTAL, lineTotal(t).toPlainString());
-        g.writeStringProperty(INVOICE_DATE, isoDate(t.invoiceDate()));
-        if (t.customerId() != null) {
-            g.writeStringProperty(CUSTOMER_ID, t.customerId());
-        }
-        g.writeStringProperty(COUNTRY, t.country());
-        g.writeEndObject();
+        g.writeStartArray();
+        g.writeString(event.eventId());
+        g.writeNumber(event.ingest().row());
+        g.writeString(t.stockCode());
+        g.writeString(t.description());
+        g.writeNumber(t.quantity());
+        g.writeNumber(t.unitPrice().toPlainString());
+        g.writeString(isoDate(t.invoiceDate()));
+        g.writeString(t.customerId()); // null when none
+        g.writeString(t.country());
+        g.writeEndArray();
     }
 
     /**
@@ -177,14 +219,51 @@ public final class InvoiceItems {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw new IllegalStateException("the lines of an invoice item are not a JSON array");
             }
-            while (p.nextToken() == JsonToken.START_OBJECT) {
-                out.add(line(p, ingestKey));
+            for (JsonToken t = p.nextToken(); t == JsonToken.START_ARRAY || t == JsonToken.START_OBJECT; ) {
+                out.add(t == JsonToken.START_ARRAY ? values(p, ingestKey) : line(p, ingestKey));
+                t = p.nextToken();
             }
         }
         return out;
     }
 
-    /** One line, the parser on its START_OBJECT; names this version does not know are skipped. */
+    /** One line written by position, the parser on its START_ARRAY; values after the ninth are skipped. */
+    private static StoredLine values(JsonParser p, String ingestKey) {
+        String eventId = nextString(p);
+        p.nextToken();
+        int row = p.getIntValue();
+        String stockCode = nextString(p);
+        String description = nextString(p);
+        p.nextToken();
+        long quantity = p.getLongValue();
+        p.nextToken();
+        BigDecimal unitPrice = p.getDecimalValue();
+        String invoiceDate = nextString(p);
+        String customerId = nextString(p);
+        String country = nextString(p);
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            p.skipChildren();
+        }
+        return new StoredLine(
+                eventId,
+                ingestKey,
+                row,
+                stockCode,
+                description,
+                quantity,
+                unitPrice,
+                unitPrice.multiply(BigDecimal.valueOf(quantity)),
+                invoiceDate,
+                customerId,
+                country);
+    }
+
+    private static String nextString(JsonParser p) {
+        p.nextToken();
+        return string(p);
+    }
+
+    /** One line written with names, the parser on its START_OBJECT; names this version does not know are skipped. */
     private static StoredLine line(JsonParser p, String ingestKey) {
         String eventId = null;
         int row = 0;

@@ -32,8 +32,7 @@ final class WriteLimits {
 
     /** Why the event can never be written, or empty when it can. */
     static Optional<String> violation(TransactionEvent event) {
-        String line = InvoiceItems.lineJson(event);
-        return violation(event, InvoiceItems.utf8Length(line, 0, line.length()));
+        return violation(event, InvoiceItems.lines(List.of(event)).utf8Bytes()[0]);
     }
 
     /** The same, with the UTF-8 bytes of the event's line already measured ({@link InvoiceItems#lines}). */

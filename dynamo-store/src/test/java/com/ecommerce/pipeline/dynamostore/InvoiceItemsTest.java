@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.DecimalNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The item's lines are the same text the store wrote when it built them as a JSON tree. */
@@ -29,8 +30,24 @@ class InvoiceItemsTest {
                 new IngestMetadata("k", row, Instant.EPOCH, "test"));
     }
 
-    /** The former way: an ObjectNode per line, an ArrayNode serialised by the mapper. */
-    private static ObjectNode tree(TransactionEvent e) {
+    /** The lines by position, as a tree: an ArrayNode per line. */
+    private static ArrayNode tree(TransactionEvent e) {
+        Transaction t = e.transaction();
+        ArrayNode line = TransactionJson.mapper().createArrayNode();
+        line.add(e.eventId());
+        line.add(e.ingest().row());
+        line.add(t.stockCode());
+        line.add(t.description());
+        line.add(t.quantity());
+        line.add(DecimalNode.valueOf(t.unitPrice())); // as it is: the factory would strip its zeros
+        line.add(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t.invoiceDate()));
+        line.add(t.customerId());
+        line.add(t.country());
+        return line;
+    }
+
+    /** The lines as the store wrote them before: an ObjectNode per line, with one-letter names. */
+    private static ObjectNode named(TransactionEvent e) {
         Transaction t = e.transaction();
         ObjectNode line = TransactionJson.mapper().createObjectNode();
         line.put("e", e.eventId());
@@ -46,6 +63,21 @@ class InvoiceItemsTest {
         }
         line.put("o", t.country());
         return line;
+    }
+
+    @Test
+    void linesWrittenWithNamesReadAsTheSameLines() {
+        LocalDateTime date = LocalDateTime.of(2010, 12, 1, 8, 26);
+        List<TransactionEvent> events = List.of(
+                event(0, "WHITE HANGING HEART T-LIGHT HOLDER", "17850", date),
+                event(1, "a \"quoted\" \\ back\tslash\u0001 and 😀 ünïcödé", null, date.withSecond(7)));
+        InvoicePieces.Piece piece = InvoicePieces.of(events).get(0);
+        ArrayNode named = TransactionJson.mapper().createArrayNode();
+        events.forEach(e -> named.add(named(e)));
+
+        var before = InvoiceItems.itemOfLines(piece, TransactionJson.mapper().writeValueAsString(named));
+
+        assertThat(InvoiceItems.lines(before)).isEqualTo(InvoiceItems.lines(InvoiceItems.item(piece, events)));
     }
 
     @Test
