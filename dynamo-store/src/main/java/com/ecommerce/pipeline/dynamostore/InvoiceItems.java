@@ -143,8 +143,8 @@ public final class InvoiceItems {
     }
 
     /**
-     * One line as its compact JSON array (values by position). Not receivedAt: posting the same request again must leave the
-     * item identical.
+     * One line as its compact JSON array (values by position). Not receivedAt: posting the same request
+     * again must leave the item identical.
      */
     static String lineJson(TransactionEvent event) {
         Utf8Buffer out = new Utf8Buffer(256);
