@@ -51,9 +51,23 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--query-warmup-seconds",
-            description = "seconds of closed-loop load per kind of read before any is measured, reported but not"
-                    + " counted: the JIT compiles the read path under load first (default: ${DEFAULT-VALUE})")
-    int queryWarmupSeconds = 10;
+            description = "seconds of closed-loop load per kind of read in each warm-up round, reported but not"
+                    + " counted: rounds go on until a round's JIT compile time in query-api is under"
+                    + " --query-warmup-settled-millis, so the reads are measured on the code a long-lived"
+                    + " query-api runs; 0 skips the warm-up (default: ${DEFAULT-VALUE})")
+    int queryWarmupSeconds = 5;
+
+    @Option(
+            names = "--query-warmup-settled-millis",
+            description = "the JIT has settled when a warm-up round added less than this to query-api's"
+                    + " jvm_compilation_time_ms_total (default: ${DEFAULT-VALUE})")
+    int queryWarmupSettledMillis = 300;
+
+    @Option(
+            names = "--query-warmup-max-seconds",
+            description = "the warm-up stops after this long even if the JIT has not settled; the report says so"
+                    + " (default: ${DEFAULT-VALUE})")
+    int queryWarmupMaxSeconds = 240;
 
     @Option(
             names = "--bound-seconds",

@@ -126,10 +126,14 @@ final class SinkCeilingsPhase implements Phase {
     static String whatBindsDrain(String consumer, CpuCost cost, double ceilingRate) {
         double goal = ConsumerRates.ceilingGoal(consumer);
         double goalRate = goal * ceilingRate;
+        String waits = " (on its emulators' answers, its polls, its own threads)";
         String saturation = cost.busy() >= 0.8
                 ? "the cores were " + pct(cost.busy()) + " busy, so CPU binds it"
-                : "the cores were only " + pct(cost.busy()) + " busy, so it waited more than it computed (on its"
-                        + " emulators' answers, its polls, its own threads)";
+                : cost.busy() >= 0.5
+                        ? "the cores were " + pct(cost.busy()) + " busy, so CPU mostly binds it; the rest of the"
+                                + " time it waited" + waits
+                        : "the cores were only " + pct(cost.busy()) + " busy, so it waited more than it computed"
+                                + waits;
         return "What binds " + consumer + "'s drain: per row, " + cost.describe("µs") + "; " + saturation
                 + ". At this cost two cores carry at most " + n(cost.maxRate()) + " rows/s ("
                 + pct(cost.maxRate() / ceilingRate) + " of the ceiling); " + pct(goal) + " of the ceiling ("

@@ -181,6 +181,15 @@ final class Stack {
         return counter(get("http://localhost:8081/actuator/prometheus", token), INGEST_ROWS);
     }
 
+    /**
+     * query-api's JIT compile time so far ({@code jvm_compilation_time_ms_total}: elapsed time of its compiler
+     * threads), or -1 if unreadable. Its /actuator/prometheus is open.
+     */
+    long queryApiCompileMillis() {
+        return counter(get("http://localhost:8080/actuator/prometheus", null), JIT_MILLIS);
+    }
+
+    static final String JIT_MILLIS = "jvm_compilation_time_ms_total";
     static final String CONSUMER_ROWS = "pipeline_consumer_rows_total";
     static final String INGEST_ROWS = "ingest_rows_accepted_total";
 

@@ -67,5 +67,9 @@ class CpuCostTest {
         CpuCost busy = CpuCost.of(Map.of("dynamo-writer", 0.0), Map.of("dynamo-writer", 3.6), Map.of(), 10_000, 2);
         assertThat(SinkCeilingsPhase.whatBindsDrain("dynamo-writer", busy, 10_000))
                 .contains("the cores were 90 % busy, so CPU binds it");
+
+        CpuCost partly = CpuCost.of(Map.of("s3-archiver", 0.0), Map.of("s3-archiver", 2.6), Map.of(), 10_000, 2);
+        assertThat(SinkCeilingsPhase.whatBindsDrain("s3-archiver", partly, 100_000))
+                .contains("the cores were 65 % busy, so CPU mostly binds it; the rest of the time it waited");
     }
 }
