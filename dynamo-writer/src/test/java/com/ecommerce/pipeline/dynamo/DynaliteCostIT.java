@@ -93,14 +93,8 @@ class DynaliteCostIT {
     /** As the sink writes: 5,000-row batches through the store's writer, 4 at a time. */
     private static void sink(long pid, DynamoDbClient dynamo, StoreTables tables, List<List<TransactionEvent>> requests)
             throws Exception {
-        List<List<TransactionEvent>> batches = new ArrayList<>();
-        int rows = 0;
-        for (int i = 0; i < requests.size(); i += 10) {
-            List<TransactionEvent> batch = new ArrayList<>();
-            requests.subList(i, Math.min(i + 10, requests.size())).forEach(batch::addAll);
-            batches.add(batch);
-            rows += batch.size();
-        }
+        List<List<TransactionEvent>> batches = ProfileRows.batches(requests, 10);
+        int rows = requests.stream().mapToInt(List::size).sum();
         InvoiceWriter writer = new InvoiceWriter(dynamo, tables, Duration.ofMinutes(1), n -> {});
         double[] cpu0 = cpu(pid);
         long t0 = System.nanoTime();

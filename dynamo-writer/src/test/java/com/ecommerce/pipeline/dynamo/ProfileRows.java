@@ -67,6 +67,17 @@ final class ProfileRows {
         return out;
     }
 
+    /** The requests joined {@code perBatch} at a time, as a consumer's batch of records holds them. */
+    static List<List<TransactionEvent>> batches(List<List<TransactionEvent>> requests, int perBatch) {
+        List<List<TransactionEvent>> batches = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i += perBatch) {
+            List<TransactionEvent> batch = new ArrayList<>();
+            requests.subList(i, Math.min(i + perBatch, requests.size())).forEach(batch::addAll);
+            batches.add(batch);
+        }
+        return batches;
+    }
+
     /** The store's items for these requests (written request by request), in BatchWriteItem calls of 25. */
     static List<Map<String, List<WriteRequest>>> ceilingCalls(List<List<TransactionEvent>> requests, StoreTables tables)
             throws InterruptedException {

@@ -11,7 +11,6 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,14 +43,8 @@ class SinkWriteCostIT {
                 .as("set -Dsink.cost=true to run")
                 .isTrue();
         List<List<TransactionEvent>> requests = ProfileRows.requests(Integer.getInteger("drain.rows", 150_000), "k");
-        List<List<TransactionEvent>> batches = new ArrayList<>();
-        int rows = 0;
-        for (int i = 0; i < requests.size(); i += 10) {
-            List<TransactionEvent> batch = new ArrayList<>();
-            requests.subList(i, Math.min(i + 10, requests.size())).forEach(batch::addAll);
-            batches.add(batch);
-            rows += batch.size();
-        }
+        List<List<TransactionEvent>> batches = ProfileRows.batches(requests, 10);
+        int rows = requests.stream().mapToInt(List::size).sum();
         AtomicLong bytes = new AtomicLong();
         try (DynamoDbClient dynamo = DynamoDbClient.builder()
                 .httpClient(new AllProcessed(bytes))
