@@ -2,6 +2,7 @@ package com.ecommerce.pipeline.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -101,22 +102,28 @@ public final class BenchCommand implements Callable<Integer> {
                     "threads of the raw and per-row writers: the stream's shards, the client's concurrency (default: ${DEFAULT-VALUE})")
     int threads = 4;
 
-    // C1 only, as ./pipeline runs these services: the capacity phase drains in freshly started JVMs, where C2's
-    // compiler threads took ~25 % of a consumer's CPU and C1 alone halved its CPU a row (warm: no worse).
+    // None by default: the services run with ./pipeline's own per-service options, as `up` starts them (the Start
+    // section of the report lists each one's, read from its process).
     @Option(
             names = "--java-opts",
-            description = "JAVA_OPTS for every service but query-api (default: ${DEFAULT-VALUE})")
-    String javaOpts = "-Xms256m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MaxMetaspaceSize=256m -Xss512k";
+            description = "JAVA_OPTS for every service but query-api (default: none, ./pipeline's own for each)")
+    String javaOpts;
 
-    // Tiered (C1 then C2), as ./pipeline runs query-api: a long-lived reader, where C2 pays back.
     @Option(
             names = "--query-api-java-opts",
-            description = "JAVA_OPTS_QUERY_API, query-api's JVM options (default: ${DEFAULT-VALUE})")
-    String queryApiJavaOpts = "-Xms256m -Xmx512m -XX:+UseSerialGC -XX:MaxMetaspaceSize=256m -Xss512k";
+            description = "JAVA_OPTS_QUERY_API, query-api's JVM options (default: none, ./pipeline's own)")
+    String queryApiJavaOpts;
 
-    /** The environment `./pipeline up` and `start` get: each service's JVM options (the script's rule). */
+    /** The environment `./pipeline up` and `start` get: the JVM options given here, if any (the script's rule). */
     Map<String, String> servicesEnv() {
-        return Map.of("JAVA_OPTS", javaOpts, "JAVA_OPTS_QUERY_API", queryApiJavaOpts);
+        Map<String, String> env = new HashMap<>();
+        if (javaOpts != null && !javaOpts.isBlank()) {
+            env.put("JAVA_OPTS", javaOpts);
+        }
+        if (queryApiJavaOpts != null && !queryApiJavaOpts.isBlank()) {
+            env.put("JAVA_OPTS_QUERY_API", queryApiJavaOpts);
+        }
+        return env;
     }
 
     @Option(names = "--keep-up", description = "leave the suite running at the end")

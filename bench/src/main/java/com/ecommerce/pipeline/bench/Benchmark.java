@@ -117,34 +117,24 @@ final class Benchmark {
         rows.add(List.of("machine", ""));
         ProcStats.machine().forEach((k, v) -> rows.add(List.of(k, v)));
         rows.add(List.of("load average before (1, 5, 15 min)", ProcStats.loadAverage()));
-        rows.add(List.of("query-api's JVM options (`JAVA_OPTS_QUERY_API`)", "`" + opt.queryApiJavaOpts + "`"));
-        rows.add(List.of("the other services' JVM options (`JAVA_OPTS`)", "`" + opt.javaOpts + "`"));
         report.table(rows);
-        boolean queryApiC1 = c1Only(opt.queryApiJavaOpts);
-        boolean othersC1 = c1Only(opt.javaOpts);
-        report.para("query-api runs " + jit(queryApiC1)
-                + (queryApiC1
-                        ? ", not as `./pipeline` runs it (tiered)."
-                        : ", as `./pipeline` runs it: a long-lived reader, where C2's code pays back its compile.")
-                + " The other services run " + jit(othersC1)
-                + (othersC1
-                        ? ", as `./pipeline` runs them: each consumer's capacity is measured in a freshly started JVM,"
-                                + " where C2's compiler threads cost more than they give back on 2 cores."
-                        : ", not as `./pipeline` runs them (C1 only).")
-                + " The defaults give every service more heap than `./pipeline up`'s."
-                + " The local cloud runs as `./pipeline up` starts it"
+        report.para("Each service runs with the JVM options "
+                + (opt.servicesEnv().isEmpty()
+                        ? "`./pipeline` gives it, as `./pipeline up` starts it"
+                        : "given to this run ("
+                                + String.join(
+                                        ", ",
+                                        opt.servicesEnv().keySet().stream()
+                                                .sorted()
+                                                .map(k -> "`" + k + "`")
+                                                .toList())
+                                + "), not `./pipeline`'s own")
+                + " (the Start section lists them, read from each process). The local cloud runs as `./pipeline up`"
+                + " starts it"
                 + (opt.ephemeral
                         ? " with `--ephemeral`: nothing on disk for dynalite and Kinesis (in memory), S3Mock and"
                                 + " PostgreSQL in temporary directories"
                         : ", on disk under `.pipeline/data` (the default)")
                 + ". The benchmark's own JVM (which also plays the raw SDK clients) runs on the same machine.");
-    }
-
-    static boolean c1Only(String javaOpts) {
-        return javaOpts.contains("TieredStopAtLevel=1");
-    }
-
-    private static String jit(boolean c1Only) {
-        return c1Only ? "C1 only" : "tiered (C1, then C2 for hot code)";
     }
 }

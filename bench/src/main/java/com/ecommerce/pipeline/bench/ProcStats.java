@@ -138,6 +138,13 @@ final class ProcStats {
         return out;
     }
 
+    /** A JVM's options as started: its arguments between the java executable and {@code -jar}; "" if gone. */
+    static String jvmOptions(long pid) {
+        List<String> args = List.of(read(Path.of("/proc/" + pid + "/cmdline")).split("\0"));
+        int jar = args.indexOf("-jar");
+        return jar < 1 ? "" : String.join(" ", args.subList(1, jar));
+    }
+
     /** A short name for a process: what it runs (the jar, the emulator, postgres). */
     static String describe(long pid) {
         String cmd =

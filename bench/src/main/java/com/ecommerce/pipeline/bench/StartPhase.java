@@ -3,6 +3,8 @@ package com.ecommerce.pipeline.bench;
 import static com.ecommerce.pipeline.bench.Stats.sec;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +18,25 @@ final class StartPhase {
     record Started(String ingestToken, String analystToken, String emulator) {}
 
     private StartPhase() {}
+
+    /** Each service's JVM options, read from its process, and the JIT they give it. */
+    private static void jvmOptions(Stack stack, Report report) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("service", "JVM options (from its process)", "JIT"));
+        for (String s : Stack.SERVICES) {
+            String options = ProcStats.jvmOptions(stack.pid(s));
+            rows.add(List.of(
+                    s,
+                    "`" + options + "`",
+                    options.contains("TieredStopAtLevel=1") ? "C1 only" : "tiered (C1, then C2 for hot code)"));
+        }
+        report.table(rows);
+        report.para("`./pipeline` runs query-api tiered, a long-lived reader where C2's code pays back its compile, and"
+                + " the others C1 only: each consumer's capacity is measured in a freshly started JVM, where C2's"
+                + " compiler threads cost more than they give back on 2 cores. ingest-service and the consumers get a"
+                + " fixed heap with a large young generation, which their short-lived rows and in-flight batches want"
+                + " ([commands](../docs/commands.md)).");
+    }
 
     /** The suite is up and healthy, or null (said in the report; the suite stopped again). */
     static Started run(BenchCommand opt, Stack stack, Report report) throws Exception {
@@ -48,6 +69,7 @@ final class StartPhase {
                         ? "`analyst` from `./pipeline token --role analyst --ttl 21600`"
                         : analyst.problem())
                 + ". Without a token the requests go without one (security off).");
+        jvmOptions(stack, report);
         return new Started(ingest.jwt(), analyst.jwt(), kinesis);
     }
 }

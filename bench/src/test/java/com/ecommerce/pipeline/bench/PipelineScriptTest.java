@@ -120,15 +120,17 @@ class PipelineScriptTest {
         Map<String, String> both = Map.of("JAVA_OPTS", "-Xmx1g", "JAVA_OPTS_QUERY_API", "-Xmx2g");
         assertThat(javaOpts("query-api", both)).isEqualTo("-Xmx2g");
         assertThat(javaOpts("warehouse-loader", both)).isEqualTo("-Xmx1g");
-        // the benchmark's defaults give each service the same JIT as the script's
+        // the data path's fixed heap with a large young generation; the health console stays small
+        for (String service : List.of("ingest-service", "s3-archiver", "dynamo-writer", "warehouse-loader")) {
+            assertThat(javaOpts(service, Map.of())).as(service).contains("-Xms512m -Xmx512m -Xmn320m");
+        }
+        assertThat(javaOpts("health-console", Map.of())).doesNotContain("-Xmn");
+        // the benchmark passes none by default: every service runs with the script's own
+        assertThat(new BenchCommand().servicesEnv()).isEmpty();
         BenchCommand bench = new BenchCommand();
-        Map<String, String> benchEnv = bench.servicesEnv();
-        assertThat(javaOpts("query-api", benchEnv))
-                .isEqualTo(bench.queryApiJavaOpts)
-                .doesNotContain("TieredStopAtLevel");
-        assertThat(javaOpts("dynamo-writer", benchEnv))
-                .isEqualTo(bench.javaOpts)
-                .contains("TieredStopAtLevel=1");
+        bench.queryApiJavaOpts = "-Xmx2g";
+        assertThat(javaOpts("query-api", bench.servicesEnv())).isEqualTo("-Xmx2g");
+        assertThat(javaOpts("dynamo-writer", bench.servicesEnv())).contains("-Xmn320m");
     }
 
     /** The script's {@code service_java_opts SERVICE} with only these of the JAVA_OPTS variables set. */
