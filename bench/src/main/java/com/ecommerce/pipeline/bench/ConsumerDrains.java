@@ -43,8 +43,8 @@ final class ConsumerDrains {
         }
         BenchCommand opt = b.opt();
         b.report()
-                .para("Then each consumer in turn, alone: `./pipeline start CONSUMER` (as `up` starts it, the same"
-                        + " `JAVA_OPTS`), its `" + Stack.CONSUMER_ROWS + "` read every " + opt.capacitySampleSeconds
+                .para("Then each consumer in turn, alone: `./pipeline start CONSUMER` (as `up` starts it, with the same"
+                        + " JVM options), its `" + Stack.CONSUMER_ROWS + "` read every " + opt.capacitySampleSeconds
                         + " s until it had the " + n(target) + " rows that waited on APIData for it (a standing"
                         + " backlog), then `./pipeline stop CONSUMER`. Alone, as its sink's ceiling runs below. A"
                         + " restarted process counts from zero. Its capacity is the rows over the time from the last"

@@ -29,8 +29,17 @@ final class HttpLoad {
             .connectTimeout(Duration.ofSeconds(10))
             .build();
 
-    /** Latencies (microseconds) and status counts of a load. */
-    record Result(long[] latenciesMicros, double seconds, Map<Integer, Long> statuses, long errors) {
+    /**
+     * Latencies (microseconds), each request's start (microseconds after the load's {@code startedAt}: its scheduled
+     * start when paced), and status counts of a load.
+     */
+    record Result(
+            long[] latenciesMicros,
+            long[] startsMicros,
+            java.time.Instant startedAt,
+            double seconds,
+            Map<Integer, Long> statuses,
+            long errors) {
         double throughput() {
             return Stats.rate(latenciesMicros.length, seconds);
         }
@@ -64,6 +73,8 @@ final class HttpLoad {
             IntFunction<String> path)
             throws InterruptedException {
         List<long[]> perClient = new ArrayList<>();
+        List<long[]> startsPerClient = new ArrayList<>();
+        java.time.Instant startedAt = java.time.Instant.now();
         Map<Integer, Long> statuses = new ConcurrentHashMap<>();
         AtomicLong errors = new AtomicLong();
         CountDownLatch done = new CountDownLatch(clients);
@@ -73,9 +84,11 @@ final class HttpLoad {
         for (int c = 0; c < clients; c++) {
             int client = c;
             long[][] slot = {new long[1024]};
+            long[][] starts = {new long[1024]};
             int[] count = {0};
             synchronized (perClient) {
                 perClient.add(null);
+                startsPerClient.add(null);
             }
             Thread t = new Thread(() -> {
                 try {
@@ -101,7 +114,9 @@ final class HttpLoad {
                             statuses.merge(r.statusCode(), 1L, Long::sum);
                             if (count[0] == slot[0].length) {
                                 slot[0] = java.util.Arrays.copyOf(slot[0], slot[0].length * 2);
+                                starts[0] = java.util.Arrays.copyOf(starts[0], starts[0].length * 2);
                             }
+                            starts[0][count[0]] = (t0 - start) / 1000;
                             slot[0][count[0]++] = micros;
                         } catch (IOException e) {
                             errors.incrementAndGet();
@@ -112,6 +127,7 @@ final class HttpLoad {
                 } finally {
                     synchronized (perClient) {
                         perClient.set(client, java.util.Arrays.copyOf(slot[0], count[0]));
+                        startsPerClient.set(client, java.util.Arrays.copyOf(starts[0], count[0]));
                     }
                     done.countDown();
                 }
@@ -121,7 +137,9 @@ final class HttpLoad {
         done.await();
         double seconds = (System.nanoTime() - start) / 1e9;
         long[] all = perClient.stream().flatMapToLong(java.util.Arrays::stream).toArray();
-        return new Result(all, seconds, new TreeMap<>(statuses), errors.get());
+        long[] allStarts =
+                startsPerClient.stream().flatMapToLong(java.util.Arrays::stream).toArray();
+        return new Result(all, allStarts, startedAt, seconds, new TreeMap<>(statuses), errors.get());
     }
 
     /** What the one-POST-per-row run did, and how many of its POSTs were retries (503, 429, 5xx, connection). */

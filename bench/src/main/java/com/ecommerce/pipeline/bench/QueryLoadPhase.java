@@ -48,6 +48,7 @@ final class QueryLoadPhase implements Phase {
         boolean closedMet = true;
         boolean halfMet = true;
         List<String> closedCpu = new ArrayList<>();
+        List<String> pacedSlow = new ArrayList<>();
         if (opt.queryWarmupSeconds > 0) {
             report.para(warmUp(b, load, analystToken, kinds));
         }
@@ -66,6 +67,8 @@ final class QueryLoadPhase implements Phase {
                     half,
                     k.getValue());
             rows.add(readRow(k.getKey(), "paced: " + n(half) + " requests/s in all (half the closed loop's)", paced));
+            pacedSlow.add("- " + k.getKey() + ": "
+                    + SlowRequests.of(paced, SLOW_MICROS).describe());
             if (!k.getKey().startsWith("analytics")) {
                 String name = k.getKey().substring(0, k.getKey().indexOf(' '));
                 closedP99.add(name + " " + Stats.ms(closed.p(99)));
@@ -102,6 +105,10 @@ final class QueryLoadPhase implements Phase {
                 + CpuCost.format(READ_P99_GOAL_MS * (double) CpuCost.CORES / opt.clients, "ms")
                 + " of CPU in all.");
         closedCpu.forEach(report::line);
+        report.line("");
+        report.para("When the paced loads' slow requests started (a stall of the machine, or of a process every request"
+                + " needs, shows as a few episodes holding most of them, each as long as the stall):");
+        pacedSlow.forEach(report::line);
         report.line("");
         return true;
     }
@@ -146,6 +153,9 @@ final class QueryLoadPhase implements Phase {
                 + (compiled >= 0 && firstCompiled >= 0 ? " (" + n(compiled - firstCompiled) + " ms in all)" : "")
                 + (settled ? "." : "; stopped at the " + opt.queryWarmupMaxSeconds + " s limit before it settled.");
     }
+
+    /** A paced request slower than this is counted among the slow ones. */
+    static final long SLOW_MICROS = 50_000;
 
     /** {@code opt.clients} clients, each sending its next request as soon as an answer is in, for this long. */
     private static HttpLoad.Result closedLoop(
