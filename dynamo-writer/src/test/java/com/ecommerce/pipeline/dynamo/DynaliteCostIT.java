@@ -57,7 +57,7 @@ class DynaliteCostIT {
         }
         Process node = new ProcessBuilder(
                         LocalCloudHome.node(),
-                        LocalCloudHome.locate().dynaliteCli().toString(),
+                        LocalCloudHome.locate().dynaliteMain().toString(),
                         "--port",
                         Integer.toString(port),
                         "--path",

@@ -169,7 +169,7 @@ public final class LocalCloud implements AutoCloseable {
         LocalCloudHome home = LocalCloudHome.locate();
         // every emulator's files first: a missing one fails before anything runs
         home.kinesis(config.kinesis());
-        home.dynaliteCli();
+        home.dynaliteMain();
         home.s3mockJar();
         checkPortsFree(config);
         LocalCloud cloud = new LocalCloud(config, resources, isShared);
@@ -439,7 +439,7 @@ public final class LocalCloud implements AutoCloseable {
         return List.of(
                 kinesis,
                 new DynaliteEmulator(
-                        home.dynaliteCli(),
+                        home.dynaliteMain(),
                         config.dynamoPort(),
                         storage.resolve(Emulator.DYNAMODB),
                         persistent,

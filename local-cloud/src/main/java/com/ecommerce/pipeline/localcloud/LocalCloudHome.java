@@ -68,9 +68,19 @@ public record LocalCloudHome(Path dir) {
         };
     }
 
-    /** {@code cli.js} of dynalite (its command line: {@code --port}, {@code --path}); fails with the command that installs it. */
-    public Path dynaliteCli() {
-        return nodeModule("dynalite", "cli.js");
+    /**
+     * What starts dynalite: {@code dynalite.js} beside {@code package.json}, which runs its {@code cli.js} (the same
+     * command line: {@code --port}, {@code --path}) with the fix of its iterators that never closed; fails with the
+     * command that installs dynalite.
+     */
+    public Path dynaliteMain() {
+        nodeModule("dynalite", "cli.js");
+        Path main = dir.resolve("dynalite.js");
+        if (!Files.isRegularFile(main)) {
+            throw new LocalCloudException(
+                    "missing " + main + ", which starts dynalite: restore it from the repository");
+        }
+        return main;
     }
 
     private Path nodeModule(String module, String file) {

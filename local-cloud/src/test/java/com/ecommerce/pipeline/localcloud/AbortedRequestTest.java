@@ -25,7 +25,7 @@ class AbortedRequestTest {
     void dynaliteOutlivesAClientThatGoesAwayMidRequest(@TempDir Path dir) throws Exception {
         int port = LocalCloudConfig.freePorts().dynamoPort();
         DynaliteEmulator dynalite =
-                new DynaliteEmulator(LocalCloudHome.locate().dynaliteCli(), port, dir, true, REGION);
+                new DynaliteEmulator(LocalCloudHome.locate().dynaliteMain(), port, dir, true, REGION);
         check(dynalite, port, "DynamoDB_20120810.ListTables", "application/x-amz-json-1.0");
     }
 

@@ -22,7 +22,7 @@ class LocalCloudHomeTest {
 
         assertThat(home.dir().getFileName()).hasToString("local-cloud");
         assertThat(home.kinesisMain()).isRegularFile().hasFileName("main.js");
-        assertThat(home.dynaliteCli()).isRegularFile().hasFileName("cli.js");
+        assertThat(home.dynaliteMain()).isRegularFile().hasFileName("dynalite.js");
         assertThat(home.s3mockJar()).isRegularFile();
     }
 
@@ -36,7 +36,7 @@ class LocalCloudHomeTest {
                 .hasMessageContaining("kinesis-local is not installed")
                 .hasMessageContaining("mvn -pl local-cloud -am package -DskipTests")
                 .hasMessageContaining("npm ci");
-        assertThatThrownBy(() -> LocalCloudHome.locate().dynaliteCli())
+        assertThatThrownBy(() -> LocalCloudHome.locate().dynaliteMain())
                 .isInstanceOf(LocalCloudException.class)
                 .hasMessageContaining("dynalite is not installed")
                 .hasMessageContaining("npm ci");
