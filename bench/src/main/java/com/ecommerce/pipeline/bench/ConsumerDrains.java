@@ -22,6 +22,9 @@ final class ConsumerDrains {
 
     private final BenchRun b;
 
+    /** Each consumer's JIT compile time at the end of its drain: the same work every run, so the host's speed. */
+    private final Map<String, Long> compileMillis = new java.util.LinkedHashMap<>();
+
     ConsumerDrains(BenchRun b) {
         this.b = b;
     }
@@ -59,6 +62,16 @@ final class ConsumerDrains {
                         + " backlog is loaded), so after its last row it keeps running until `bi_pending` is empty"
                         + " (polled every 0.25 s): the last column.");
         b.report().table(rows);
+        b.report()
+                .para("Each consumer's JVM compiled for "
+                        + String.join(
+                                ", ",
+                                compileMillis.entrySet().stream()
+                                        .map(e -> e.getKey() + " " + n(e.getValue()) + " ms")
+                                        .toList())
+                        + " by the end of its drain (`" + Stack.JIT_MILLIS + "`, its compiler threads' time). A fresh"
+                        + " JVM compiles the same code in every run, so across runs these read the host's speed"
+                        + " during the drain ([bench](../bench/README.md#the-hosts-speed)).");
     }
 
     private List<String> drainOne(String c, long target) throws Exception {
@@ -100,6 +113,7 @@ final class ConsumerDrains {
         }
         double biLag = c.equals("warehouse-loader") && written(samples) >= target ? biCatchUp() : -1;
         Map<String, Double> cpu1 = b.cpu().now();
+        compileMillis.put(c, stack.consumerCompileMillis(c));
         stack.pipeline(Map.of(), Duration.ofMinutes(5), "stop", c);
         Stats.Drain d = Stats.drain(samples, target);
         b.rates().capacity(c, d);

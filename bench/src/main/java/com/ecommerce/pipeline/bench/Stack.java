@@ -189,6 +189,11 @@ final class Stack {
         return counter(get("http://localhost:8080/actuator/prometheus", null), JIT_MILLIS);
     }
 
+    /** A consumer's JIT compile time so far ({@code jvm_compilation_time_ms_total}), or -1 if unreadable. */
+    long consumerCompileMillis(String name) {
+        return counter(get("http://localhost:" + CONSUMERS.get(name) + "/actuator/prometheus", null), JIT_MILLIS);
+    }
+
     static final String JIT_MILLIS = "jvm_compilation_time_ms_total";
     static final String CONSUMER_ROWS = "pipeline_consumer_rows_total";
     static final String INGEST_ROWS = "ingest_rows_accepted_total";
