@@ -93,9 +93,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--capacity-rows",
             description = "rows (the dataset's first) of the ingest-alone run and of the backlog each consumer drains"
-                    + " after a restart, to measure its capacity; 0 skips that phase (default: every valid row, the"
-                    + " rows of the sinks' ceilings)")
-    int capacityRows = Integer.MAX_VALUE;
+                    + " after a restart, to measure its capacity; fewer than the valid rows (all of them would be the"
+                    + " end-to-end replay's file again); 0 skips that phase (default: ${DEFAULT-VALUE})")
+    int capacityRows = 500_000;
 
     @Option(
             names = "--threads",

@@ -39,6 +39,13 @@ final class CapacityPhase implements Phase {
         String ingestToken = b.ingestToken();
         report.heading(2, "Ingest alone, and each consumer's capacity");
         int lines = Math.min(opt.capacityRows, b.total());
+        if (lines == b.total()) {
+            report.para("Skipped: `--capacity-rows` covers all " + n(b.total()) + " valid rows, so the file of this"
+                    + " phase would hold the end-to-end replay's rows (the same content, so the same Idempotency-Keys:"
+                    + " answered from the idempotency store, with nothing new to drain). A smaller `--capacity-rows`"
+                    + " avoids that.");
+            return true;
+        }
         if (lines == Math.min(opt.slice, b.total())) {
             report.para("Skipped: with " + n(b.total()) + " valid rows, the file of this phase would be the"
                     + " slice's file below (the same bytes, so the same Idempotency-Keys: the slice's replay would"

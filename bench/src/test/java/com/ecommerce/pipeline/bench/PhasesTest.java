@@ -83,6 +83,33 @@ class PhasesTest {
         assertThat(new CapacityPhase().runsIn(run)).isFalse();
     }
 
+    @Test
+    void capacityOfEveryRowIsSkippedForItWouldBeTheEndToEndReplaysRowsAgain(@TempDir Path dir) throws Exception {
+        Path csv = Files.writeString(
+                dir.resolve("rows.csv"),
+                "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+                        + "536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850,United Kingdom\n"
+                        + "536365,71053,WHITE METAL LANTERN,6,12/1/2010 8:26,3.39,17850,United Kingdom\n");
+        Report report = new Report(dir.resolve("r.md"), false);
+        BenchRun run = new BenchRun(
+                new BenchCommand(),
+                csv,
+                Dataset.load(csv, 0),
+                null,
+                new StartPhase.Started(null, null, "kinesalite (node)"),
+                report,
+                null,
+                null,
+                null,
+                new Goals(),
+                new ConsumerRates(),
+                new Measured());
+
+        assertThat(run.opt().capacityRows).isGreaterThan(2);
+        assertThat(new CapacityPhase().run(run)).isTrue();
+        assertThat(report.text()).contains("Skipped: `--capacity-rows` covers all 2 valid rows");
+    }
+
     private static BenchRun run(Report report) {
         return new BenchRun(
                 new BenchCommand(),
