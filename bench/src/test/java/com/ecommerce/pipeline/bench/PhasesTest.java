@@ -91,19 +91,7 @@ class PhasesTest {
                         + "536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850,United Kingdom\n"
                         + "536365,71053,WHITE METAL LANTERN,6,12/1/2010 8:26,3.39,17850,United Kingdom\n");
         Report report = new Report(dir.resolve("r.md"), false);
-        BenchRun run = new BenchRun(
-                new BenchCommand(),
-                csv,
-                Dataset.load(csv, 0),
-                null,
-                new StartPhase.Started(null, null, "kinesalite (node)"),
-                report,
-                null,
-                null,
-                null,
-                new Goals(),
-                new ConsumerRates(),
-                new Measured());
+        BenchRun run = run(report, Dataset.load(csv, 0), new StartPhase.Started(null, null, "kinesalite (node)"));
 
         assertThat(run.opt().capacityRows).isGreaterThan(2);
         assertThat(new CapacityPhase().run(run)).isTrue();
@@ -111,12 +99,16 @@ class PhasesTest {
     }
 
     private static BenchRun run(Report report) {
+        return run(report, null, null);
+    }
+
+    private static BenchRun run(Report report, Dataset data, StartPhase.Started started) {
         return new BenchRun(
                 new BenchCommand(),
+                data == null ? null : data.file,
+                data,
                 null,
-                null,
-                null,
-                null,
+                started,
                 report,
                 null,
                 null,
