@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * which abstract-level's iterators do not have), so every read kept ~30 KB of memory on disk and dynalite grew to
  * gigabytes, its collector then stalling every read on the machine. The local cloud starts it through
  * {@code dynalite.js}, which gives the iterators that {@code return()}: its memory stays flat however many Queries it
- * answers. (Without the fix the 4,000 measured Queries below kept ~120 MB.)
+ * answers. (Without the fix the 4,000 measured Queries below kept ~95 MB; with it, under 1 MB.)
  */
 class DynaliteIteratorsTest {
 
